@@ -1,0 +1,212 @@
+"""Values shared by every layer: frozen dataclasses and enums, no behaviour beyond
+small pure helpers. Nothing here imports from the rest of the package."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from types import MappingProxyType
+
+
+class Status(enum.StrEnum):
+    UNREAD = "unread"
+    READING = "reading"
+    READ = "read"
+
+
+class ExportFormat(enum.StrEnum):
+    BIBTEX = "bibtex"
+    BIBLATEX = "biblatex"
+    CSLJSON = "csljson"
+    MARKDOWN = "markdown"
+
+
+class SourceFormat(enum.StrEnum):
+    """Formats the importers understand (detected from content)."""
+
+    TRENDING = "trending"  # a copied "trending papers" web page
+    BIBTEX = "bibtex"
+    RIS = "ris"
+    ARXIV = "arxiv"  # arXiv API Atom response
+    CSLJSON = "csljson"
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """An author. `family` alone holds a literal/institutional name."""
+
+    family: str
+    given: str = ""
+    # von-part and suffix of BibTeX names ("de la", "Jr."); kept so export loses nothing
+    prefix: str = ""
+    suffix: str = ""
+
+    @property
+    def display(self) -> str:
+        """"Given prefix Family, Suffix" — the way a reader writes the name."""
+        parts = [p for p in (self.given, self.prefix, self.family) if p]
+        name = " ".join(parts)
+        return f"{name}, {self.suffix}" if self.suffix else name
+
+
+def _frozen_map(m: Mapping[str, str] | None = None) -> Mapping[str, str]:
+    return MappingProxyType(dict(m or {}))
+
+
+@dataclass(frozen=True, slots=True)
+class PaperDraft:
+    """One record read from an import source, before it enters the library.
+
+    Text fields hold plain Unicode (LaTeX accents decoded); `extra` keeps every
+    further field of the source record (lower-case names, values as text) so that
+    exporting loses nothing.
+    """
+
+    title: str
+    abstract: str = ""
+    authors: tuple[Person, ...] = ()
+    year: int | None = None
+    venue: str = ""
+    doi: str = ""
+    arxiv_id: str = ""  # without version suffix, e.g. "2202.04200" or "astro-ph/0601001"
+    url: str = ""
+    entry_type: str = "article"  # BibTeX entry type, lower case
+    source_key: str = ""  # the citation key / id the source gave it, if any
+    tags: tuple[str, ...] = ()
+    note: str = ""
+    extra: Mapping[str, str] = field(default_factory=_frozen_map)
+    line: int = 0  # 1-based line in the source where the record starts (0: unknown)
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A record or file that could not be (fully) read. `line` is 1-based, 0 if unknown."""
+
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class ParseResult:
+    """What a reader returns: the records it accepted and what it had to skip."""
+
+    drafts: tuple[PaperDraft, ...]
+    problems: tuple[Problem, ...] = ()
+    format: SourceFormat | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PaperRow:
+    """What the paper list needs for one row: cheap to load for 100k papers."""
+
+    id: int
+    title: str
+    authors: str  # short display form, e.g. "Chang, Zhang et al."
+    year: int | None
+    status: Status
+    tags: tuple[str, ...]
+    added_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class PaperDetail:
+    """Everything the library knows about one paper."""
+
+    id: int
+    title: str
+    abstract: str
+    authors: tuple[Person, ...]
+    year: int | None
+    venue: str
+    doi: str
+    arxiv_id: str
+    url: str
+    links: tuple[str, ...]  # project/code pages found in the abstract
+    entry_type: str
+    citation_key: str
+    status: Status
+    added_at: datetime
+    status_changed_at: datetime
+    note: str
+    tags: tuple[str, ...]
+    source: str  # where it was imported from (file name, "clipboard", ...)
+    extra: Mapping[str, str] = field(default_factory=_frozen_map)
+    trashed_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Filter:
+    """What the list shows: all conditions must hold. Empty means everything."""
+
+    status: Status | None = None
+    tags: tuple[str, ...] = ()  # every tag must be on the paper
+    query: str = ""  # search syntax; results then come in rank order
+    trashed: bool = False  # True: the Trash instead of the library
+
+
+@dataclass(frozen=True, slots=True)
+class Changes:
+    """What a write changed, so each view refreshes only what it shows."""
+
+    paper_ids: frozenset[int] = frozenset()
+    rows: bool = False  # papers added, trashed, restored or deleted
+    status: bool = False
+    tags: bool = False  # tags on papers, or the tag list itself
+    note: bool = False
+    fields: bool = False  # other bibliographic fields
+
+    def __or__(self, other: Changes) -> Changes:
+        return Changes(
+            self.paper_ids | other.paper_ids,
+            self.rows or other.rows,
+            self.status or other.status,
+            self.tags or other.tags,
+            self.note or other.note,
+            self.fields or other.fields,
+        )
+
+    def __bool__(self) -> bool:
+        return bool(self.paper_ids) or self.rows or self.tags
+
+
+@dataclass(frozen=True, slots=True)
+class ImportReport:
+    added: tuple[int, ...]  # ids of new papers
+    duplicates: int  # records that matched a paper already there (or earlier in the same import)
+    updated: tuple[int, ...]  # existing papers whose missing fields a duplicate filled
+    problems: tuple[Problem, ...]
+    changes: Changes = Changes()
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    id: int
+    score: float
+    highlights: Mapping[str, str] = field(default_factory=_frozen_map)  # field -> HTML snippet
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    total: int  # papers not in the trash
+    by_status: Mapping[Status, int]
+    tags: Mapping[str, int]  # tag -> papers (not in trash) carrying it
+    trash: int
+
+
+class LibraryError(Exception):
+    """A user or environment error: shown as a clear one-line message, never a traceback."""
+
+
+class PaperNotFound(LibraryError):
+    pass
+
+
+class Cancelled(Exception):
+    """Long work stopped at the user's request; nothing it did was kept."""
