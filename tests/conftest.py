@@ -1,0 +1,38 @@
+"""Test setup shared by every test: offscreen Qt, paths to ../shared, temp libraries."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+# Before any Qt import: tests never need a display.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+
+
+@pytest.fixture
+def shared() -> Path:
+    """The team's ../shared folder (corpora, samples, tools); skip when absent."""
+    if not SHARED.is_dir():
+        pytest.skip("../shared is not present")
+    return SHARED
+
+
+@pytest.fixture
+def sample_page(shared: Path) -> Path:
+    path = shared / "samples" / "trending-generative-transformers.txt"
+    if not path.exists():
+        pytest.skip("trending sample missing")
+    return path
+
+
+@pytest.fixture
+def corpora(shared: Path) -> Path:
+    path = shared / "corpora"
+    if not path.is_dir():
+        pytest.skip("corpora missing")
+    return path
