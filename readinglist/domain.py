@@ -4,7 +4,7 @@ small pure helpers. Nothing here imports from the rest of the package."""
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import MappingProxyType
@@ -210,3 +210,16 @@ class PaperNotFound(LibraryError):
 
 class Cancelled(Exception):
     """Long work stopped at the user's request; nothing it did was kept."""
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """What the paper list shows for a filter: rows (in rank order when searching)."""
+
+    rows: tuple[PaperRow, ...]
+    total: int  # all matches; more than len(rows) when a search was cut at its limit
+    hits: Mapping[int, SearchHit] = field(default_factory=dict)  # by id, when searching
+
+
+ProgressFn = Callable[[int, int], None]  # (done, total); total 0 means unknown
+CancelFn = Callable[[], bool]  # True: stop now, keep nothing

@@ -1,0 +1,173 @@
+"""Queries and writes over one open Session. The Library decides the transactions."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Sequence
+
+from sqlalchemy import Select, delete, func, insert, select, text, update
+from sqlalchemy.orm import Session
+
+from ..domain import Filter, PaperDetail, PaperRow, Status
+from .convert import detail_from_paper
+from .models import Meta, Paper, PaperTag, Tag
+
+# SQLite limits bound parameters per statement; chunk big id lists.
+CHUNK = 900
+
+
+def chunks(ids: Sequence[int], size: int = CHUNK) -> Iterable[Sequence[int]]:
+    for i in range(0, len(ids), size):
+        yield ids[i : i + size]
+
+
+def next_seq(s: Session) -> int:
+    """Claim the next change number; every paper a transaction touches carries it."""
+    row = s.execute(
+        text("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'seq' RETURNING value")
+    ).one()
+    return int(row[0])
+
+
+def current_seq(s: Session) -> int:
+    value = s.scalar(select(Meta.value).where(Meta.key == "seq"))
+    return int(value or 0)
+
+
+def get_meta(s: Session, key: str) -> str | None:
+    return s.scalar(select(Meta.value).where(Meta.key == key))
+
+
+def set_meta(s: Session, key: str, value: str) -> None:
+    existing = s.get(Meta, key)
+    if existing is None:
+        s.add(Meta(key=key, value=value))
+    else:
+        existing.value = value
+
+
+def filtered_ids(f: Filter) -> Select[tuple[int]]:
+    """Ids matching the filter's status, tags and trash state (the query aside)."""
+    q = select(Paper.id)
+    q = q.where(Paper.trashed_at.is_not(None) if f.trashed else Paper.trashed_at.is_(None))
+    if f.status is not None:
+        q = q.where(Paper.status == f.status.value)
+    if f.tags:
+        folded = [t.casefold() for t in f.tags]
+        having = (
+            select(PaperTag.paper_id)
+            .join(Tag, Tag.id == PaperTag.tag_id)
+            .where(func.lower(Tag.name).in_(folded))
+            .group_by(PaperTag.paper_id)
+            .having(func.count(func.distinct(Tag.id)) == len(set(folded)))
+        )
+        q = q.where(Paper.id.in_(having))
+    return q
+
+
+def tags_by_paper(s: Session, ids: Collection[int] | None = None) -> dict[int, list[str]]:
+    """Tag names per paper id; all papers when `ids` is None (one query, not one per row)."""
+    q = select(PaperTag.paper_id, Tag.name).join(Tag, Tag.id == PaperTag.tag_id)
+    out: dict[int, list[str]] = defaultdict(list)
+    if ids is None:
+        for pid, name in s.execute(q):
+            out[pid].append(name)
+        return out
+    id_list = list(ids)
+    for part in chunks(id_list):
+        for pid, name in s.execute(q.where(PaperTag.paper_id.in_(part))):
+            out[pid].append(name)
+    return out
+
+
+_ROW_COLUMNS = (
+    Paper.id,
+    Paper.title,
+    Paper.authors_short,
+    Paper.year,
+    Paper.status,
+    Paper.added_at,
+)
+
+
+def _to_rows(raw: Iterable[tuple[object, ...]], tags: dict[int, list[str]]) -> list[PaperRow]:
+    rows = []
+    for pid, title, authors, year, status, added in raw:
+        assert isinstance(pid, int)
+        rows.append(
+            PaperRow(
+                id=pid,
+                title=str(title),
+                authors=str(authors),
+                year=year if isinstance(year, int) else None,
+                status=Status(status),
+                tags=tuple(sorted(tags.get(pid, ()), key=str.casefold)),
+                added_at=added,  # type: ignore[arg-type]
+            )
+        )
+    return rows
+
+
+def rows_for_filter(s: Session, f: Filter) -> list[PaperRow]:
+    """All rows matching a filter (without query), newest first, as plain tuples."""
+    ids = filtered_ids(f)
+    q = select(*_ROW_COLUMNS).where(Paper.id.in_(ids)).order_by(Paper.id.desc())
+    if f == Filter(trashed=f.trashed) and not f.trashed:
+        # the whole library: no IN over a subquery, and the tag map in one pass
+        q = select(*_ROW_COLUMNS).where(Paper.trashed_at.is_(None)).order_by(Paper.id.desc())
+    raw = s.execute(q).all()
+    tags = tags_by_paper(s) if len(raw) > 2000 else tags_by_paper(s, [r[0] for r in raw])
+    return _to_rows(raw, tags)
+
+
+def rows_for_ids(s: Session, ids: Sequence[int]) -> list[PaperRow]:
+    """Rows for the given ids, in the given order (ids missing from the DB are dropped)."""
+    raw: dict[int, tuple[object, ...]] = {}
+    for part in chunks(list(ids)):
+        for r in s.execute(select(*_ROW_COLUMNS).where(Paper.id.in_(part))):
+            raw[r[0]] = tuple(r)
+    tags = tags_by_paper(s, list(raw))
+    return _to_rows((raw[i] for i in ids if i in raw), tags)
+
+
+def details_for_ids(s: Session, ids: Sequence[int]) -> list[PaperDetail]:
+    found: dict[int, Paper] = {}
+    for part in chunks(list(ids)):
+        for p in s.scalars(select(Paper).where(Paper.id.in_(part))):
+            found[p.id] = p
+    tags = tags_by_paper(s, list(found))
+    return [detail_from_paper(found[i], tags.get(i, [])) for i in ids if i in found]
+
+
+def tag_ids(s: Session, names: Sequence[str], create: bool) -> dict[str, int]:
+    """Tag id by folded name; missing tags are created when `create`."""
+    out: dict[str, int] = {}
+    for name in names:
+        key = name.casefold()
+        if key in out:
+            continue
+        tid = s.scalar(select(Tag.id).where(func.lower(Tag.name) == key))
+        if tid is None and create:
+            tag = Tag(name=name)
+            s.add(tag)
+            s.flush()
+            tid = tag.id
+        if tid is not None:
+            out[key] = tid
+    return out
+
+
+def mark_changed(s: Session, ids: Sequence[int], seq: int) -> None:
+    for part in chunks(list(ids)):
+        s.execute(update(Paper).where(Paper.id.in_(part)).values(change_seq=seq))
+
+
+def delete_orphan_tags(s: Session) -> None:
+    s.execute(delete(Tag).where(~Tag.id.in_(select(PaperTag.tag_id))))
+
+
+def add_tags_to(s: Session, ids: Sequence[int], names: Sequence[str]) -> None:
+    tid = tag_ids(s, names, create=True)
+    links = [{"paper_id": pid, "tag_id": t} for pid in ids for t in tid.values()]
+    if links:
+        s.execute(insert(PaperTag).prefix_with("OR IGNORE"), links)

@@ -1,0 +1,184 @@
+"""Makes the search index follow the database (ARCHITECTURE rule 1).
+
+The database is the truth: every write stamps the papers it touched with a change
+number. The follower reads everything stamped after the index's own number, feeds it
+to the index in batches and records how far it got, so a crash, a write from another
+process or a deleted index all end the same way: the index catches up.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+
+from sqlalchemy import Engine, func, select, tuple_
+from sqlalchemy.orm import Session
+
+from .db.convert import authors_from_json
+from .db.models import Paper, Tombstone
+from .db.store import current_seq, tags_by_paper
+from .domain import CancelFn, Cancelled, ProgressFn
+from .search.document import IndexDoc
+from .search.index import SearchIndex
+
+log = logging.getLogger(__name__)
+
+BATCH = 2000
+
+
+class IndexFollower:
+    def __init__(self, engine: Engine, index: SearchIndex) -> None:
+        self._engine = engine
+        self.index = index
+        self._lock = threading.Lock()  # one catch-up at a time in this process
+
+    def behind(self) -> bool:
+        with Session(self._engine) as s:
+            return current_seq(s) > self.index.seq
+
+    def catch_up(self, progress: ProgressFn | None = None, cancel: CancelFn | None = None) -> int:
+        """Index every change up to the database's latest; returns papers indexed."""
+        with self._lock:
+            return self._catch_up(progress, cancel)
+
+    def rebuild(self, progress: ProgressFn | None = None, cancel: CancelFn | None = None) -> int:
+        with self._lock:
+            self.index.reset()
+            return self._catch_up(progress, cancel)
+
+    def _catch_up(self, progress: ProgressFn | None, cancel: CancelFn | None) -> int:
+        with Session(self._engine) as s:
+            target = current_seq(s)
+            start = self.index.seq
+            if start > target:
+                # the database went back in time (restored from a backup): start over
+                log.warning("index is ahead of the database (%s > %s); rebuilding", start, target)
+                self.index.reset()
+                start = 0
+            if start == target:
+                return 0
+            total = s.scalar(
+                select(func.count())
+                .select_from(Paper)
+                .where(Paper.change_seq > start, Paper.change_seq <= target)
+            )
+        return self._feed(start, target, int(total or 0), progress, cancel)
+
+    def _feed(
+        self,
+        start: int,
+        target: int,
+        total: int,
+        progress: ProgressFn | None,
+        cancel: CancelFn | None,
+    ) -> int:
+        done = 0
+        last = (start, 0)
+        deleted_done = False
+        while True:
+            if cancel is not None and cancel():
+                raise Cancelled
+            with Session(self._engine) as s:
+                papers = list(
+                    s.execute(
+                        select(
+                            Paper.id,
+                            Paper.change_seq,
+                            Paper.title,
+                            Paper.abstract,
+                            Paper.authors_json,
+                            Paper.note,
+                            Paper.venue,
+                            Paper.year,
+                            Paper.status,
+                            Paper.trashed_at,
+                        )
+                        .where(
+                            tuple_(Paper.change_seq, Paper.id) > tuple_(*last),
+                            Paper.change_seq <= target,
+                        )
+                        .order_by(Paper.change_seq, Paper.id)
+                        .limit(BATCH)
+                    )
+                )
+                tags = tags_by_paper(s, [p.id for p in papers])
+                gone: list[int] = []
+                if not deleted_done:
+                    gone = list(
+                        s.scalars(
+                            select(Tombstone.paper_id).where(
+                                Tombstone.change_seq > start, Tombstone.change_seq <= target
+                            )
+                        )
+                    )
+                    deleted_done = True
+            docs = []
+            for p in papers:
+                if p.trashed_at is not None:
+                    gone.append(p.id)  # the trash is not searched through the index
+                    continue
+                docs.append(
+                    IndexDoc(
+                        id=p.id,
+                        title=p.title,
+                        abstract=p.abstract,
+                        authors="; ".join(a.display for a in authors_from_json(p.authors_json)),
+                        tags=tuple(tags.get(p.id, ())),
+                        note=p.note,
+                        venue=p.venue,
+                        year=p.year,
+                        status=p.status,
+                    )
+                )
+            full = len(papers) == BATCH
+            # a batch may end inside one change number: only what is complete counts
+            reached = (papers[-1].change_seq - 1) if full else target
+            self.index.apply(docs, gone, max(reached, start))
+            done += len(papers)
+            if progress is not None:
+                progress(done, total)
+            if not full:
+                return done
+            last = (papers[-1].change_seq, papers[-1].id)
+
+
+class BackgroundIndexer:
+    """A daemon thread that catches the index up after writes and polls for writes
+    from other processes (the CLI beside the open app)."""
+
+    POLL_S = 2.0
+
+    def __init__(
+        self, follower: IndexFollower, on_caught_up: Callable[[int], None] | None = None
+    ) -> None:
+        self._follower = follower
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self.on_caught_up = on_caught_up
+        self._thread = threading.Thread(target=self._run, name="index-follower", daemon=True)
+        self._thread.start()
+
+    def poke(self) -> None:
+        self._wake.set()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        self._thread.join(timeout=30)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self._wake.wait(self.POLL_S)
+            self._wake.clear()
+            if self._stop.is_set():
+                break
+            try:
+                n = self._follower.catch_up(cancel=self._stop.is_set)
+            except Cancelled:
+                break
+            except Exception:  # keep following: the next round retries from the DB
+                log.exception("background indexing failed")
+                continue
+            if n and self.on_caught_up is not None:
+                self.on_caught_up(n)

@@ -1,0 +1,483 @@
+"""The Library facade: the one API the UI and the CLI use.
+
+Each method opens its own session and transaction and returns frozen domain values;
+no Session or ORM object leaves this module (ARCHITECTURE rule 2). Writes commit to
+SQLite first and return a `Changes`; the search index follows (see indexer.py).
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from .db import store
+from .db.engine import make_engine, upgrade, writer
+from .db.importer import insert_drafts
+from .db.models import Paper, PaperTag, Tag, Tombstone
+from .domain import (
+    CancelFn,
+    Changes,
+    Counts,
+    ExportFormat,
+    Filter,
+    ImportReport,
+    LibraryError,
+    Listing,
+    PaperDetail,
+    PaperDraft,
+    PaperNotFound,
+    ParseResult,
+    Problem,
+    ProgressFn,
+    SearchHit,
+    Status,
+)
+from .indexer import BackgroundIndexer, IndexFollower
+from .search.index import SearchIndex
+
+log = logging.getLogger(__name__)
+
+DB_NAME = "library.sqlite"
+INDEX_DIR = "index"
+BACKUP_DIR = "backups"
+SEARCH_LIMIT = 500  # rows a search shows at most; `Listing.total` tells how many matched
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Library:
+    """A library folder: `library.sqlite`, the Whoosh index beside it, and backups.
+
+    `background=True` (the app) keeps the index following in a daemon thread;
+    otherwise (CLI, tests) the index is caught up before each search and on close.
+    """
+
+    def __init__(self, folder: Path, *, background: bool = False) -> None:
+        self.folder = Path(folder)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            db_path = self.folder / DB_NAME
+            self._engine = make_engine(db_path)
+            self._write = writer(self._engine)
+            upgrade(self._engine, db_path, self.folder / BACKUP_DIR)
+            with Session(self._write) as s, s.begin():
+                library_id = store.get_meta(s, "library_id")
+                if library_id is None:
+                    library_id = uuid.uuid4().hex
+                    store.set_meta(s, "library_id", library_id)
+                    store.set_meta(s, "seq", "0")
+        except OperationalError as exc:
+            raise LibraryError(f"cannot open the library in {self.folder}: {exc.orig}") from exc
+        except OSError as exc:
+            raise LibraryError(f"cannot open the library in {self.folder}: {exc}") from exc
+        self.library_id = library_id
+        self._index = SearchIndex(self.folder / INDEX_DIR, library_id)
+        self._follower = IndexFollower(self._engine, self._index)
+        self._background: BackgroundIndexer | None = None
+        if background:
+            self._background = BackgroundIndexer(self._follower)
+            self._background.poke()
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def close(self, *, catch_up: bool = True) -> None:
+        """Stop following; by default leave the index caught up (the CLI contract)."""
+        if self._background is not None:
+            self._background.stop()
+            self._background = None
+        if catch_up:
+            try:
+                self._follower.catch_up()
+            except Exception:  # the next open catches up instead
+                log.exception("could not bring the index up to date on close")
+        self._index.close()
+        self._engine.dispose()
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def background(self) -> BackgroundIndexer | None:
+        return self._background
+
+    def _changed(self, changes: Changes) -> Changes:
+        if self._background is not None:
+            self._background.poke()
+        return changes
+
+    def _fresh_index(self) -> None:
+        if self._background is None:
+            self._follower.catch_up()
+
+    # ------------------------------------------------------------------ index
+
+    def index_behind(self) -> bool:
+        return self._follower.behind()
+
+    def catch_up_index(
+        self, progress: ProgressFn | None = None, cancel: CancelFn | None = None
+    ) -> int:
+        return self._follower.catch_up(progress, cancel)
+
+    def rebuild_index(
+        self, progress: ProgressFn | None = None, cancel: CancelFn | None = None
+    ) -> int:
+        return self._follower.rebuild(progress, cancel)
+
+    # ------------------------------------------------------------------ reading
+
+    def change_seq(self) -> int:
+        """The database's latest change number: cheap, for noticing other writers."""
+        with Session(self._engine) as s:
+            return store.current_seq(s)
+
+    def list(
+        self, f: Filter = Filter(), *, limit: int = SEARCH_LIMIT, as_you_type: bool = False
+    ) -> Listing:
+        """The rows a filter shows: newest first, or in rank order when it has a query."""
+        with Session(self._engine) as s:
+            if not f.query.strip():
+                rows = store.rows_for_filter(s, f)
+                return Listing(tuple(rows), len(rows))
+            if f.trashed:
+                return self._search_trash(s, f)
+            restrict = None
+            if f.status is not None or f.tags:
+                restrict = set(s.scalars(store.filtered_ids(f)))
+        self._fresh_index()
+        found = self._index.search(f.query, limit=limit, as_you_type=as_you_type, restrict=restrict)
+        with Session(self._engine) as s:
+            rows = store.rows_for_ids(s, [h.id for h in found.hits])
+            if restrict is None:  # the index may still hold a paper trashed a moment ago
+                alive = set(
+                    s.scalars(
+                        select(Paper.id).where(
+                            Paper.id.in_([r.id for r in rows]), Paper.trashed_at.is_(None)
+                        )
+                    )
+                )
+                rows = [r for r in rows if r.id in alive]
+        hits = {h.id: h for h in found.hits}
+        return Listing(tuple(rows), max(found.total, len(rows)), hits)
+
+    def _search_trash(self, s: Session, f: Filter) -> Listing:
+        """The trash is small and not indexed: a plain substring match is enough."""
+        words = f.query.replace('"', " ").split()
+        q = select(Paper.id).where(Paper.trashed_at.is_not(None))
+        for w in words:
+            like = f"%{w.strip('*')}%"
+            q = q.where(or_(Paper.title.ilike(like), Paper.abstract.ilike(like)))
+        ids = list(s.scalars(q.order_by(Paper.trashed_at.desc())))
+        rows = store.rows_for_ids(s, ids)
+        return Listing(tuple(rows), len(rows))
+
+    def search(
+        self,
+        query: str,
+        f: Filter = Filter(),
+        *,
+        limit: int = 100,
+        as_you_type: bool = False,
+    ) -> list[tuple[PaperDetail, SearchHit]]:
+        """Papers matching `query` within a filter, in rank order, with their hits."""
+        listing = self.list(
+            Filter(f.status, f.tags, query, f.trashed), limit=limit, as_you_type=as_you_type
+        )
+        ids = [r.id for r in listing.rows]
+        details = self.details(ids)
+        return [(d, listing.hits[d.id]) for d in details if d.id in listing.hits]
+
+    def get(self, paper_id: int) -> PaperDetail:
+        found = self.details([paper_id])
+        if not found:
+            raise PaperNotFound(f"no paper with id {paper_id}")
+        return found[0]
+
+    def details(self, ids: Sequence[int]) -> list[PaperDetail]:
+        with Session(self._engine) as s:
+            return store.details_for_ids(s, ids)
+
+    def ids(self, f: Filter = Filter()) -> list[int]:
+        """Ids a filter selects, newest first (rank order with a query)."""
+        return [r.id for r in self.list(f, limit=1_000_000).rows]
+
+    def counts(self) -> Counts:
+        with Session(self._engine) as s:
+            by_status = dict.fromkeys(Status, 0)
+            for status, n in s.execute(
+                select(Paper.status, func.count())
+                .where(Paper.trashed_at.is_(None))
+                .group_by(Paper.status)
+            ):
+                by_status[Status(status)] = n
+            tags = {
+                name: n
+                for name, n in s.execute(
+                    select(Tag.name, func.count(Paper.id))
+                    .join(PaperTag, PaperTag.tag_id == Tag.id)
+                    .join(Paper, Paper.id == PaperTag.paper_id)
+                    .where(Paper.trashed_at.is_(None))
+                    .group_by(Tag.id)
+                )
+            }
+            for name in s.scalars(select(Tag.name)):
+                tags.setdefault(name, 0)
+            trash = s.scalar(
+                select(func.count()).select_from(Paper).where(Paper.trashed_at.is_not(None))
+            )
+        ordered = dict(sorted(tags.items(), key=lambda kv: kv[0].casefold()))
+        return Counts(sum(by_status.values()), by_status, ordered, int(trash or 0))
+
+    def tags(self) -> list[str]:
+        with Session(self._engine) as s:
+            return sorted(s.scalars(select(Tag.name)), key=str.casefold)
+
+    def highlight(self, paper_id: int, query: str) -> dict[str, str]:
+        """HTML snippets of where `query` matches this paper (title, abstract)."""
+        if not query.strip():
+            return {}
+        self._fresh_index()
+        found = self._index.search(query, limit=1, restrict={paper_id})
+        return dict(found.hits[0].highlights) if found.hits else {}
+
+    # ------------------------------------------------------------------ importing
+
+    def import_paths(
+        self,
+        paths: Iterable[Path],
+        *,
+        tags: Sequence[str] = (),
+        progress: ProgressFn | None = None,
+        cancel: CancelFn | None = None,
+    ) -> ImportReport:
+        """Read every file, then add what they hold in ONE transaction (all or nothing).
+
+        Files that cannot be read become problems; they do not stop the others.
+        """
+        from .formats.reader import read_path
+
+        results: list[tuple[ParseResult, str]] = []
+        problems: list[Problem] = []
+        for path in paths:
+            try:
+                results.append((read_path(Path(path)), Path(path).name))
+            except LibraryError as exc:
+                problems.append(Problem(str(path), 0, str(exc)))
+        return self.import_parsed(
+            results, tags=tags, progress=progress, cancel=cancel, problems=problems
+        )
+
+    def import_text(
+        self,
+        text: str,
+        *,
+        source: str = "clipboard",
+        tags: Sequence[str] = (),
+        progress: ProgressFn | None = None,
+        cancel: CancelFn | None = None,
+    ) -> ImportReport:
+        from .formats.reader import read_text
+
+        return self.import_parsed(
+            [(read_text(text, source), source)], tags=tags, progress=progress, cancel=cancel
+        )
+
+    def import_drafts(
+        self, drafts: Sequence[PaperDraft], *, source: str, tags: Sequence[str] = ()
+    ) -> ImportReport:
+        return self.import_parsed([(ParseResult(tuple(drafts)), source)], tags=tags)
+
+    def import_parsed(
+        self,
+        results: Sequence[tuple[ParseResult, str]],
+        *,
+        tags: Sequence[str] = (),
+        progress: ProgressFn | None = None,
+        cancel: CancelFn | None = None,
+        problems: Sequence[Problem] = (),
+    ) -> ImportReport:
+        from .formats.citekey import citation_key_for
+
+        drafts = [(d, source) for result, source in results for d in result.drafts]
+        all_problems = [*problems, *(p for result, _ in results for p in result.problems)]
+
+        def make_key(d: PaperDraft, taken: object) -> str:
+            return citation_key_for(d.authors, d.year, d.title, taken)  # type: ignore[arg-type]
+
+        try:
+            with Session(self._write) as s, s.begin():
+                out = insert_drafts(s, drafts, tags, _now(), make_key, progress, cancel)
+        except OperationalError as exc:
+            raise LibraryError(f"the library could not be written: {exc.orig}") from exc
+        touched = frozenset(out.added) | frozenset(out.updated)
+        changes = Changes(
+            touched, rows=bool(out.added), tags=bool(tags) or bool(out.added), fields=True
+        )
+        return ImportReport(
+            tuple(out.added),
+            out.duplicates,
+            tuple(out.updated),
+            tuple(all_problems),
+            self._changed(changes),
+        )
+
+    # ------------------------------------------------------------------ writing
+
+    def _existing(self, s: Session, ids: Iterable[int]) -> list[int]:
+        wanted = list(dict.fromkeys(ids))
+        found: set[int] = set()
+        for part in store.chunks(wanted):
+            found.update(s.scalars(select(Paper.id).where(Paper.id.in_(part))))
+        missing = [i for i in wanted if i not in found]
+        if missing:
+            raise PaperNotFound(f"no paper with id {', '.join(map(str, missing[:5]))}")
+        return wanted
+
+    def set_status(self, ids: Iterable[int], status: Status) -> Changes:
+        now = _now()
+        with Session(self._write) as s, s.begin():
+            wanted = self._existing(s, ids)
+            seq = store.next_seq(s)
+            changed: list[int] = []
+            for part in store.chunks(wanted):
+                changed.extend(
+                    s.scalars(
+                        update(Paper)
+                        .where(Paper.id.in_(part), Paper.status != status.value)
+                        .values(status=status.value, status_changed_at=now, change_seq=seq)
+                        .returning(Paper.id)
+                    )
+                )
+        return self._changed(Changes(frozenset(changed), status=True))
+
+    def add_tags(self, ids: Iterable[int], tags: Sequence[str]) -> Changes:
+        from .db.convert import tags_of
+
+        names = tags_of(tags)
+        if not names:
+            return Changes()
+        with Session(self._write) as s, s.begin():
+            wanted = self._existing(s, ids)
+            store.add_tags_to(s, wanted, names)
+            store.mark_changed(s, wanted, store.next_seq(s))
+        return self._changed(Changes(frozenset(wanted), tags=True))
+
+    def remove_tags(self, ids: Iterable[int], tags: Sequence[str]) -> Changes:
+        with Session(self._write) as s, s.begin():
+            wanted = self._existing(s, ids)
+            tid = store.tag_ids(s, list(tags), create=False)
+            for part in store.chunks(wanted):
+                s.execute(
+                    delete(PaperTag).where(
+                        PaperTag.paper_id.in_(part), PaperTag.tag_id.in_(list(tid.values()))
+                    )
+                )
+            store.mark_changed(s, wanted, store.next_seq(s))
+            store.delete_orphan_tags(s)
+        return self._changed(Changes(frozenset(wanted), tags=True))
+
+    def rename_tag(self, old: str, new: str) -> Changes:
+        """Rename a tag; renaming onto an existing tag merges the two."""
+        from .db.convert import clean_tag
+
+        new = clean_tag(new)
+        if not new:
+            raise LibraryError("a tag name cannot be empty")
+        with Session(self._write) as s, s.begin():
+            src = store.tag_ids(s, [old], create=False).get(old.casefold())
+            if src is None:
+                raise LibraryError(f"no tag called {old!r}")
+            papers = list(s.scalars(select(PaperTag.paper_id).where(PaperTag.tag_id == src)))
+            dst = store.tag_ids(s, [new], create=False).get(new.casefold())
+            if dst is None or dst == src:
+                tag = s.get(Tag, src)
+                assert tag is not None
+                tag.name = new
+            else:
+                store.add_tags_to(s, papers, [new])
+                s.execute(delete(Tag).where(Tag.id == src))
+            store.mark_changed(s, papers, store.next_seq(s))
+        return self._changed(Changes(frozenset(papers), tags=True))
+
+    def delete_tag(self, name: str) -> Changes:
+        with Session(self._write) as s, s.begin():
+            tid = store.tag_ids(s, [name], create=False).get(name.casefold())
+            if tid is None:
+                raise LibraryError(f"no tag called {name!r}")
+            papers = list(s.scalars(select(PaperTag.paper_id).where(PaperTag.tag_id == tid)))
+            s.execute(delete(Tag).where(Tag.id == tid))
+            store.mark_changed(s, papers, store.next_seq(s))
+        return self._changed(Changes(frozenset(papers), tags=True))
+
+    def set_note(self, paper_id: int, note: str) -> Changes:
+        with Session(self._write) as s, s.begin():
+            paper = s.get(Paper, paper_id)
+            if paper is None:
+                raise PaperNotFound(f"no paper with id {paper_id}")
+            if paper.note == note:
+                return Changes()
+            paper.note = note
+            paper.note_changed_at = _now()
+            paper.change_seq = store.next_seq(s)
+        return self._changed(Changes(frozenset({paper_id}), note=True))
+
+    def trash(self, ids: Iterable[int]) -> Changes:
+        """Move papers to the trash; `restore` brings them back."""
+        return self._set_trashed(ids, _now())
+
+    def restore(self, ids: Iterable[int]) -> Changes:
+        return self._set_trashed(ids, None)
+
+    def _set_trashed(self, ids: Iterable[int], when: datetime | None) -> Changes:
+        with Session(self._write) as s, s.begin():
+            wanted = self._existing(s, ids)
+            seq = store.next_seq(s)
+            for part in store.chunks(wanted):
+                s.execute(
+                    update(Paper).where(Paper.id.in_(part)).values(trashed_at=when, change_seq=seq)
+                )
+        return self._changed(Changes(frozenset(wanted), rows=True, tags=True))
+
+    def purge(self, ids: Iterable[int]) -> Changes:
+        """Delete papers for good (emptying the trash)."""
+        with Session(self._write) as s, s.begin():
+            wanted = self._existing(s, ids)
+            seq = store.next_seq(s)
+            for part in store.chunks(wanted):
+                s.execute(delete(Paper).where(Paper.id.in_(part)))
+            for pid in wanted:
+                s.merge(Tombstone(paper_id=pid, change_seq=seq))
+            store.delete_orphan_tags(s)
+        return self._changed(Changes(frozenset(wanted), rows=True, tags=True))
+
+    def empty_trash(self) -> Changes:
+        return self.purge(self.ids(Filter(trashed=True)))
+
+    # ------------------------------------------------------------------ export
+
+    def export(
+        self,
+        fmt: ExportFormat,
+        *,
+        ids: Sequence[int] | None = None,
+        f: Filter | None = None,
+    ) -> str:
+        """Export the given ids, or a filter's papers, or (neither) the whole library."""
+        from .formats.writer import export_papers
+
+        chosen = list(ids) if ids is not None else self.ids(f or Filter())
+        if ids is None and (f is None or not f.query):
+            chosen.reverse()  # oldest first reads naturally in a bibliography file
+        return export_papers(self.details(chosen), fmt)
