@@ -1,0 +1,223 @@
+"""Bytes -> text for every importer: BOMs, UTF-16, legacy 8-bit files, binary junk.
+
+The rules are deliberately few so that a user can be told what happened:
+
+1. A byte-order mark decides (UTF-8, UTF-16 LE/BE, UTF-32 LE/BE).
+2. A NUL in every other byte means BOM-less UTF-16.
+3. Valid UTF-8 is UTF-8. Text that is mostly UTF-8 with a few stray bytes stays
+   UTF-8 with those bytes replaced (decoding it all as cp1252 would garble every
+   accented letter that *was* right).
+4. Otherwise a legacy encoding: the JabRef `% Encoding: NAME` header if present,
+   else GBK when it decodes cleanly into Chinese text, else windows-1252.
+   Each of these carries a warning that names the encoding used.
+5. NUL bytes or many control characters in what should be text: `NotText`.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from readinglist.domain import LibraryError
+
+__all__ = ["Decoded", "NotText", "decode_bytes", "normalise_newlines"]
+
+
+class NotText(LibraryError):
+    """The bytes are not a text file (a PDF, an image, a zip, random data)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    text: str
+    encoding: str  # Python codec name actually used, e.g. "utf-8", "windows-1252"
+    warning: str | None = None  # set when the guess could be wrong
+
+
+# Longest first: the UTF-32 LE mark begins with the UTF-16 LE mark.
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+_ENCODING_HEADER = re.compile(rb"^%\s*Encoding:\s*([A-Za-z0-9_.:-]+)", re.MULTILINE)
+# Python's canonical codec names -> the names users know (both are valid codec names).
+_FRIENDLY = {"cp1252": "windows-1252", "cp1251": "windows-1251", "cp1250": "windows-1250"}
+_NEWLINES = re.compile(r"\r\n?")
+# How much of the file the statistical checks look at: enough to judge, cheap on 5 MB.
+_SAMPLE = 64 * 1024
+
+
+def normalise_newlines(text: str) -> str:
+    """CRLF and lone CR -> LF, so line numbers agree with what an editor shows."""
+    return _NEWLINES.sub("\n", text) if "\r" in text else text
+
+
+def decode_bytes(data: bytes) -> Decoded:
+    """Decode an import file; raise `NotText` for binary data."""
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            return _finish(_strict(data[len(bom) :], codec), codec, None)
+
+    utf16 = _bomless_utf16(data)
+    if utf16:
+        return _finish(_strict(data, utf16), utf16, None)
+
+    if b"\x00" in data:
+        raise NotText("contains NUL bytes: this is a binary file, not text")
+
+    try:
+        return _finish(data.decode("utf-8"), "utf-8", None)
+    except UnicodeDecodeError:
+        pass
+
+    mostly_utf8 = _mostly_utf8(data)
+    if mostly_utf8 is not None:
+        return mostly_utf8
+
+    header = _header_encoding(data)
+    if header is not None:
+        try:
+            text = data.decode(header)
+        except UnicodeDecodeError:
+            pass  # the header lied; fall through to the guesses
+        else:
+            return _finish(
+                text, header, f"not UTF-8; read as {header} (from its '% Encoding:' header)"
+            )
+
+    gbk = _as_chinese(data)
+    if gbk is not None:
+        return _finish(gbk, "gbk", "not UTF-8; read as GBK (Chinese)")
+
+    return _finish(_cp1252(data), "windows-1252", "not UTF-8; read as windows-1252")
+
+
+def _strict(data: bytes, codec: str) -> str:
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError as e:
+        raise NotText(f"not valid {codec} text (bad bytes at offset {e.start})") from None
+
+
+def _bomless_utf16(data: bytes) -> str | None:
+    """'utf-16-le'/'utf-16-be' when NULs sit in one column of the byte pairs.
+
+    ASCII-range text in UTF-16 has a NUL in every high byte; requiring most pairs to
+    look like that (and none of the other column) keeps binary files out.
+    """
+    sample = data[: _SAMPLE & ~1]
+    pairs = len(sample) // 2
+    if pairs < 2:
+        return None
+    even_nul = sample[0::2].count(0)
+    odd_nul = sample[1::2].count(0)
+    if odd_nul >= 0.6 * pairs and even_nul == 0:
+        return "utf-16-le"
+    if even_nul >= 0.6 * pairs and odd_nul == 0:
+        return "utf-16-be"
+    return None
+
+
+def _mostly_utf8(data: bytes) -> Decoded | None:
+    """UTF-8 with a few invalid bytes: keep UTF-8, replace the bad bytes, say how many."""
+    bad = 0
+    good_multibyte = 0
+    view = data
+    while view:
+        try:
+            text = view.decode("utf-8")
+        except UnicodeDecodeError as e:
+            good_multibyte += _count_non_ascii(view[: e.start])
+            bad += e.end - e.start
+            view = view[e.end :]
+            if bad > 64 and bad > good_multibyte:
+                return None  # clearly not UTF-8; stop early on big legacy files
+        else:
+            good_multibyte += sum(1 for c in text if ord(c) > 0x7F)
+            break
+    if good_multibyte == 0 or bad > good_multibyte:
+        return None
+    text = data.decode("utf-8", errors="replace")
+    noun = "byte" if bad == 1 else "bytes"
+    return _finish(text, "utf-8", f"not valid UTF-8: {bad} {noun} replaced by '\ufffd'")
+
+
+def _count_non_ascii(valid: bytes) -> int:
+    return sum(1 for c in valid.decode("utf-8") if ord(c) > 0x7F)
+
+
+def _header_encoding(data: bytes) -> str | None:
+    m = _ENCODING_HEADER.search(data[:_SAMPLE])
+    if m is None:
+        return None
+    try:
+        name = codecs.lookup(m.group(1).decode("ascii")).name
+    except LookupError:
+        return None
+    return _FRIENDLY.get(name, name)
+
+
+def _is_chinese(c: str) -> bool:
+    cp = ord(c)
+    return (
+        0x4E00 <= cp <= 0x9FFF  # CJK unified ideographs
+        or 0x3400 <= cp <= 0x4DBF  # extension A
+        or 0x3000 <= cp <= 0x303F  # CJK punctuation
+        or 0xFF00 <= cp <= 0xFFEF  # full-width forms
+    )
+
+
+def _as_chinese(data: bytes) -> str | None:
+    """GBK text when the bytes decode cleanly and nearly every non-ASCII letter is Chinese.
+
+    Western cp1252 text rarely survives this: its high bytes stand alone between
+    ASCII letters, which GBK either rejects or turns into scattered odd symbols.
+    """
+    try:
+        text = data.decode("gbk")
+    except UnicodeDecodeError:
+        return None
+    high = [c for c in text if ord(c) > 0x7F]
+    if not high:
+        return None
+    chinese = sum(1 for c in high if _is_chinese(c))
+    return text if chinese >= 0.9 * len(high) else None
+
+
+# cp1252 leaves five bytes (0x81 0x8D 0x8F 0x90 0x9D) undefined; reading through Latin-1
+# and mapping the rest of 0x80-0x9F keeps those as C1 controls instead of failing.
+_CP1252_HIGH = {
+    i: bytes([i]).decode("cp1252")
+    for i in range(0x80, 0xA0)
+    if i not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)
+}
+
+
+def _cp1252(data: bytes) -> str:
+    return data.decode("latin-1").translate(_CP1252_HIGH)
+
+
+def _finish(text: str, encoding: str, warning: str | None) -> Decoded:
+    text = text.removeprefix("\ufeff")
+    _reject_binary(text)
+    return Decoded(normalise_newlines(text), encoding, warning)
+
+
+def _reject_binary(text: str) -> None:
+    sample = text[:_SAMPLE]
+    if "\x00" in sample:
+        raise NotText("contains NUL characters: this is a binary file, not text")
+    if not sample:
+        return
+    controls = sum(
+        1 for c in sample if c not in "\t\n\r\f\v" and unicodedata.category(c) in ("Cc", "Cs")
+    )
+    # A real text file has next to none; binary data read as cp1252 has ~10 %.
+    if controls > max(2, len(sample) // 50):
+        raise NotText("mostly control characters: this is a binary file, not text")
