@@ -1,0 +1,219 @@
+"""BibTeX / biblatex text -> PaperDrafts.
+
+`read(text, source)` is the whole API. The scanner (bibtex_scan) splits the text and
+resolves @string macros; here crossrefs are resolved and each entry becomes a draft:
+
+- title, abstract, venue, author names: LaTeX decoded to plain Unicode (latex.py);
+- venue: journal, journaltitle, booktitle (moved out of `extra`); failing those, by type:
+  publisher / school / institution / organization / howpublished (copied, and also kept
+  in `extra` under its own name so an export writes it back where it was);
+- year: the `year` field, else the start of a biblatex `date` (2021-03, 2021/2022);
+- doi: as written minus a resolver prefix (`https://doi.org/`, `doi:`), case kept;
+- arxiv_id: `eprint` when archiveprefix/eprinttype is arXiv, else an arxiv.org URL, an
+  arXiv DOI (10.48550/arXiv.*) or a Google-Scholar style `journal = {arXiv preprint
+  arXiv:...}`; the eprint fields are dropped from `extra` only when they were used;
+- every other field goes to `extra` with its value as written (macros and `#` resolved,
+  LaTeX not decoded), `keywords` and the bibliographic `note` included; `month` is
+  normalised to the three-letter macro name ("mar") when it names a month.
+
+Entries without a title are skipped with a Problem; so are malformed entries (the scan
+carries on after them). A duplicate citation key and a crossref to a missing entry are
+reported but do not stop the entry.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..domain import PaperDraft, ParseResult, Problem, SourceFormat
+from ..text import normalise_arxiv_id
+from .bibtex_names import parse_names
+from .bibtex_scan import MONTH_NAMES, RawEntry, scan
+from .latex import latex_to_text, verbatim_to_text
+
+_PRIMARY_VENUES = ("journal", "journaltitle", "booktitle")
+# where a type without journal/booktitle keeps the name of its venue
+_TYPE_VENUES: dict[str, tuple[str, ...]] = {
+    "phdthesis": ("school", "institution"),
+    "mastersthesis": ("school", "institution"),
+    "thesis": ("institution", "school"),
+    "techreport": ("institution",),
+    "report": ("institution",),
+    "manual": ("organization", "publisher"),
+    "misc": ("howpublished", "organization", "publisher"),
+    "online": ("organization", "publisher"),
+    "booklet": ("howpublished", "publisher"),
+}
+_DEFAULT_VENUES = ("publisher", "organization", "institution", "school")
+
+# Types that sit inside their crossref parent: the parent's title is their booktitle.
+_CONTAINED = {"inproceedings", "conference", "incollection", "inbook", "bookinbook", "suppbook"}
+# Fields that name the parent itself and must not become the child's own (biblatex rules).
+_NOT_INHERITED = {"title", "subtitle", "titleaddon", "shorttitle", "crossref", "xref", "ids"}
+_NOT_INHERITED |= {"key", "label", "shorthand", "entryset", "sortkey"}
+
+_YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
+_DATE_YEAR = re.compile(r"^\s*(\d{4})")
+_DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
+_ARXIV_ID = re.compile(r"^(?:\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Za-z]{2})?/\d{7})$")
+_ARXIV_URL = re.compile(r"arxiv\.org/(?:abs|pdf)/([^\s?#]+)", re.IGNORECASE)
+_ARXIV_DOI = re.compile(r"^10\.48550/arxiv\.(.+)$", re.IGNORECASE)
+_ARXIV_IN_TEXT = re.compile(r"arxiv:\s*(\d{4}\.\d{4,5}(?:v\d+)?)", re.IGNORECASE)
+_MONTHS_BY_NAME = {name.lower(): name[:3].lower() for name in MONTH_NAMES}
+_MONTHS_BY_NAME.update({name[:3].lower(): name[:3].lower() for name in MONTH_NAMES})
+_MONTHS_BY_NAME["sept"] = "sep"
+
+
+def read(text: str, source: str) -> ParseResult:
+    """Parse BibTeX/biblatex `text`; `source` names the file in each Problem."""
+    scanned = scan(text)
+    problems = [Problem(source, line, message) for line, message in scanned.problems]
+    entries = scanned.entries
+
+    first_line: dict[str, int] = {}
+    by_key: dict[str, RawEntry] = {}
+    for entry in entries:
+        if entry.key in first_line:
+            problems.append(
+                Problem(
+                    source,
+                    entry.line,
+                    f"duplicate key {entry.key} (first at line {first_line[entry.key]})",
+                )
+            )
+        else:
+            first_line[entry.key] = entry.line
+            by_key[entry.key] = entry
+            by_key.setdefault(entry.key.lower(), entry)  # crossref keys: case-insensitive
+
+    drafts: list[PaperDraft] = []
+    for entry in entries:
+        fields = _with_crossref(entry, by_key, problems, source)
+        draft = _draft(entry, fields)
+        if draft is None:
+            problems.append(Problem(source, entry.line, f"{_label(entry)}: no title; skipped"))
+        else:
+            drafts.append(draft)
+
+    if not entries and not scanned.problems and text.strip():
+        problems.append(Problem(source, 0, "no BibTeX entries found"))
+    problems.sort(key=lambda p: p.line)
+    return ParseResult(tuple(drafts), tuple(problems), SourceFormat.BIBTEX)
+
+
+def _label(entry: RawEntry) -> str:
+    return f"@{entry.entry_type}{{{entry.key}}}"
+
+
+def _with_crossref(
+    entry: RawEntry, by_key: dict[str, RawEntry], problems: list[Problem], source: str
+) -> dict[str, str]:
+    """The entry's fields plus those it inherits through `crossref` (chains followed)."""
+    fields = dict(entry.fields)
+    seen = {id(entry)}
+    child_type = entry.entry_type
+    current = entry
+    while parent_key := current.fields.get("crossref", "").strip():
+        parent = by_key.get(parent_key) or by_key.get(parent_key.lower())
+        if parent is None:
+            problems.append(
+                Problem(source, entry.line, f"{_label(entry)}: crossref {parent_key} not found")
+            )
+            break
+        if id(parent) in seen:
+            break  # a crossref cycle: what we have is all there is
+        seen.add(id(parent))
+        for name, value in parent.fields.items():
+            if name not in _NOT_INHERITED:
+                fields.setdefault(name, value)
+        if "title" in parent.fields and child_type in _CONTAINED:
+            fields.setdefault("booktitle", parent.fields["title"])
+        current = parent
+    return fields
+
+
+def _one_line(value: str) -> str:
+    return " ".join(latex_to_text(value).split())
+
+
+def _draft(entry: RawEntry, fields: dict[str, str]) -> PaperDraft | None:
+    extra = dict(fields)
+    title = _one_line(extra.pop("title", ""))
+    if not title:
+        return None
+    abstract = latex_to_text(extra.pop("abstract", ""))
+    authors = parse_names(extra.pop("author", ""))
+    year = _year(extra)
+    venue = _venue(entry.entry_type, extra)
+    doi = _DOI_PREFIX.sub("", verbatim_to_text(extra.pop("doi", "")))
+    url = verbatim_to_text(extra.pop("url", ""))
+    arxiv_id = _arxiv_id(extra, url, doi, venue)
+    if "month" in extra:
+        extra["month"] = _month(extra["month"])
+    return PaperDraft(
+        title=title,
+        abstract=abstract,
+        authors=authors,
+        year=year,
+        venue=venue,
+        doi=doi,
+        arxiv_id=arxiv_id,
+        url=url,
+        entry_type=entry.entry_type,
+        source_key=entry.key,
+        extra=extra,
+        line=entry.line,
+    )
+
+
+def _year(extra: dict[str, str]) -> int | None:
+    """From `year` (removed when it is just the year), else from the start of `date`."""
+    raw = extra.get("year", "")
+    m = _YEAR.search(latex_to_text(raw)) if raw else None
+    if m:
+        if raw.strip().strip("{}") == m.group(1):
+            del extra["year"]  # nothing lost: the writer writes the year back
+        return int(m.group(1))
+    m = _DATE_YEAR.match(extra.get("date", ""))
+    return int(m.group(1)) if m else None
+
+
+def _venue(entry_type: str, extra: dict[str, str]) -> str:
+    for name in _PRIMARY_VENUES:
+        if extra.get(name, "").strip():
+            return _one_line(extra.pop(name))
+    for name in _TYPE_VENUES.get(entry_type, _DEFAULT_VENUES):
+        if extra.get(name, "").strip():
+            return _one_line(extra[name])  # kept in extra: it is not a journal/booktitle
+    return ""
+
+
+def _arxiv_id(extra: dict[str, str], url: str, doi: str, venue: str) -> str:
+    archive = extra.get("archiveprefix", extra.get("eprinttype", "")).strip().strip("{}")
+    eprint = verbatim_to_text(extra.get("eprint", ""))
+    if eprint and (archive.lower() == "arxiv" or not archive):
+        candidate = normalise_arxiv_id(eprint)
+        if _ARXIV_ID.match(candidate):
+            for name in ("eprint", "archiveprefix", "eprinttype"):
+                extra.pop(name, None)
+            return candidate
+    candidates = []
+    if m := _ARXIV_URL.search(url):
+        candidates.append(m.group(1))
+    if m := _ARXIV_DOI.match(doi):
+        candidates.append(m.group(1))
+    if m := _ARXIV_IN_TEXT.search(venue):
+        candidates.append(m.group(1))
+    for candidate in candidates:
+        normalised = normalise_arxiv_id(candidate)
+        if _ARXIV_ID.match(normalised):
+            return normalised
+    return ""
+
+
+def _month(raw: str) -> str:
+    """ "mar" for mar / {March} / "3" / 3 / {Mar.}; anything else as written."""
+    value = latex_to_text(raw).strip().lower().rstrip(".")
+    if value.isdigit() and 1 <= int(value) <= 12:
+        return MONTH_NAMES[int(value) - 1][:3].lower()
+    return _MONTHS_BY_NAME.get(value, raw)

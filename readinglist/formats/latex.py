@@ -1,0 +1,238 @@
+"""LaTeX -> plain Unicode for display fields read from BibTeX (titles, names, abstracts).
+
+pylatexenc does the real work; this module adds what BibTeX values need on top of it:
+`%` and `&` are literal text in a field (not a comment / an alignment tab), math stays
+readable as written (`$O(n^2)$`), unknown macros keep their name instead of vanishing,
+whitespace is tidied, and huge or pathological values fall back to a small regex
+decoder so that one odd record can neither hang nor crash an import.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from typing import Any
+
+from pylatexenc import macrospec
+from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec
+from pylatexenc.latex2text import get_default_latex_context_db as _text_db
+from pylatexenc.latexwalker import LatexWalker
+from pylatexenc.latexwalker import get_default_latex_context_db as _walker_db
+
+# Above this size pylatexenc (pure Python, ~0.5 s per 150 KB) is too slow to be worth it.
+MAX_PARSED_CHARS = 20_000
+
+# Only these characters/sequences need LaTeX processing; everything else is plain text.
+_NEEDS_LATEX = re.compile(r"[\\{}$~%&]|--|``|''")
+_UNESCAPED_SPECIAL = re.compile(r"(?<!\\)([%&])")
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
+_SPACES = re.compile(r"\s+")
+_HTML_ENTITY = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]*|#[0-9]+|#[xX][0-9A-Fa-f]+);")
+
+
+def _unknown_macro(node: Any) -> str:
+    r"""`\foo{bar}` -> `\foo bar`: an unknown macro stays visible rather than vanishing."""
+    name = f"\\{node.macroname}"
+    if not node.macroname.isalpha():
+        return name
+    source: str = node.parsing_state.s
+    end = node.pos + node.len
+    follows_group = end < len(source) and source[end] == "{"
+    return name + (" " if follows_group or node.macro_post_space else "")
+
+
+def _text_context() -> Any:
+    db = _text_db()
+    # Macros that bibliographies use and pylatexenc drops or renders oddly (`<url>`).
+    db.add_context_category(
+        "readinglist",
+        prepend=True,
+        macros=[
+            MacroTextSpec("url", "%s"),
+            MacroTextSpec("href", "%(2)s"),
+            MacroTextSpec("mbox", "%s"),
+            MacroTextSpec("hbox", "%s"),
+            MacroTextSpec("textsc", "%s"),
+            MacroTextSpec("textnormal", "%s"),
+            MacroTextSpec("TeX", "TeX"),
+            MacroTextSpec("LaTeX", "LaTeX"),
+            MacroTextSpec("BibTeX", "BibTeX"),
+            MacroTextSpec("copyright", "©"),
+            MacroTextSpec("textcopyright", "©"),
+            MacroTextSpec("S", "§"),
+            MacroTextSpec("P", "¶"),
+            MacroTextSpec("textdegree", "°"),
+            MacroTextSpec("noopsort", ""),  # BibTeX sort trick: its argument is not text
+            # font switches like {\em word}: pylatexenc knows some, not all
+            *(MacroTextSpec(name, "") for name in ("em", "sc", "sl", "up", "sf", "tt", "rm")),
+        ],
+        environments=[],
+        specials=[],
+    )
+    db.set_unknown_macro_spec(MacroTextSpec("", simplify_repl=_unknown_macro))
+    return db
+
+
+def _walker_context() -> Any:
+    db = _walker_db()
+    db.add_context_category(
+        "readinglist",
+        prepend=True,
+        macros=[
+            macrospec.MacroSpec("url", "{"),
+            macrospec.MacroSpec("href", "{{"),
+            macrospec.MacroSpec("noopsort", "{"),
+        ],
+        environments=[],
+        specials=[],
+    )
+    return db
+
+
+_WALKER_CONTEXT = _walker_context()
+_CONVERTER = LatexNodes2Text(
+    latex_context=_text_context(), math_mode="verbatim", strict_latex_spaces=True
+)
+
+
+def _tidy(text: str) -> str:
+    """Collapse spaces inside paragraphs; keep blank-line paragraph breaks as one "\\n\\n"."""
+    text = text.replace("\xa0", " ")  # `~`: a plain space is what search and matching want
+    paragraphs = (_SPACES.sub(" ", p).strip() for p in _PARAGRAPH_BREAK.split(text))
+    return "\n\n".join(p for p in paragraphs if p)
+
+
+def latex_to_text(value: str) -> str:
+    """Decode one BibTeX field value (raw LaTeX, outer delimiters removed) to Unicode."""
+    if not _NEEDS_LATEX.search(value):
+        return _tidy(_decode_entities(value))
+    if len(value) <= MAX_PARSED_CHARS:
+        try:
+            text = _parse(value)
+        except Exception:  # pylatexenc raises on some malformed input; never fatal here
+            text = simple_latex_to_text(value)
+    else:
+        text = simple_latex_to_text(value)
+    return _tidy(_decode_entities(text))
+
+
+def _parse(value: str) -> str:
+    # In a .bib value `%` and `&` are text; to LaTeX they are a comment and a tab.
+    escaped = _UNESCAPED_SPECIAL.sub(r"\\\1", value)
+    walker = LatexWalker(escaped, latex_context=_WALKER_CONTEXT, tolerant_parsing=True)
+    nodes, _, _ = walker.get_latex_nodes()
+    return str(_CONVERTER.nodelist_to_text(nodes))
+
+
+def _decode_entities(text: str) -> str:
+    """`&amp;` and friends, which web exports leave in .bib files."""
+    if "&" not in text:
+        return text
+    return _HTML_ENTITY.sub(lambda m: html.unescape(m.group(0)), text)
+
+
+# --- fallback decoder: linear-time regexes, used for huge values or parser failures ---
+
+_ACCENTS = {
+    "'": "\u0301",
+    "`": "\u0300",
+    "^": "\u0302",
+    '"': "\u0308",
+    "~": "\u0303",
+    "=": "\u0304",
+    ".": "\u0307",
+    "u": "\u0306",
+    "v": "\u030c",
+    "H": "\u030b",
+    "c": "\u0327",
+    "k": "\u0328",
+    "r": "\u030a",
+    "d": "\u0323",
+    "b": "\u0331",
+}
+_SYMBOLS = {
+    "ss": "ß",
+    "o": "ø",
+    "O": "Ø",
+    "aa": "å",
+    "AA": "Å",
+    "ae": "æ",
+    "AE": "Æ",
+    "oe": "œ",
+    "OE": "Œ",
+    "l": "ł",
+    "L": "Ł",
+    "i": "ı",
+    "j": "ȷ",
+    "dh": "ð",
+    "DH": "Ð",
+    "th": "þ",
+    "TH": "Þ",
+    "ldots": "…",
+    "dots": "…",
+    "textendash": "–",
+    "textemdash": "—",
+}
+# Macros that only change the look of their argument (or of the rest of the group).
+_FONT_MACROS = frozenset(
+    {"em", "it", "bf", "sc", "rm", "sf", "tt", "sl", "up", "emph", "mbox", "hbox", "url"}
+    | {"textbf", "textit", "textsc", "textrm", "textsf", "texttt", "textsl", "textup"}
+    | {"textnormal", "textmd", "ensuremath"}
+)
+_ACCENT = re.compile(
+    r"\\([`'^\"~=.])\s*(?:\{\s*(\\?[A-Za-z])\s*\}|(\\?[A-Za-z]))"
+    r"|\\([uvHckrdb])(?:\s*\{\s*(\\?[A-Za-z])\s*\}|\s+([A-Za-z]))"
+)
+_SYMBOL = re.compile(r"\\([A-Za-z]+)(?![A-Za-z])\s?(?:\{\})?")
+_ESCAPED = re.compile(r"\\([%&#_${}])")
+
+
+def _accent(m: re.Match[str]) -> str:
+    mark = _ACCENTS[m.group(1) or m.group(4)]
+    base = m.group(2) or m.group(3) or m.group(5) or m.group(6)
+    if base in ("\\i", "\\j"):
+        base = base[1]
+    return unicodedata.normalize("NFC", base + mark)
+
+
+def _symbol(m: re.Match[str]) -> str:
+    name = m.group(1)
+    if name in _SYMBOLS:
+        return _SYMBOLS[name]
+    if name in _FONT_MACROS:
+        return ""
+    return f"\\{name} "  # unknown: keep it visible, apart from the word that follows
+
+
+# Escaped braces must survive the removal of grouping braces: park them in private-use chars.
+_PARKED = {"{": "\ue000", "}": "\ue001"}
+
+
+def _unescape(value: str, pattern: re.Pattern[str]) -> str:
+    value = pattern.sub(lambda m: _PARKED.get(m.group(1), m.group(1)), value)
+    value = value.replace("{", "").replace("}", "")
+    return value.replace("\ue000", "{").replace("\ue001", "}")
+
+
+def simple_latex_to_text(value: str) -> str:
+    """Accents, a few symbols, escapes, dashes and braces; unknown macros are kept."""
+    text = _ACCENT.sub(_accent, value)
+    text = _SYMBOL.sub(_symbol, text)
+    text = text.replace("---", "—").replace("--", "–").replace("~", " ")
+    return _unescape(text, _ESCAPED)
+
+
+_VERBATIM_ESCAPE = re.compile(r"\\([%&#_${}~])")
+_URL_MACRO = re.compile(r"^\s*\\(?:url|href)\s*\{(.*?)\}", re.DOTALL)
+
+
+def verbatim_to_text(value: str) -> str:
+    """For DOIs, URLs and ids: drop braces, `\\url{}` and backslash escapes, nothing else.
+
+    Full LaTeX decoding would corrupt them (`--` in a DOI is not an en dash).
+    """
+    m = _URL_MACRO.match(value)
+    if m:
+        value = m.group(1)
+    return "".join(_unescape(value, _VERBATIM_ESCAPE).split())
