@@ -1,0 +1,319 @@
+"""The full-text index: a derived cache that follows the library database.
+
+Storage: a Whoosh index in `folder` (the folder belongs to the index: a wipe empties
+it) plus `readinglist-index.json` with the library id, schema version and `seq`,
+the library change number the index has caught up with. `seq` is written only
+after the Whoosh commit, so a crash in between leaves `seq` behind the index, and
+re-applying the same batch is harmless (documents are replaced by id).
+
+Locking:
+- Within a process, `apply`/`reset` hold a writer lock (one Whoosh writer at a time)
+  and `search` holds a reader lock around the one open searcher and its caches; a
+  search never waits for an apply, only for another search.
+- Across processes, Whoosh's file write lock: `apply` waits for it up to
+  `lock_timeout` seconds (then raises IndexLocked). Segments are immutable and the
+  table of contents is replaced atomically, so readers never see half a commit.
+- The searcher is refreshed (not reopened) before each query when the index's
+  generation changed, so commits from this or another process become visible.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import shutil
+import threading
+import time
+from collections.abc import Collection, Mapping, Sequence
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import whoosh.query
+from whoosh import index
+from whoosh.index import LockError
+from whoosh.reading import EmptyReader, MultiReader, SegmentReader
+from whoosh.scoring import BM25F
+from whoosh.searching import Searcher
+
+from readinglist.domain import LibraryError, SearchHit
+
+from . import highlight
+from .document import IndexDoc, SearchResults
+from .query import QueryBuilder, positive_terms
+from .schema import HIGHLIGHT_FIELDS, SCHEMA_VERSION, fields_for, make_schema
+
+log = logging.getLogger(__name__)
+
+# Whoosh picks a binary tree of union matchers for OR above 5,000 documents, which
+# made one prefix query take 5 s at 10k papers; preloading into arrays took 0.1 s.
+whoosh.query.Or.matcher_type = whoosh.query.Or.ARRAY_MATCHER
+
+META_FILE = "readinglist-index.json"
+INDEX_NAME = "MAIN"
+# Highlighting re-tokenises stored text: done for the first hits only (the visible
+# rows); `highlights()` fetches more on demand.
+HIGHLIGHT_TOP = 25
+
+
+class IndexLocked(LibraryError):
+    """Another process kept the index's write lock for longer than the timeout."""
+
+
+class SearchIndex:
+    def __init__(self, folder: Path, library_id: str, *, lock_timeout: float = 60.0) -> None:
+        self._folder = Path(folder)
+        self._library_id = library_id
+        self._lock_timeout = lock_timeout
+        self._schema = make_schema()
+        self._builder = QueryBuilder(self._schema)
+        self._write_lock = threading.Lock()
+        self._read_lock = threading.RLock()
+        self._searcher: Any = None
+        self._generation = -1
+        # per searcher generation: docnum -> paper id, and paper id -> live docnum
+        self._ids: list[int] | None = None
+        self._docnums: dict[int, int] | None = None
+        self._ix: Any = self._open()
+
+    # -- opening, wiping -------------------------------------------------------
+
+    def _open(self) -> Any:
+        meta = self._read_meta()
+        if (
+            meta is not None
+            and meta.get("library_id") == self._library_id
+            and meta.get("schema") == SCHEMA_VERSION
+        ):
+            try:
+                ix = index.open_dir(str(self._folder), indexname=INDEX_NAME, schema=self._schema)
+                with ix.searcher() as s:  # opens every segment: garbage fails here
+                    reader = s.reader()
+                    reader.doc_count()
+                    next(iter(reader.lexicon("title")), None)
+                return ix
+            except Exception as exc:  # any damage means: rebuild from the database
+                log.warning("search index in %s unreadable (%s); recreating", self._folder, exc)
+        return self._create()
+
+    def _create(self) -> Any:
+        if self._folder.exists():
+            shutil.rmtree(self._folder, ignore_errors=True)
+        self._folder.mkdir(parents=True, exist_ok=True)
+        ix = index.create_in(str(self._folder), self._schema, indexname=INDEX_NAME)
+        self._write_meta(0)
+        return ix
+
+    def _read_meta(self) -> dict[str, Any] | None:
+        try:
+            data = json.loads((self._folder / META_FILE).read_text("utf-8"))
+        except (OSError, ValueError):
+            return None
+        return data if isinstance(data, dict) else None
+
+    def _write_meta(self, seq: int) -> None:
+        data = {"library_id": self._library_id, "schema": SCHEMA_VERSION, "seq": seq}
+        tmp = self._folder / f"{META_FILE}.{os.getpid()}.{threading.get_ident()}.tmp"
+        tmp.write_text(json.dumps(data), "utf-8")
+        os.replace(tmp, self._folder / META_FILE)
+
+    def _drop_searcher(self) -> None:
+        if self._searcher is not None:
+            with contextlib.suppress(Exception):
+                self._searcher.close()
+        self._searcher = None
+        self._generation = -1
+        self._ids = self._docnums = None
+
+    # -- the contract ----------------------------------------------------------
+
+    @property
+    def seq(self) -> int:
+        """The library change number the index is up to date with (0: empty)."""
+        meta = self._read_meta()
+        if meta is None or meta.get("library_id") != self._library_id:
+            return 0
+        seq = meta.get("seq", 0)
+        return seq if isinstance(seq, int) else 0
+
+    def apply(self, docs: Sequence[IndexDoc], deleted: Sequence[int], seq: int) -> None:
+        """Add or replace `docs`, remove `deleted` ids, commit, then record `seq`."""
+        with self._write_lock:
+            try:
+                writer = self._ix.writer(timeout=self._lock_timeout, delay=0.05)
+            except LockError as exc:
+                raise IndexLocked(
+                    "the search index is busy in another ReadingList process; try again"
+                ) from exc
+            try:
+                # a fresh index has nothing to replace: adding skips the lookups
+                fresh = self._ix.doc_count_all() == 0
+                for paper_id in deleted:
+                    writer.delete_by_term("id", paper_id)
+                add = writer.add_document if fresh else writer.update_document
+                for doc in docs:
+                    add(**fields_for(doc))
+                writer.commit()
+            except BaseException:
+                writer.cancel()
+                raise
+            self._write_meta(seq)
+
+    def reset(self) -> None:
+        """Wipe the index to empty; `seq` becomes 0 so the caller re-feeds everything."""
+        with self._write_lock, self._read_lock:
+            self._drop_searcher()
+            self._ix = self._create()
+
+    def close(self) -> None:
+        with self._read_lock:
+            self._drop_searcher()
+
+    def search(
+        self,
+        query: str,
+        *,
+        limit: int | None = 100,
+        as_you_type: bool = False,
+        restrict: Collection[int] | None = None,
+        highlight: bool = True,
+    ) -> SearchResults:
+        """Papers matching `query`, best first; `total` is exact.
+
+        `restrict` keeps only those paper ids; with `highlight`, the first
+        HIGHLIGHT_TOP hits carry title/abstract snippets.
+        """
+        q = self._builder.parse(query, as_you_type=as_you_type)
+        if q is None or (restrict is not None and not restrict):
+            return SearchResults((), 0)
+        with self._read_lock:
+            searcher = self._current_searcher()
+            allow: set[int] | None = None
+            if restrict is not None:
+                docnums = self._docnum_map(searcher)
+                allow = {d for i in restrict if (d := docnums.get(i)) is not None}
+                if not allow:
+                    return SearchResults((), 0)
+            results = searcher.search(q, limit=limit, filter=allow)
+            ids = self._id_list(searcher)
+            ranked = [(ids[docnum], score) for score, docnum in results.top_n]
+            total = len(results)
+            marks: dict[int, Mapping[str, str]] = {}
+            if highlight and ranked:
+                top = [docnum for _, docnum in results.top_n[:HIGHLIGHT_TOP]]
+                marks = self._highlight(searcher, q, top)
+        hits = tuple(
+            SearchHit(pid, score, marks.get(pid, MappingProxyType({}))) for pid, score in ranked
+        )
+        return SearchResults(hits, total)
+
+    def highlights(
+        self, query: str, ids: Collection[int], *, as_you_type: bool = False
+    ) -> dict[int, Mapping[str, str]]:
+        """Snippets for papers beyond the first HIGHLIGHT_TOP (e.g. scrolled into view)."""
+        q = self._builder.parse(query, as_you_type=as_you_type)
+        if q is None:
+            return {}
+        with self._read_lock:
+            searcher = self._current_searcher()
+            docnums = self._docnum_map(searcher)
+            return self._highlight(searcher, q, [docnums[i] for i in ids if i in docnums])
+
+    # -- internals -------------------------------------------------------------
+
+    def _current_searcher(self) -> Any:
+        if self._searcher is not None and self._ix.latest_generation() == self._generation:
+            return self._searcher
+        for attempt in range(10):
+            try:
+                fresh, generation = self._open_searcher(self._searcher)
+                break
+            except OSError:
+                # a concurrent commit deleted segment files between reading the
+                # table of contents and opening them; the next look sees a newer one
+                if attempt == 9 and self._searcher is not None:
+                    log.warning("could not refresh the index searcher", exc_info=True)
+                    return self._searcher
+                if attempt == 9:
+                    raise
+                time.sleep(0.02)
+        self._searcher, self._generation = fresh, generation
+        self._ids = self._docnums = None
+        return fresh
+
+    def _open_searcher(self, old: Any) -> tuple[Any, int]:
+        """A searcher on the latest commit, reusing the old one's unchanged segments.
+
+        Whoosh-reloaded's own `Searcher.refresh()` reuses segment readers by segment
+        id alone, so deletions committed to an existing segment stay invisible (and
+        merged-away segments come back); here a reader is reused only when its
+        segment's id and deletion count are unchanged (deletions only grow).
+        """
+        info = self._ix._read_toc()
+        reusable: dict[tuple[str, int], Any] = {}
+        if old is not None:
+            for leaf, _ in old.reader().leaf_readers():
+                seg = leaf.segment()
+                if seg is not None:
+                    reusable[(seg.segment_id(), seg.deleted_count())] = leaf
+        readers: list[Any] = []
+        opened: list[Any] = []
+        try:
+            for seg in info.segments:
+                leaf = reusable.pop((seg.segment_id(), seg.deleted_count()), None)
+                if leaf is None:
+                    leaf = SegmentReader(
+                        self._ix.storage, info.schema, seg, generation=info.generation
+                    )
+                    opened.append(leaf)
+                readers.append(leaf)
+        except BaseException:
+            for leaf in opened:
+                leaf.close()
+            raise
+        if not readers:
+            reader: Any = EmptyReader(info.schema)
+        elif len(readers) == 1:
+            reader = readers[0]
+        else:
+            reader = MultiReader(readers, generation=info.generation)
+        for leaf in reusable.values():  # segments merged away or with new deletions
+            leaf.close()
+        return Searcher(reader, fromindex=self._ix, weighting=BM25F()), info.generation
+
+    def _id_list(self, searcher: Any) -> list[int]:
+        if self._ids is None:
+            self._ids = list(searcher.reader().column_reader("id"))
+        return self._ids
+
+    def _docnum_map(self, searcher: Any) -> dict[int, int]:
+        if self._docnums is None:
+            ids = self._id_list(searcher)
+            self._docnums = {ids[d]: d for d in searcher.reader().all_doc_ids()}
+        return self._docnums
+
+    def _highlight(
+        self, searcher: Any, q: whoosh.query.Query, docnums: Sequence[int]
+    ) -> dict[int, Mapping[str, str]]:
+        reader = searcher.reader()
+        terms: dict[str, set[str]] = {f: set() for f in HIGHLIGHT_FIELDS}
+        for field, btext in positive_terms(q, reader):
+            if field in terms:
+                terms[field].add(self._schema[field].from_bytes(btext))
+        ids = self._id_list(searcher)
+        out: dict[int, Mapping[str, str]] = {}
+        for docnum in docnums:
+            stored = searcher.stored_fields(docnum)
+            snippets = {
+                field: highlight.mark(
+                    stored.get(field, ""),
+                    self._schema[field].analyzer,
+                    terms[field],
+                    snippet=field != "title",
+                )
+                for field in HIGHLIGHT_FIELDS
+            }
+            out[ids[docnum]] = MappingProxyType(snippets)
+        return out

@@ -1,0 +1,182 @@
+"""From what the user typed to a Whoosh query: lenient, bounded, as-you-type aware.
+
+The syntax is Whoosh's (words are ANDed, "phrases", OR, NOT / -word, prefix*,
+field:word, year:[2018 TO 2020], year:>2019) over `DEFAULT_FIELDS`. Text typed half
+way (a trailing operator, an unbalanced quote or bracket) is tidied up first rather
+than rejected: the search box runs on every keystroke.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from whoosh import qparser, query
+from whoosh.fields import Schema
+
+from readinglist.domain import LibraryError
+from readinglist.text import fold
+
+from .schema import DEFAULT_FIELDS
+
+# A prefix expands to at most this many terms per field, the most frequent first.
+# Unbounded, `t*` would be an OR over tens of thousands of terms (seconds per query).
+PREFIX_TERMS = 50
+# As-you-type treats the last word as a prefix only from this many letters on.
+MIN_PREFIX = 3
+
+# Fields a phrase can be asked of: tags keep no positions (Whoosh raises on phrases
+# over them), so a quoted tag becomes an exact tag term instead.
+_NO_POSITIONS = {"tags", "status"}
+# Fields where as-you-type may turn the last word into a prefix.
+_PREFIX_FIELDS = {*DEFAULT_FIELDS, "author", "tag"}
+_OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
+
+
+class QuerySyntaxError(LibraryError):
+    """The query cannot be understood even after tidying (practically never)."""
+
+
+class BoundedPrefix(query.Prefix):  # type: ignore[misc]
+    """A scored prefix query over the `limit` most frequent matching terms.
+
+    It also matches the analysed (stemmed) form of the whole text, so that a
+    complete word typed as a prefix (`studies`, indexed as `studi`) still matches.
+    """
+
+    def __init__(self, fieldname: str, text: str, boost: float = 1.0, limit: int = PREFIX_TERMS):
+        super().__init__(fieldname, fold(text), boost=boost, constantscore=False)
+        self.limit = limit
+
+    def _btexts(self, ixreader: Any) -> list[bytes]:
+        if self.fieldname not in ixreader.schema:
+            return []
+        candidates = list(ixreader.expand_prefix(self.fieldname, self.text))
+        if len(candidates) > self.limit:
+            freq = ixreader.doc_frequency
+            candidates.sort(key=lambda b: freq(self.fieldname, b), reverse=True)
+            candidates = candidates[: self.limit]
+        field = ixreader.schema[self.fieldname]
+        if field.analyzer is not None and field.format.__class__.__name__ != "Existence":
+            for token in field.process_text(self.text, mode="query"):
+                btext = field.to_bytes(token)
+                if btext not in candidates and (self.fieldname, btext) in ixreader:
+                    candidates.append(btext)
+                break
+        return candidates
+
+
+def _tidy(text: str) -> str:
+    """Make half-typed input parseable: close quotes and brackets, drop dangling operators."""
+    text = text.replace("\u201c", '"').replace("\u201d", '"').strip()
+    if text.count('"') % 2:
+        text += '"'
+    words = text.split()
+    # dangling operators at either end ("foo OR", "NOT", "-") mean nothing yet
+    while words and (words[-1] in _OPERATORS or re.fullmatch(r"[-+(:*]+|\w+:", words[-1])):
+        words.pop()
+    while words and words[0] in _OPERATORS - {"NOT"}:
+        words.pop(0)
+    text = " ".join(words)
+    opened = text.count("(") - text.count(")")
+    if opened > 0:
+        text += ")" * opened
+    elif opened < 0:
+        text = text.replace(")", "", -opened)
+    return text
+
+
+_LAST_WORD = re.compile(r"(?:^|\s)[+-]?(?:(\w+):)?(\w+)$")
+
+
+def _as_you_type(text: str) -> str:
+    """Mark the last word as a prefix while it is being typed."""
+    if not text or text[-1].isspace() or text.count('"') % 2:
+        return text
+    m = _LAST_WORD.search(text)
+    if m is None:
+        return text
+    field, word = m.group(1), m.group(2)
+    if len(word) < MIN_PREFIX or word in _OPERATORS or word.isdigit():
+        return text
+    if field and field not in _PREFIX_FIELDS:
+        return text
+    return text + "*"
+
+
+class QueryBuilder:
+    """Parses query text for one schema; cheap to call, keep one per index."""
+
+    def __init__(self, schema: Schema) -> None:
+        parser = qparser.MultifieldParser(list(DEFAULT_FIELDS), schema, fieldboosts=DEFAULT_FIELDS)
+        parser.add_plugin(qparser.FieldAliasPlugin({"authors": ["author"], "tags": ["tag"]}))
+        # +/- only at the start of a word: `to-read` and `state-of-the-art` stay words
+        parser.add_plugin(qparser.PlusMinusPlugin(r"(?<![^\s(])\+", r"(?<![^\s(])-"))
+        parser.add_plugin(qparser.GtLtPlugin())
+        self._parser = parser
+        # the fallback reads everything as plain words, each in every default field
+        plain = qparser.MultifieldParser(list(DEFAULT_FIELDS), schema, fieldboosts=DEFAULT_FIELDS)
+        self._plain = plain
+
+    def parse(self, text: str, *, as_you_type: bool = False) -> query.Query | None:
+        """The query for `text`, or None when there is nothing to search for."""
+        tidy = _tidy(text)
+        if as_you_type:
+            tidy = _as_you_type(tidy)
+        if not tidy:
+            return None
+        try:
+            q = self._parser.parse(tidy)
+        except Exception:
+            # Whoosh's parser rarely fails; when it does, read the words literally.
+            words = re.findall(r"\w+", text)
+            if not words:
+                return None
+            try:
+                q = self._plain.parse(" ".join(words))
+            except Exception as exc:  # pragma: no cover - would be a Whoosh bug
+                raise QuerySyntaxError(f"cannot understand the search {text!r}") from exc
+        q = q.accept(_rewrite).normalize()
+        if q is query.NullQuery:
+            return None
+        return q
+
+
+def _rewrite(q: query.Query) -> query.Query:
+    if isinstance(q, query.Phrase) and q.fieldname in _NO_POSITIONS:
+        return query.Term(q.fieldname, " ".join(q.words), boost=q.boost)
+    if isinstance(q, query.Prefix) and not isinstance(q, BoundedPrefix):
+        return BoundedPrefix(q.fieldname, q.text, boost=q.boost)
+    if isinstance(q, query.Wildcard):
+        prefix = q.text.rstrip("*")
+        if prefix and q.text.endswith("*") and not re.search(r"[*?]", prefix):
+            return BoundedPrefix(q.fieldname, prefix, boost=q.boost)
+    return q
+
+
+def positive_terms(q: query.Query, reader: Any) -> Iterator[tuple[str, bytes]]:
+    """(field, term) pairs that make a document match, expanded, skipping NOT parts."""
+    if isinstance(q, query.Not):
+        return
+    if isinstance(q, query.AndNot):
+        yield from positive_terms(q.a, reader)
+        return
+    if isinstance(q, query.Phrase):
+        field = reader.schema[q.fieldname] if q.fieldname in reader.schema.names() else None
+        for word in q.words:
+            if field is not None:
+                yield q.fieldname, field.to_bytes(word)
+        return
+    if isinstance(q, query.MultiTerm):
+        for btext in q._btexts(reader):
+            yield q.fieldname, btext
+        return
+    if isinstance(q, query.Term):
+        if q.fieldname in reader.schema:
+            yield q.fieldname, reader.schema[q.fieldname].to_bytes(q.text)
+        return
+    if q.is_leaf():
+        return
+    for child in q.children():
+        yield from positive_terms(child, reader)
