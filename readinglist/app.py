@@ -1,0 +1,49 @@
+"""Entry point: parse the command line, then run a CLI subcommand or open the window."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from .cli import SUBCOMMANDS, build_parser, run_cli
+from .paths import resolve_library_dir
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    sys.exit(run(list(sys.argv[1:] if argv is None else argv)))
+
+
+def run(argv: list[str]) -> int:
+    # `readinglist FILE...` (as a file manager calls it) opens the window and imports
+    # the files: the first word that is no option (or --library's value) decides.
+    words = [
+        a for i, a in enumerate(argv) if not a.startswith("-") and argv[i - 1 : i] != ["--library"]
+    ]
+    if words and words[0] in SUBCOMMANDS:
+        return run_cli(argv)
+    args = build_parser(subcommands=False).parse_args(argv)
+    files = args.files
+    if args.install_desktop_entry or args.uninstall_desktop_entry:
+        from .desktop import install_desktop_entry, uninstall_desktop_entry
+
+        if args.install_desktop_entry:
+            print(install_desktop_entry())
+        else:
+            print(uninstall_desktop_entry())
+        return 0
+    if args.self_test:
+        from .selftest import run_self_test
+
+        return run_self_test()
+    library = resolve_library_dir(args.library)
+    return open_window(library, [Path(f) for f in files])
+
+
+def open_window(library: Path, files: list[Path]) -> int:
+    from .ui.crash import install_crash_handler
+
+    install_crash_handler(library)  # before the QApplication exists
+    from .ui.main import run_gui
+
+    return run_gui(library, files)

@@ -1,0 +1,324 @@
+"""The command-line interface: subcommands over Library. Never imports Qt.
+
+Contract: `--library DIR` before the subcommand; `--json` for machine-readable output;
+exit 0 on success, 1 on a user error (one line on stderr, never a traceback), 2 on a
+usage error (argparse's own).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .domain import (
+    ExportFormat,
+    Filter,
+    ImportReport,
+    LibraryError,
+    PaperDetail,
+    PaperRow,
+    Status,
+)
+from .paths import resolve_library_dir
+
+if TYPE_CHECKING:
+    from .library import Library
+
+SUBCOMMANDS = ("import", "list", "search", "show", "mark", "tag", "note", "export", "reindex")
+STATUSES = [s.value for s in Status]
+
+
+class UserError(Exception):
+    """Exit 1 with this message."""
+
+
+def build_parser(*, subcommands: bool = True) -> argparse.ArgumentParser:
+    """The whole command line; without `subcommands`, the window's (FILEs to import)."""
+    p = argparse.ArgumentParser(
+        prog="readinglist",
+        description="A reading-list manager for researchers. "
+        "Without a subcommand it opens the window (and imports any FILEs given).",
+    )
+    p.add_argument("--library", metavar="DIR", help="library folder (default: per-user data dir)")
+    p.add_argument("--self-test", action="store_true", help="check this installation and exit")
+    p.add_argument(
+        "--install-desktop-entry", action="store_true", help="add ReadingList to the app menu"
+    )
+    p.add_argument(
+        "--uninstall-desktop-entry",
+        action="store_true",
+        help="remove ReadingList from the app menu",
+    )
+    if not subcommands:
+        p.add_argument("files", nargs="*", metavar="FILE", help="files to import on start")
+        return p
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    def filters(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument("--status", choices=STATUSES)
+        sp.add_argument("--tag", action="append", default=[], help="repeat: all must match")
+
+    def json_flag(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument("--json", action="store_true", help="machine-readable output")
+
+    sp = sub.add_parser("import", help="import BibTeX, RIS, arXiv Atom, CSL-JSON or a copied page")
+    sp.add_argument("paths", nargs="+", metavar="PATH")
+    sp.add_argument("--tag", action="append", default=[], help="tag every imported paper")
+    json_flag(sp)
+
+    sp = sub.add_parser("list", help="list papers")
+    filters(sp)
+    json_flag(sp)
+
+    sp = sub.add_parser("search", help="full-text search (phrases, prefix*, field:, OR, NOT)")
+    sp.add_argument("query")
+    filters(sp)
+    sp.add_argument("--limit", type=int, default=20)
+    json_flag(sp)
+
+    sp = sub.add_parser("show", help="show one paper")
+    sp.add_argument("id", type=int)
+    json_flag(sp)
+
+    sp = sub.add_parser("mark", help="set the reading status")
+    sp.add_argument("status", choices=STATUSES)
+    sp.add_argument("ids", nargs="+", type=int, metavar="ID")
+
+    sp = sub.add_parser("tag", help="add or remove a tag")
+    sp.add_argument("ids", nargs="+", type=int, metavar="ID")
+    group = sp.add_mutually_exclusive_group(required=True)
+    group.add_argument("--add", metavar="TAG")
+    group.add_argument("--remove", metavar="TAG")
+
+    sp = sub.add_parser("note", help="print or set a paper's Markdown note")
+    sp.add_argument("id", type=int)
+    group = sp.add_mutually_exclusive_group()
+    group.add_argument("--set", metavar="TEXT")
+    group.add_argument("--file", metavar="FILE", help="read the note from FILE (- for stdin)")
+
+    sp = sub.add_parser("export", help="export BibTeX, biblatex, CSL-JSON or Markdown")
+    sp.add_argument("--format", choices=[f.value for f in ExportFormat], default="bibtex")
+    filters(sp)
+    sp.add_argument("--query", default="")
+    sp.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
+
+    sub.add_parser("reindex", help="rebuild the search index from the database")
+    return p
+
+
+def run_cli(argv: Sequence[str]) -> int:
+    args = build_parser().parse_args(argv)
+    from .library import Library
+
+    try:
+        folder = resolve_library_dir(args.library)
+        with Library(folder) as lib:  # closing catches the index up (the contract)
+            return COMMANDS[args.command](lib, args)
+    except (LibraryError, UserError) as exc:
+        return _fail(str(exc))
+    except OSError as exc:
+        return _fail(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "))
+    except KeyboardInterrupt:
+        return _fail("interrupted")
+
+
+def _fail(message: str) -> int:
+    print(f"readinglist: {message}", file=sys.stderr)
+    return 1
+
+
+def _iso(when: datetime | None) -> str | None:
+    return None if when is None else when.isoformat(timespec="seconds")
+
+
+def paper_json(d: PaperDetail) -> dict[str, Any]:
+    return {
+        "id": d.id,
+        "title": d.title,
+        "abstract": d.abstract,
+        "authors": [a.display for a in d.authors],
+        "year": d.year,
+        "venue": d.venue,
+        "doi": d.doi,
+        "arxiv_id": d.arxiv_id,
+        "url": d.url,
+        "links": list(d.links),
+        "entry_type": d.entry_type,
+        "status": d.status.value,
+        "status_changed_at": _iso(d.status_changed_at),
+        "tags": list(d.tags),
+        "note": d.note,
+        "citation_key": d.citation_key,
+        "added_at": _iso(d.added_at),
+        "source": d.source,
+        "trashed_at": _iso(d.trashed_at),
+    }
+
+
+def _print_json(value: Any) -> None:
+    json.dump(value, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def _row_line(r: PaperRow) -> str:
+    year = r.year if r.year is not None else "----"
+    tags = f"  [{', '.join(r.tags)}]" if r.tags else ""
+    return f"{r.id:>6}  {r.status.value:<7}  {year}  {r.title}{tags}"
+
+
+def _filter(args: argparse.Namespace, query: str = "") -> Filter:
+    status = Status(args.status) if args.status else None
+    return Filter(status=status, tags=tuple(args.tag), query=query)
+
+
+def cmd_import(lib: Library, args: argparse.Namespace) -> int:
+    paths = [Path(p) for p in args.paths]
+    for p in paths:
+        if not p.exists():
+            raise UserError(f"{p}: no such file")
+    report: ImportReport = lib.import_paths(paths, tags=args.tag)
+    if args.json:
+        _print_json(
+            {
+                "added": len(report.added),
+                "duplicates": report.duplicates,
+                "updated": len(report.updated),
+                "ids": list(report.added),
+                "problems": [
+                    {"file": p.file, "line": p.line, "message": p.message} for p in report.problems
+                ],
+            }
+        )
+    else:
+        print(
+            f"added {len(report.added)}, duplicates {report.duplicates}"
+            + (f" ({len(report.updated)} filled in)" if report.updated else "")
+        )
+        for problem in report.problems:
+            print(f"  {problem}", file=sys.stderr)
+    return 0
+
+
+def cmd_list(lib: Library, args: argparse.Namespace) -> int:
+    listing = lib.list(_filter(args))
+    if args.json:
+        _print_json([paper_json(d) for d in lib.details([r.id for r in listing.rows])])
+    else:
+        for r in listing.rows:
+            print(_row_line(r))
+    return 0
+
+
+def cmd_search(lib: Library, args: argparse.Namespace) -> int:
+    if args.limit < 1:
+        raise UserError("--limit must be at least 1")
+    found = lib.search(args.query, _filter(args), limit=args.limit)
+    if args.json:
+        out = []
+        for d, hit in found:
+            item = paper_json(d)
+            item["score"] = round(hit.score, 4)
+            item["highlights"] = dict(hit.highlights)
+            out.append(item)
+        _print_json(out)
+    else:
+        for d, _hit in found:
+            year = d.year if d.year is not None else "----"
+            print(f"{d.id:>6}  {d.status.value:<7}  {year}  {d.title}")
+    return 0
+
+
+def cmd_show(lib: Library, args: argparse.Namespace) -> int:
+    d = lib.get(args.id)
+    if args.json:
+        _print_json(paper_json(d))
+        return 0
+    print(d.title)
+    if d.authors:
+        print(", ".join(a.display for a in d.authors))
+    venue = " · ".join(str(x) for x in (d.venue, d.year) if x)
+    if venue:
+        print(venue)
+    print(f"key: {d.citation_key}   status: {d.status.value}   id: {d.id}")
+    for label, value in (("DOI", d.doi), ("arXiv", d.arxiv_id), ("URL", d.url)):
+        if value:
+            print(f"{label}: {value}")
+    for link in d.links:
+        print(f"link: {link}")
+    if d.tags:
+        print("tags: " + ", ".join(d.tags))
+    if d.abstract:
+        print("\n" + d.abstract)
+    if d.note:
+        print("\nNote:\n" + d.note)
+    return 0
+
+
+def cmd_mark(lib: Library, args: argparse.Namespace) -> int:
+    lib.set_status(args.ids, Status(args.status))
+    return 0
+
+
+def cmd_tag(lib: Library, args: argparse.Namespace) -> int:
+    if args.add is not None:
+        if not args.add.strip():
+            raise UserError("a tag name cannot be empty")
+        lib.add_tags(args.ids, [args.add])
+    else:
+        lib.remove_tags(args.ids, [args.remove])
+    return 0
+
+
+def cmd_note(lib: Library, args: argparse.Namespace) -> int:
+    if args.set is not None:
+        lib.set_note(args.id, args.set)
+    elif args.file is not None:
+        text = sys.stdin.read() if args.file == "-" else _read_note(Path(args.file))
+        lib.set_note(args.id, text)
+    else:
+        note = lib.get(args.id).note
+        sys.stdout.write(note if note.endswith("\n") or not note else note + "\n")
+    return 0
+
+
+def _read_note(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise UserError(f"{path}: not UTF-8 text ({exc.reason})") from exc
+
+
+def cmd_export(lib: Library, args: argparse.Namespace) -> int:
+    text = lib.export(ExportFormat(args.format), f=_filter(args, args.query))
+    if args.output:
+        out = Path(args.output)
+        tmp = out.with_name(out.name + ".part")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(out)  # never leave a half-written export behind
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def cmd_reindex(lib: Library, args: argparse.Namespace) -> int:
+    n = lib.rebuild_index()
+    print(f"indexed {n} papers")
+    return 0
+
+
+COMMANDS = {
+    "import": cmd_import,
+    "list": cmd_list,
+    "search": cmd_search,
+    "show": cmd_show,
+    "mark": cmd_mark,
+    "tag": cmd_tag,
+    "note": cmd_note,
+    "export": cmd_export,
+    "reindex": cmd_reindex,
+}
