@@ -1,0 +1,118 @@
+"""Which importer a text is for: content first, the file extension only as a tie-breaker."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import PurePath
+
+from readinglist.domain import SourceFormat
+from readinglist.formats.trending import looks_like_trending
+
+__all__ = ["detect_format", "is_web_of_science"]
+
+_EXTENSIONS = {
+    ".bib": SourceFormat.BIBTEX,
+    ".bibtex": SourceFormat.BIBTEX,
+    ".ris": SourceFormat.RIS,
+    ".xml": SourceFormat.ARXIV,
+    ".atom": SourceFormat.ARXIV,
+    ".json": SourceFormat.CSLJSON,
+    ".txt": SourceFormat.TRENDING,
+}
+
+# An entry start at the beginning of a line: "@article{", "@ARTICLE (", "@string{".
+_BIBTEX = re.compile(r"^[ \t]*@[ \t]*[A-Za-z]+[ \t]*[{(]", re.MULTILINE)
+_RIS = re.compile(r"^[ \t]*TY {1,2}-", re.MULTILINE)
+_FEED = re.compile(r"<(?:[A-Za-z_][\w.-]*:)?feed[\s>/]")
+_ATOM_NS = ("http://www.w3.org/2005/Atom", "http://arxiv.org/schemas/atom")
+# A JSON array that holds objects (or nothing): "[ {", "[]".
+_JSON_ARRAY = re.compile(r"\[\s*[{\]]")
+# Web of Science "tagged" export: "FN Clarivate ...", "PT J", a bare "ER" per record.
+_WOS_HEADER = re.compile(r"\A\s*(?:FN |VR |PT [A-Z]\s*$)", re.MULTILINE)
+_WOS_RECORD_END = re.compile(r"^ER\s*$", re.MULTILINE)
+_WOS_TAG = re.compile(r"^(?:PT|AU|TI|SO) \S", re.MULTILINE)
+
+
+def detect_format(text: str, filename: str = "") -> SourceFormat | None:
+    """The format `text` is in, or None when it is none of the formats we read."""
+    hint = _hint(filename)
+    stripped = text.removeprefix("\ufeff").lstrip()
+    if not stripped:
+        return hint
+    first = stripped[0]
+
+    if first in "[{":
+        found = _json_format(stripped, hint)
+        if found is not None:
+            return found
+    if first == "<":
+        head = stripped[:8192]
+        if _FEED.search(head) and any(ns in head for ns in _ATOM_NS):
+            return SourceFormat.ARXIV
+        if _FEED.search(head) or hint is SourceFormat.ARXIV:
+            return (
+                SourceFormat.ARXIV
+            )  # a feed without the namespaces: the reader says what is wrong
+        return None  # some other XML or HTML
+
+    bibtex = _BIBTEX.search(text)
+    ris = _RIS.search(text)
+    if bibtex and ris:
+        # An abstract of one format may quote the other; the first record decides.
+        return SourceFormat.BIBTEX if bibtex.start() < ris.start() else SourceFormat.RIS
+    if bibtex:
+        return SourceFormat.BIBTEX
+    if ris:
+        return SourceFormat.RIS
+    if is_web_of_science(text):
+        return None
+    if looks_like_trending(text):
+        return SourceFormat.TRENDING
+    # Ambiguous content: a .bib of only comments, a .txt with one title... trust the name,
+    # except where the content clearly is not that format (a .ris without any "TY  -").
+    if hint in (SourceFormat.BIBTEX, SourceFormat.TRENDING):
+        return hint
+    return None
+
+
+def is_web_of_science(text: str) -> bool:
+    """A Web of Science tagged export (often saved as .txt or even .ris): not RIS."""
+    head = text.removeprefix("\ufeff")[:65536]
+    if _WOS_HEADER.search(head):
+        return True
+    return bool(_WOS_RECORD_END.search(head)) and len(_WOS_TAG.findall(head)) >= 2
+
+
+def _hint(filename: str) -> SourceFormat | None:
+    suffixes = [s.lower() for s in PurePath(filename).suffixes]
+    return _EXTENSIONS.get(suffixes[-1]) if suffixes else None
+
+
+def _json_format(text: str, hint: SourceFormat | None) -> SourceFormat | None:
+    try:
+        data = json.loads(text)
+    except (json.JSONDecodeError, RecursionError):
+        # Broken JSON is still meant as JSON when it clearly opens like it; the reader
+        # then reports the syntax error with its line.
+        if text[0] == "{" or _JSON_ARRAY.match(text) or hint is SourceFormat.CSLJSON:
+            return SourceFormat.CSLJSON
+        return None  # "[Re] Reproducing ..." — a trending page that opens with a bracket
+    if _is_csl(data) or hint is SourceFormat.CSLJSON:
+        return SourceFormat.CSLJSON
+    return None
+
+
+_CSL_KEYS = frozenset(("type", "title", "id", "author", "issued", "citation-key"))
+
+
+def _is_csl(data: object) -> bool:
+    if isinstance(data, dict) and isinstance(data.get("items"), list):
+        data = data["items"]
+    if isinstance(data, dict):
+        return bool(_CSL_KEYS & data.keys())
+    if isinstance(data, list):
+        if not data:
+            return True
+        return any(isinstance(item, dict) and _CSL_KEYS & item.keys() for item in data[:50])
+    return False
