@@ -5,7 +5,8 @@ Why not bibtexparser 2.1's splitter: it leaves `#` concatenation unresolved
 a field's whole value (not inside other macros), and silently swallows a missing comma
 between two fields into the first value. This scanner follows BibTeX itself:
 
-- anything outside an entry is a comment; `@comment{...}` and `@preamble{...}` are skipped;
+- anything outside an entry is a comment; `@comment{...}` and `@preamble{...}` are skipped,
+  and so is an entry on a `%` line (BibTeX would read it; every other tool does not);
 - `@type{key, field = value, ...}` or `@type(key, ...)`, names case-insensitive;
 - values are `{...}` (braces balanced, `%` and `"` literal), `"..."` (braces inside
   balanced), bare numbers, or @string macro names, joined with `#`;
@@ -84,6 +85,10 @@ class _Scanner:
         text = self.text
         pos = 0
         while (m := _BLOCK_START.search(text, pos)) is not None:
+            line_start = text.rfind("\n", 0, m.start()) + 1
+            if text[line_start : m.start()].lstrip().startswith("%"):
+                pos = m.end()  # a commented-out entry: `% @article{...`
+                continue
             kind = m.group(1).lower()
             self.key = None
             closer = "}" if m.group(2) == "{" else ")"

@@ -96,6 +96,23 @@ _CONVERTER = LatexNodes2Text(
 )
 
 
+# Math is kept as written, but Greek letters are the one thing in it a reader cannot skip.
+_GREEK = {
+    name: chr(code)
+    for name, code in {
+        "alpha": 0x3B1, "beta": 0x3B2, "gamma": 0x3B3, "delta": 0x3B4, "epsilon": 0x3B5,
+        "varepsilon": 0x3B5, "zeta": 0x3B6, "eta": 0x3B7, "theta": 0x3B8, "vartheta": 0x3D1,
+        "iota": 0x3B9, "kappa": 0x3BA, "lambda": 0x3BB, "mu": 0x3BC, "nu": 0x3BD, "xi": 0x3BE,
+        "pi": 0x3C0, "rho": 0x3C1, "sigma": 0x3C3, "tau": 0x3C4, "upsilon": 0x3C5,
+        "phi": 0x3C6, "varphi": 0x3C6, "chi": 0x3C7, "psi": 0x3C8, "omega": 0x3C9,
+        "Gamma": 0x393, "Delta": 0x394, "Theta": 0x398, "Lambda": 0x39B, "Xi": 0x39E,
+        "Pi": 0x3A0, "Sigma": 0x3A3, "Upsilon": 0x3A5, "Phi": 0x3A6, "Psi": 0x3A8,
+        "Omega": 0x3A9,
+    }.items()
+}  # fmt: skip
+_GREEK_MACRO = re.compile(r"\\(" + "|".join(_GREEK) + r")(?![A-Za-z])\s?")
+
+
 def _tidy(text: str) -> str:
     """Collapse spaces inside paragraphs; keep blank-line paragraph breaks as one "\\n\\n"."""
     text = text.replace("\xa0", " ")  # `~`: a plain space is what search and matching want
@@ -122,7 +139,8 @@ def _parse(value: str) -> str:
     escaped = _UNESCAPED_SPECIAL.sub(r"\\\1", value)
     walker = LatexWalker(escaped, latex_context=_WALKER_CONTEXT, tolerant_parsing=True)
     nodes, _, _ = walker.get_latex_nodes()
-    return str(_CONVERTER.nodelist_to_text(nodes))
+    text = str(_CONVERTER.nodelist_to_text(nodes))
+    return _GREEK_MACRO.sub(lambda m: _GREEK[m.group(1)], text) if "\\" in text else text
 
 
 def _decode_entities(text: str) -> str:
