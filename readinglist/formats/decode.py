@@ -8,7 +8,7 @@ The rules are deliberately few so that a user can be told what happened:
    UTF-8 with those bytes replaced (decoding it all as cp1252 would garble every
    accented letter that *was* right).
 4. Otherwise a legacy encoding: the JabRef `% Encoding: NAME` header if present,
-   else GBK when it decodes cleanly into Chinese text, else windows-1252.
+   else GBK when it decodes cleanly into runs of Chinese characters, else windows-1252.
    Each of these carries a warning that names the encoding used.
 5. NUL bytes or many control characters in what should be text: `NotText`.
 """
@@ -126,30 +126,15 @@ def _bomless_utf16(data: bytes) -> str | None:
 
 def _mostly_utf8(data: bytes) -> Decoded | None:
     """UTF-8 with a few invalid bytes: keep UTF-8, replace the bad bytes, say how many."""
-    bad = 0
-    good_multibyte = 0
-    view = data
-    while view:
-        try:
-            text = view.decode("utf-8")
-        except UnicodeDecodeError as e:
-            good_multibyte += _count_non_ascii(view[: e.start])
-            bad += e.end - e.start
-            view = view[e.end :]
-            if bad > 64 and bad > good_multibyte:
-                return None  # clearly not UTF-8; stop early on big legacy files
-        else:
-            good_multibyte += sum(1 for c in text if ord(c) > 0x7F)
-            break
-    if good_multibyte == 0 or bad > good_multibyte:
-        return None
     text = data.decode("utf-8", errors="replace")
-    noun = "byte" if bad == 1 else "bytes"
-    return _finish(text, "utf-8", f"not valid UTF-8: {bad} {noun} replaced by '\ufffd'")
-
-
-def _count_non_ascii(valid: bytes) -> int:
-    return sum(1 for c in valid.decode("utf-8") if ord(c) > 0x7F)
+    bad = text.count("\ufffd")  # one per invalid sequence: close enough to "bytes"
+    good = sum(1 for c in text if c > "\x7f") - bad  # correctly encoded non-ASCII letters
+    if good <= 0 or bad > good:
+        return None
+    noun = "sequence" if bad == 1 else "sequences"
+    return _finish(
+        text, "utf-8", f"not valid UTF-8: {bad} invalid byte {noun} replaced by '\ufffd'"
+    )
 
 
 def _header_encoding(data: bytes) -> str | None:
@@ -173,19 +158,24 @@ def _is_chinese(c: str) -> bool:
     )
 
 
-def _as_chinese(data: bytes) -> str | None:
-    """GBK text when the bytes decode cleanly and nearly every non-ASCII letter is Chinese.
+_HIGH_RUN = re.compile(rb"[\x80-\xff]+")
 
-    Western cp1252 text rarely survives this: its high bytes stand alone between
-    ASCII letters, which GBK either rejects or turns into scattered odd symbols.
+
+def _as_chinese(data: bytes) -> str | None:
+    """GBK text when the bytes read as whole Chinese characters, two bytes each.
+
+    Western cp1252 text fails at least one test: its accented letters stand alone
+    between ASCII letters (odd runs of high bytes: "H\xf4tel"), seldom come four in a
+    row, and GBK turns them into scattered symbols rather than Chinese characters.
     """
+    runs = [len(m.group(0)) for m in _HIGH_RUN.finditer(data)]
+    if not runs or any(n % 2 for n in runs) or max(runs) < 4:
+        return None
     try:
         text = data.decode("gbk")
     except UnicodeDecodeError:
         return None
     high = [c for c in text if ord(c) > 0x7F]
-    if not high:
-        return None
     chinese = sum(1 for c in high if _is_chinese(c))
     return text if chinese >= 0.9 * len(high) else None
 

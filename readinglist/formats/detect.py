@@ -37,7 +37,8 @@ _WOS_TAG = re.compile(r"^(?:PT|AU|TI|SO) \S", re.MULTILINE)
 def detect_format(text: str, filename: str = "") -> SourceFormat | None:
     """The format `text` is in, or None when it is none of the formats we read."""
     hint = _hint(filename)
-    stripped = text.removeprefix("\ufeff").lstrip()
+    text = text.removeprefix("\ufeff")
+    stripped = text.lstrip()
     if not stripped:
         return hint
     first = stripped[0]
@@ -46,6 +47,8 @@ def detect_format(text: str, filename: str = "") -> SourceFormat | None:
         found = _json_format(stripped, hint)
         if found is not None:
             return found
+    elif hint is SourceFormat.CSLJSON and _is_json(stripped):
+        return hint  # valid JSON but not an item list ("42"): the reader explains
     if first == "<":
         head = stripped[:8192]
         if _FEED.search(head) and any(ns in head for ns in _ATOM_NS):
@@ -101,6 +104,14 @@ def _json_format(text: str, hint: SourceFormat | None) -> SourceFormat | None:
     if _is_csl(data) or hint is SourceFormat.CSLJSON:
         return SourceFormat.CSLJSON
     return None
+
+
+def _is_json(text: str) -> bool:
+    try:
+        json.loads(text)
+    except (json.JSONDecodeError, RecursionError):
+        return False
+    return True
 
 
 _CSL_KEYS = frozenset(("type", "title", "id", "author", "issued", "citation-key"))
