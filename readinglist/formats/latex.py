@@ -63,6 +63,8 @@ def _text_context() -> Any:
             MacroTextSpec("S", "§"),
             MacroTextSpec("P", "¶"),
             MacroTextSpec("textdegree", "°"),
+            MacroTextSpec("textsuperscript", "%s"),
+            MacroTextSpec("textsubscript", "%s"),
             MacroTextSpec("noopsort", ""),  # BibTeX sort trick: its argument is not text
             # font switches like {\em word}: pylatexenc knows some, not all
             *(MacroTextSpec(name, "") for name in ("em", "sc", "sl", "up", "sf", "tt", "rm")),
@@ -83,6 +85,8 @@ def _walker_context() -> Any:
             macrospec.MacroSpec("url", "{"),
             macrospec.MacroSpec("href", "{{"),
             macrospec.MacroSpec("noopsort", "{"),
+            macrospec.MacroSpec("textsuperscript", "{"),  # DBLP: 9\textsuperscript th
+            macrospec.MacroSpec("textsubscript", "{"),
         ],
         environments=[],
         specials=[],

@@ -32,6 +32,11 @@ from readinglist.formats.latex import (
         (r"``quoted''", "“quoted”"),
         (r"\url{https://example.org/a_b}", "https://example.org/a_b"),
         (r"\href{https://example.org}{the site}", "the site"),
+        (
+            r"the 9\textsuperscript th and 3\textsuperscript{rd}, H\textsubscript{2}O",
+            "the 9th and 3rd, H2O",
+        ),
+        (r"$\Sigma$$\Delta$ modulator", "$Σ$$Δ$ modulator"),
     ],
 )
 def test_decodes_accents_commands_and_punctuation(latex: str, text: str) -> None:
