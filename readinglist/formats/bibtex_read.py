@@ -24,6 +24,7 @@ reported but do not stop the entry.
 from __future__ import annotations
 
 import re
+from types import MappingProxyType
 
 from ..domain import PaperDraft, ParseResult, Problem, SourceFormat
 from ..text import normalise_arxiv_id
@@ -161,7 +162,7 @@ def _draft(entry: RawEntry, fields: dict[str, str]) -> PaperDraft | None:
         url=url,
         entry_type=entry.entry_type,
         source_key=entry.key,
-        extra=extra,
+        extra=MappingProxyType(extra),  # drafts are frozen values; so is their extra
         line=entry.line,
     )
 
