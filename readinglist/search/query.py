@@ -122,7 +122,8 @@ class QueryBuilder:
     def parse(self, text: str, *, as_you_type: bool = False) -> query.Query | None:
         """The query for `text`, or None when there is nothing to search for."""
         tidy = _tidy(text)
-        if as_you_type:
+        # a trailing space means the last word is finished (tidying drops the space)
+        if as_you_type and text and not text[-1].isspace():
             tidy = _as_you_type(tidy)
         if not tidy:
             return None
