@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from datetime import datetime
@@ -125,6 +126,11 @@ def run_cli(argv: Sequence[str]) -> int:
         return _fail(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "))
     except KeyboardInterrupt:
         return _fail("interrupted")
+    except BrokenPipeError:
+        # `readinglist list | head`: the reader left; stay quiet like other tools
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
 
 
 def _fail(message: str) -> int:

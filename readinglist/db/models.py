@@ -64,7 +64,7 @@ class Paper(Base):
     note_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     source: Mapped[str] = mapped_column(Text, default="")
     extra_json: Mapped[str] = mapped_column(Text, default="{}")
-    trashed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    trashed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True, index=True)
     # the change sequence number of the last write to this paper: the index follows it
     change_seq: Mapped[int] = mapped_column(Integer, default=0)
 

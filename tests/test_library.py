@@ -1,0 +1,230 @@
+"""The Library API on a real SQLite file and a real Whoosh index in tmp_path."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from readinglist.domain import (
+    Cancelled,
+    ExportFormat,
+    Filter,
+    LibraryError,
+    PaperDraft,
+    PaperNotFound,
+    ParseResult,
+    Person,
+    Status,
+)
+from readinglist.library import Library
+
+BIB = r"""
+@article{chang2022,
+  title = {{MaskGIT}: Masked Generative Image Transformer},
+  author = {Chang, Huiwen and Zhang, Han and Jiang, Lu},
+  year = 2022,
+  journal = {CVPR},
+  doi = {10.1109/CVPR52688.2022.01103},
+  abstract = {Generative transformers have experienced rapid popularity growth. Code: https://github.com/google-research/maskgit.},
+}
+@misc{muse,
+  title = {Muse: Text-To-Image Generation via Masked Generative Transformers},
+  author = {Chang, Huiwen and others},
+  year = {2023},
+  eprint = {2301.00704},
+  archiveprefix = {arXiv},
+}
+"""
+
+
+@pytest.fixture
+def lib(tmp_path: Path) -> Library:
+    library = Library(tmp_path / "lib")
+    yield library  # type: ignore[misc]
+    library.close()
+
+
+def _seed(lib: Library) -> list[int]:
+    report = lib.import_text(BIB, source="seed.bib")
+    assert report.problems == ()
+    return list(report.added)
+
+
+def test_import_stores_every_field_and_makes_stable_keys(lib: Library) -> None:
+    ids = _seed(lib)
+    assert len(ids) == 2
+    paper = lib.get(ids[0])
+    assert paper.title == "MaskGIT: Masked Generative Image Transformer"
+    assert [a.family for a in paper.authors] == ["Chang", "Zhang", "Jiang"]
+    assert paper.year == 2022
+    assert paper.venue == "CVPR"
+    assert paper.citation_key == "chang2022maskgit"
+    assert paper.links == ("https://github.com/google-research/maskgit",)
+    assert paper.status is Status.UNREAD
+    assert paper.source == "seed.bib"
+    assert lib.get(ids[1]).arxiv_id == "2301.00704"
+    # keys never change, even when the title is later filled or the paper re-imported
+    lib.import_text(BIB, source="again.bib")
+    assert lib.get(ids[0]).citation_key == "chang2022maskgit"
+
+
+def test_duplicates_by_doi_arxiv_and_title_fill_gaps(lib: Library) -> None:
+    ids = _seed(lib)
+    twin_by_arxiv = PaperDraft(
+        title="A completely different title", arxiv_id="arXiv:2301.00704v3", venue="ICML"
+    )
+    twin_by_doi = PaperDraft(title="Other", doi="https://doi.org/10.1109/cvpr52688.2022.01103")
+    twin_by_title = PaperDraft(title="maskgit -- MASKED generative, image transformer!")
+    fresh = PaperDraft(title="Something new", authors=(Person("Müller", "Anna"),), year=2021)
+    report = lib.import_drafts([twin_by_arxiv, twin_by_doi, twin_by_title, fresh], source="x")
+    assert report.duplicates == 3
+    assert len(report.added) == 1
+    assert report.updated == (ids[1],)
+    assert lib.get(ids[1]).venue == "ICML"  # a gap filled
+    assert lib.get(ids[1]).title.startswith("Muse")  # nothing overwritten
+    assert lib.get(report.added[0]).citation_key == "muller2021something"
+
+
+def test_duplicates_within_one_import_are_added_once(lib: Library) -> None:
+    drafts = [PaperDraft(title="Same Paper"), PaperDraft(title="same paper.", abstract="more")]
+    report = lib.import_drafts(drafts, source="x")
+    assert len(report.added) == 1 and report.duplicates == 1
+    assert lib.get(report.added[0]).abstract == "more"
+
+
+def test_key_clash_gets_a_deterministic_suffix(lib: Library) -> None:
+    a = PaperDraft(title="Deep Nets", authors=(Person("Lee"),), year=2020)
+    b = PaperDraft(title="Deep nets, again", authors=(Person("Lee"),), year=2020)
+    c = PaperDraft(title="Deep nets, once more", authors=(Person("Lee"),), year=2020)
+    report = lib.import_drafts([a, b, c], source="x")
+    keys = [lib.get(i).citation_key for i in report.added]
+    assert keys == ["lee2020deep", "lee2020deepa", "lee2020deepb"]
+
+
+def test_status_tags_notes_and_filters(lib: Library) -> None:
+    ids = _seed(lib)
+    before = lib.get(ids[0]).status_changed_at
+    changes = lib.set_status([ids[0]], Status.READ)
+    assert changes.status and changes.paper_ids == {ids[0]}
+    assert lib.get(ids[0]).status is Status.READ
+    assert lib.get(ids[0]).status_changed_at >= before
+    lib.add_tags(ids, ["vision", "Generative"])
+    lib.add_tags([ids[0]], ["to-cite"])
+    assert lib.get(ids[0]).tags == ("Generative", "to-cite", "vision")
+    assert lib.counts().tags == {"Generative": 2, "to-cite": 1, "vision": 2}
+    assert [r.id for r in lib.list(Filter(tags=("vision", "to-cite"))).rows] == [ids[0]]
+    assert [r.id for r in lib.list(Filter(status=Status.UNREAD)).rows] == [ids[1]]
+    lib.remove_tags([ids[0]], ["to-cite"])
+    assert "to-cite" not in lib.counts().tags  # an unused tag disappears
+    lib.set_note(ids[1], "# Thoughts\nCompare with *MaskGIT*.")
+    assert lib.get(ids[1]).note.startswith("# Thoughts")
+    counts = lib.counts()
+    assert counts.total == 2 and counts.by_status[Status.READ] == 1
+
+
+def test_rename_merge_and_delete_tags(lib: Library) -> None:
+    ids = _seed(lib)
+    lib.add_tags([ids[0]], ["gen"])
+    lib.add_tags([ids[1]], ["generative"])
+    lib.rename_tag("gen", "Generative")  # onto an existing tag: merge
+    assert lib.counts().tags == {"generative": 2}
+    lib.rename_tag("generative", "image gen")
+    assert lib.get(ids[0]).tags == ("image gen",)
+    lib.delete_tag("image gen")
+    assert lib.get(ids[0]).tags == () and lib.tags() == []
+    with pytest.raises(LibraryError):
+        lib.rename_tag("nope", "x")
+
+
+def test_search_fields_filters_and_rank_order(lib: Library) -> None:
+    ids = _seed(lib)
+    lib.add_tags([ids[1]], ["diffusion"])
+    lib.set_note(ids[0], "brilliant decoding trick")
+    assert {r.id for r in lib.list(Filter(query="masked generative")).rows} == set(ids)
+    assert [r.id for r in lib.list(Filter(query="note:brilliant")).rows] == [ids[0]]
+    assert [r.id for r in lib.list(Filter(query="tag:diffusion")).rows] == [ids[1]]
+    assert [r.id for r in lib.list(Filter(query="image", tags=("diffusion",))).rows] == [ids[1]]
+    lib.set_status([ids[1]], Status.READING)
+    assert [r.id for r in lib.list(Filter(query="status:reading")).rows] == [ids[1]]
+    assert [
+        r.id for r in lib.list(Filter(query="gener", status=Status.UNREAD), as_you_type=True).rows
+    ] == [ids[0]]
+    hits = lib.list(Filter(query="maskgit")).hits
+    assert "<b>" in hits[ids[0]].highlights.get("title", "")
+
+
+def test_trash_restore_and_purge(lib: Library) -> None:
+    ids = _seed(lib)
+    lib.trash([ids[0]])
+    assert [r.id for r in lib.list().rows] == [ids[1]]
+    assert [r.id for r in lib.list(Filter(trashed=True)).rows] == [ids[0]]
+    assert lib.list(Filter(query="maskgit")).rows == ()
+    assert [r.id for r in lib.list(Filter(trashed=True, query="maskgit")).rows] == [ids[0]]
+    assert lib.counts().trash == 1
+    lib.restore([ids[0]])
+    assert [r.id for r in lib.list(Filter(query="maskgit")).rows] == [ids[0]]
+    lib.trash([ids[0]])
+    lib.empty_trash()
+    with pytest.raises(PaperNotFound):
+        lib.get(ids[0])
+    assert lib.list(Filter(query="maskgit")).rows == ()
+    # ids are never reused
+    new = lib.import_drafts([PaperDraft(title="Fresh")], source="x").added[0]
+    assert new > max(ids)
+
+
+def test_unknown_ids_are_a_clear_error_and_change_nothing(lib: Library) -> None:
+    ids = _seed(lib)
+    with pytest.raises(PaperNotFound, match="999"):
+        lib.set_status([ids[0], 999], Status.READ)
+    assert lib.get(ids[0]).status is Status.UNREAD
+
+
+def test_cancelled_import_leaves_the_library_as_it_was(lib: Library) -> None:
+    ids = _seed(lib)
+    seq = lib.change_seq()
+    drafts = [PaperDraft(title=f"Paper number {i}") for i in range(3000)]
+    calls = 0
+
+    def cancel() -> bool:
+        nonlocal calls
+        calls += 1
+        return calls > 2500  # past the first flushed batches: they must roll back too
+
+    with pytest.raises(Cancelled):
+        lib.import_parsed([(ParseResult(tuple(drafts)), "big")], cancel=cancel)
+    assert [r.id for r in lib.list().rows] == sorted(ids, reverse=True)
+    assert lib.change_seq() == seq
+    assert lib.counts().total == 2
+
+
+def test_failing_import_half_way_keeps_nothing(lib: Library, tmp_path: Path) -> None:
+    _seed(lib)
+    # the first 1000 rows are already written (flushed) when the bad record fails
+    bad = [PaperDraft(title=f"ok {i}") for i in range(1500)] + [
+        PaperDraft(title=object())  # type: ignore[arg-type]
+    ]
+    with pytest.raises(Exception):  # noqa: B017 - any failure must roll back
+        lib.import_drafts(bad, source="bad")
+    assert lib.counts().total == 2
+
+
+def test_export_formats(lib: Library) -> None:
+    ids = _seed(lib)
+    lib.add_tags([ids[0]], ["vision"])
+    bib = lib.export(ExportFormat.BIBTEX)
+    assert "@article{chang2022maskgit," in bib and "vision" in bib
+    only = lib.export(ExportFormat.BIBTEX, ids=[ids[1]])
+    assert "chang2022maskgit" not in only
+    assert "maskgit" in lib.export(ExportFormat.MARKDOWN, f=Filter(tags=("vision",))).lower()
+    assert lib.export(ExportFormat.CSLJSON).lstrip().startswith("[")
+
+
+def test_reopen_keeps_everything(tmp_path: Path) -> None:
+    with Library(tmp_path / "lib") as lib:
+        ids = _seed(lib)
+        lib.set_note(ids[0], "kept")
+    with Library(tmp_path / "lib") as lib:
+        assert lib.get(ids[0]).note == "kept"
+        assert [r.id for r in lib.list(Filter(query="kept")).rows] == [ids[0]]
