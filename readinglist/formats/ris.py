@@ -59,6 +59,7 @@ _EXTRA_NAMES = {
     "LA": "language",
     "N1": "note",
     "JA": "shortjournal",
+    "JO": "shortjournal",  # when JF gave the full name, JO is the abbreviation
     "J2": "shortjournal",
     "ST": "shorttitle",
     "ED": "editor",
