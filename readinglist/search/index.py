@@ -139,7 +139,12 @@ class SearchIndex:
         return seq if isinstance(seq, int) else 0
 
     def apply(self, docs: Sequence[IndexDoc], deleted: Sequence[int], seq: int) -> None:
-        """Add or replace `docs`, remove `deleted` ids, commit, then record `seq`."""
+        """Add or replace `docs`, remove `deleted` ids, commit, then record `seq`.
+
+        An id in both lists ends up deleted. Blocks while another process holds the
+        write lock, up to `lock_timeout` (then IndexLocked).
+        """
+        gone = set(deleted)
         with self._write_lock:
             try:
                 writer = self._ix.writer(timeout=self._lock_timeout, delay=0.05)
@@ -154,7 +159,8 @@ class SearchIndex:
                     writer.delete_by_term("id", paper_id)
                 add = writer.add_document if fresh else writer.update_document
                 for doc in docs:
-                    add(**fields_for(doc))
+                    if doc.id not in gone:
+                        add(**fields_for(doc))
                 writer.commit()
             except BaseException:
                 writer.cancel()
@@ -285,7 +291,9 @@ class SearchIndex:
 
     def _id_list(self, searcher: Any) -> list[int]:
         if self._ids is None:
-            self._ids = list(searcher.reader().column_reader("id"))
+            reader = searcher.reader()
+            # an empty index has no column to read
+            self._ids = list(reader.column_reader("id")) if reader.doc_count_all() else []
         return self._ids
 
     def _docnum_map(self, searcher: Any) -> dict[int, int]:
