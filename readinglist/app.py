@@ -22,8 +22,14 @@ def run(argv: list[str]) -> int:
     ]
     if words and words[0] in SUBCOMMANDS:
         return run_cli(argv)
-    args = build_parser(subcommands=False).parse_args(argv)
+    parser = build_parser(subcommands=False)
+    args = parser.parse_args(argv)
     files = args.files
+    missing = [f for f in files if not Path(f).exists()]
+    if missing:  # a mistyped subcommand, or a file that is gone: say which
+        parser.error(
+            f"{missing[0]!r} is neither a command ({', '.join(SUBCOMMANDS)}) nor an existing file"
+        )
     if args.install_desktop_entry or args.uninstall_desktop_entry:
         from .desktop import install_desktop_entry, uninstall_desktop_entry
 
