@@ -109,7 +109,8 @@ def _bomless_utf16(data: bytes) -> str | None:
     """'utf-16-le'/'utf-16-be' when NULs sit in one column of the byte pairs.
 
     ASCII-range text in UTF-16 has a NUL in every high byte; requiring most pairs to
-    look like that (and none of the other column) keeps binary files out.
+    look like that (and next to none of the other column) keeps most binary files out,
+    and the control-character check after decoding catches the rest.
     """
     sample = data[: _SAMPLE & ~1]
     pairs = len(sample) // 2
@@ -117,9 +118,10 @@ def _bomless_utf16(data: bytes) -> str | None:
         return None
     even_nul = sample[0::2].count(0)
     odd_nul = sample[1::2].count(0)
-    if odd_nul >= 0.6 * pairs and even_nul == 0:
+    # A few NULs in the other column are letters such as U+4E00 (bytes 00 4E).
+    if odd_nul >= 0.6 * pairs and even_nul <= 0.05 * pairs:
         return "utf-16-le"
-    if even_nul >= 0.6 * pairs and odd_nul == 0:
+    if even_nul >= 0.6 * pairs and odd_nul <= 0.05 * pairs:
         return "utf-16-be"
     return None
 

@@ -43,7 +43,8 @@ def test_byte_order_marks(bom: bytes, codec: str) -> None:
 
 @pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
 def test_utf16_without_bom_is_recognised_by_its_nuls(codec: str) -> None:
-    text = "@article{key,\n  title = {Bömisch},\n}\n"
+    # U+4E00 is the bytes 00 4E: a NUL in the "wrong" column must not spoil the guess.
+    text = "@article{key,\n  title = {Bömisch 一 study of reading habits},\n}\n"
     decoded = decode_bytes(text.encode(codec))
     assert decoded.text == text
     assert decoded.encoding == codec
