@@ -1,0 +1,116 @@
+"""One app per library: hand-over to a running instance, over a real local socket."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from readinglist.ui.single_instance import InstanceServer, hand_over, server_name
+
+
+@pytest.fixture(autouse=True)
+def runtime_dir(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A private, short XDG_RUNTIME_DIR (Unix socket paths are limited to ~100 bytes)."""
+    folder = Path(tempfile.mkdtemp(prefix="rl-"))
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(folder))
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def server(qtbot: QtBot, tmp_path: Path) -> Iterator[InstanceServer]:
+    srv = InstanceServer(tmp_path / "lib")
+    assert srv.listen()
+    yield srv
+    srv.close()
+
+
+def test_no_running_instance_means_no_hand_over(qapp: object, tmp_path: Path) -> None:
+    assert hand_over(tmp_path / "lib", [tmp_path / "a.bib"], timeout_ms=500) is False
+
+
+def test_files_reach_the_running_instance(
+    qtbot: QtBot, server: InstanceServer, tmp_path: Path
+) -> None:
+    files = [tmp_path / "a.bib", tmp_path / "sub" / "b.ris"]
+    with qtbot.waitSignal(server.filesReceived, timeout=3000) as blocker:
+        assert hand_over(tmp_path / "lib", files) is True
+    assert blocker.args == [[str(f) for f in files]]
+
+
+def test_relative_paths_arrive_absolute(
+    qtbot: QtBot, server: InstanceServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    with qtbot.waitSignal(server.filesReceived, timeout=3000) as blocker:
+        assert hand_over(tmp_path / "lib", [Path("x.bib")])
+    assert blocker.args == [[str(tmp_path / "x.bib")]]
+
+
+def test_no_files_just_activates(qtbot: QtBot, server: InstanceServer, tmp_path: Path) -> None:
+    with qtbot.waitSignal(server.filesReceived, timeout=3000) as blocker:
+        assert hand_over(tmp_path / "lib", [])
+    assert blocker.args == [[]]
+
+
+def test_one_server_per_library_but_libraries_are_independent(
+    qtbot: QtBot, server: InstanceServer, tmp_path: Path
+) -> None:
+    # the same folder spelled differently is the same library
+    same = InstanceServer(tmp_path / "lib" / ".." / "lib")
+    assert same.name == server.name
+    assert same.listen() is False
+    other = InstanceServer(tmp_path / "other")
+    assert other.name != server.name
+    assert other.listen()
+    with (
+        qtbot.assertNotEmitted(server.filesReceived),
+        qtbot.waitSignal(other.filesReceived, timeout=3000),
+    ):
+        assert hand_over(tmp_path / "other", [tmp_path / "c.bib"])
+    other.close()
+    # the first server still works after a rival's attempt
+    with qtbot.waitSignal(server.filesReceived, timeout=3000):
+        assert hand_over(tmp_path / "lib", [])
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="named pipes leave no stale files")
+def test_socket_left_by_a_crashed_instance_is_recovered(qtbot: QtBot, tmp_path: Path) -> None:
+    library = tmp_path / "lib"
+    path = server_name(library)
+    # A crash leaves the socket file behind with nobody accepting on it.
+    stale = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    stale.bind(path)
+    stale.close()
+    assert Path(path).exists()
+    assert hand_over(library, [], timeout_ms=500) is False
+
+    srv = InstanceServer(library)
+    assert srv.listen()
+    with qtbot.waitSignal(srv.filesReceived, timeout=3000) as blocker:
+        assert hand_over(library, [tmp_path / "d.ris"])
+    assert blocker.args == [[str(tmp_path / "d.ris")]]
+    srv.close()
+
+
+def test_garbage_on_the_socket_is_ignored(
+    qtbot: QtBot, server: InstanceServer, tmp_path: Path
+) -> None:
+    from PySide6.QtNetwork import QLocalSocket
+
+    rogue = QLocalSocket()
+    rogue.connectToServer(server.name)
+    assert rogue.waitForConnected(1000)
+    with qtbot.assertNotEmitted(server.filesReceived, wait=200):
+        rogue.write(b"not json\n")
+        rogue.flush()
+    rogue.abort()
+    with qtbot.waitSignal(server.filesReceived, timeout=3000):
+        assert hand_over(tmp_path / "lib", [])
