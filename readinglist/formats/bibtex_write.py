@@ -1,0 +1,295 @@
+"""Papers -> a .bib file that real `bibtex` (plain.bst) and `biber` read without errors.
+
+Text goes through `tex_escape` (specials escaped, braces always balanced, acronyms
+protected in titles). For classic BibTeX non-ASCII becomes LaTeX macros where a safe
+one exists; for biblatex the file stays UTF-8. URLs/DOIs are verbatim with only
+file-breaking characters percent-encoded. Our Markdown note is personal, so it goes
+to `annote` (which styles do not print), tags to `keywords`.
+
+Field order is fixed (ours first, then extra fields sorted by name), so the same
+papers always give the same bytes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from readinglist.domain import PaperDetail, Person
+from readinglist.formats.citekey import ascii_words
+from readinglist.formats.tex_escape import (
+    escape,
+    latex_title,
+    raw_value,
+    tidy_space,
+    to_latex,
+    verbatim,
+)
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+def _words_list(text: str) -> list[str]:
+    return text.split()
+
+
+# plain.bst knows these; anything else would draw "entry type isn't style-file defined"
+_BIBTEX_TYPES = _words(
+    """article book booklet conference inbook incollection inproceedings manual
+    mastersthesis misc phdthesis proceedings techreport unpublished"""
+)
+_TO_BIBTEX = {
+    "thesis": "phdthesis",
+    "report": "techreport",
+    "collection": "book",
+    "mvbook": "book",
+    "mvcollection": "book",
+    "mvproceedings": "proceedings",
+    "bookinbook": "inbook",
+    "inreference": "incollection",
+}
+# biblatex entry types, its standard aliases and the "unsupported but known" ones
+_BIBLATEX_TYPES = _words(
+    """article book mvbook inbook bookinbook suppbook booklet collection mvcollection
+    incollection suppcollection dataset manual misc online patent periodical
+    suppperiodical proceedings mvproceedings inproceedings reference mvreference
+    inreference report software thesis unpublished conference electronic mastersthesis
+    phdthesis techreport www artwork audio bibnote commentary image jurisdiction
+    legislation legal letter movie music performance review standard video"""
+)
+# where `venue` goes, by (BibTeX) entry type; other types use howpublished
+_VENUE_FIELD = {
+    "article": "journal",
+    "inproceedings": "booktitle",
+    "conference": "booktitle",
+    "incollection": "booktitle",
+    "inbook": "booktitle",
+    "phdthesis": "school",
+    "mastersthesis": "school",
+    "thesis": "school",
+    "techreport": "institution",
+    "report": "institution",
+    "book": "publisher",
+    "proceedings": "publisher",
+    "manual": "organization",
+}
+_BIBLATEX_FIELD = {"journal": "journaltitle", "school": "institution", "address": "location"}
+# the same field under its other names: an extra field never repeats one of ours
+_ALIASES = {
+    "journal": "journaltitle",
+    "school": "institution",
+    "address": "location",
+    "annote": "annotation",
+    "archiveprefix": "eprinttype",
+    "primaryclass": "eprintclass",
+    "year": "date",
+    "key": "sortkey",
+}
+# extra fields that point at other entries (missing in our export -> bibtex errors)
+# or that only a reference manager understands
+_DROP = _words("crossref xref xdata entryset related ids options execute")
+_VERBATIM = _words("url doi eprint file pdf verba verbb verbc urlraw")
+_URI_FIELDS = frozenset(("url", "doi", "urlraw"))
+_FIELD_NAME = re.compile(r"[a-z][a-z0-9_.:+-]*\Z")
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_MONTH_NAMES = tuple(
+    _words_list(
+        "january february march april may june july august september october november december"
+    )
+)
+_ISO_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?\Z")
+_LAST = frozenset(("abstract", "keywords", "annote", "annotation"))
+_KEY_CHARS = re.compile(r"[^A-Za-z0-9_:.+/-]+")
+_NAME_JUNK = str.maketrans("{}\\", "   ")
+_WORD_START_SPECIALS = re.compile(r"(?<!\S)[&%$#_~^]+")
+_LONE_AMPERSAND = re.compile(r"(?<!\S)&(?!\S)")
+_AND = re.compile(r"\band\b", re.IGNORECASE)
+
+
+def _canonical(name: str) -> str:
+    return _ALIASES.get(name, name)
+
+
+def _month_number(value: str) -> int | None:
+    v = value.strip().lower().rstrip(".")
+    if v.isdigit():
+        return int(v) if 1 <= int(v) <= 12 else None
+    for number, (short, full) in enumerate(zip(_MONTHS, _MONTH_NAMES, strict=True), 1):
+        if v in (short, full):
+            return number
+    return None
+
+
+def _name_part(text: str, ascii_only: bool) -> str:
+    """One part of a name, braced when a comma or "and" would split it."""
+    value = to_latex(text, ascii_only=ascii_only)
+    if "," in value or _AND.search(value):
+        return "{" + value + "}"
+    return value
+
+
+def _name_text(text: str) -> str:
+    # Braces and backslashes in a name are leftovers of markup; and biber writes a
+    # broken .bbl when a name word starts with a LaTeX special (the initial of "\&x"
+    # or "{\textbraceleft}x" becomes "\\" or a lone "}"). Inside a word they are fine.
+    text = _LONE_AMPERSAND.sub("and", tidy_space(text.translate(_NAME_JUNK)))
+    return _WORD_START_SPECIALS.sub("", text)
+
+
+def format_person(person: Person, *, ascii_only: bool) -> str:
+    """BibTeX name syntax "von Last, Jr, First"; a literal name is braced whole."""
+    family = _name_text(person.family)
+    given = _name_text(person.given)
+    if not family:
+        family, given = given, ""
+    if not family:
+        return ""
+    prefix, suffix = _name_text(person.prefix), _name_text(person.suffix)
+    if not (given or prefix or suffix):
+        # institution or mononym: braces stop BibTeX splitting "Barnes and Noble"
+        return "{" + to_latex(family, ascii_only=ascii_only) + "}"
+    head = _name_part(family, ascii_only)
+    if prefix:
+        von = to_latex(prefix, ascii_only=ascii_only)
+        # BibTeX spots the von part by its lower-case first letter; "Van" is braced
+        # so it stays with the family either way
+        head = (von if von[:1].islower() else "{" + von + "}") + " " + head
+    parts = [head]
+    if suffix:
+        parts += [_name_part(suffix, ascii_only), _name_part(given, ascii_only) if given else ""]
+    elif given:
+        parts.append(_name_part(given, ascii_only))
+    return ", ".join(parts).strip()
+
+
+def _entry_type(paper: PaperDetail, biblatex: bool) -> str:
+    kind = paper.entry_type.strip().lower() or "misc"
+    if kind == "article" and not paper.venue.strip():
+        kind = "misc"  # a preprint: an article without a journal only draws warnings
+    if biblatex:
+        return kind if kind in _BIBLATEX_TYPES else "misc"
+    kind = _TO_BIBTEX.get(kind, kind)
+    return kind if kind in _BIBTEX_TYPES else "misc"
+
+
+def _key(paper: PaperDetail, used: set[str]) -> str:
+    """The stored key, made safe if it is not (it normally is) and unique in this file."""
+    key = paper.citation_key.strip()
+    if not key.isascii():
+        key = "".join(ascii_words(key))
+    key = _KEY_CHARS.sub("", key)
+    if not key:
+        key = f"paper{paper.id}"
+    # BibTeX compares keys without case: "Repeated entry" otherwise
+    unique, n = key, 0
+    while unique.lower() in used:
+        n += 1
+        unique = f"{key}-{n}"
+    used.add(unique.lower())
+    return unique
+
+
+def _extra_fields(
+    paper: PaperDetail, taken: set[str], biblatex: bool, ascii_only: bool
+) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    for name in sorted(paper.extra):
+        field = name.strip().lower()
+        value = paper.extra[name]
+        canon = _canonical(field)
+        if (
+            not _FIELD_NAME.match(field)
+            or field in _DROP
+            or canon in taken
+            or not value.strip()
+            or field in ("month", "date", "year")  # handled with the year
+        ):
+            continue
+        taken.add(canon)
+        if field in _VERBATIM:
+            out.append((field, "{" + verbatim(value, uri=field in _URI_FIELDS) + "}"))
+        else:
+            out.append((field, "{" + raw_value(value, ascii_only=ascii_only) + "}"))
+    return out
+
+
+def _date_fields(paper: PaperDetail, biblatex: bool) -> list[tuple[str, str]]:
+    extra = {k.strip().lower(): v for k, v in paper.extra.items()}
+    month = _month_number(extra.get("month", ""))
+    year = paper.year
+    iso = _ISO_DATE.match(extra.get("date", "").strip())
+    if iso and (year is None or int(iso.group(1)) == year):
+        year = int(iso.group(1))
+        if iso.group(2) and 1 <= int(iso.group(2)) <= 12:
+            month = int(iso.group(2))
+    if biblatex:
+        if year is None:
+            return []
+        if iso and iso.group(1) == str(year) and iso.group(3):
+            return [("date", "{" + iso.group(0) + "}")]
+        return [("date", f"{{{year:04d}-{month:02d}}}" if month else f"{{{year}}}")]
+    fields: list[tuple[str, str]] = []
+    if year is not None:
+        fields.append(("year", f"{{{year}}}"))
+    if month:
+        fields.append(("month", _MONTHS[month - 1]))
+    elif extra.get("month", "").strip():
+        fields.append(("month", "{" + raw_value(extra["month"], ascii_only=True) + "}"))
+    return fields
+
+
+def _fields(paper: PaperDetail, kind: str, biblatex: bool) -> list[tuple[str, str]]:
+    ascii_only = not biblatex
+    fields: list[tuple[str, str]] = []
+    names = [n for n in (format_person(p, ascii_only=ascii_only) for p in paper.authors) if n]
+    if names:
+        fields.append(("author", "{" + " and ".join(names) + "}"))
+    if paper.title.strip():
+        fields.append(("title", "{" + latex_title(paper.title, ascii_only=ascii_only) + "}"))
+    if paper.venue.strip():
+        venue_field = _VENUE_FIELD.get(kind, "howpublished")
+        if biblatex:
+            venue_field = _BIBLATEX_FIELD.get(venue_field, venue_field)
+        fields.append((venue_field, "{" + to_latex(paper.venue, ascii_only=ascii_only) + "}"))
+    fields += _date_fields(paper, biblatex)
+    if paper.doi.strip():
+        fields.append(("doi", "{" + verbatim(paper.doi) + "}"))
+    if paper.url.strip():
+        fields.append(("url", "{" + verbatim(paper.url) + "}"))
+    if paper.arxiv_id.strip():
+        fields.append(("eprint", "{" + verbatim(paper.arxiv_id) + "}"))
+        fields.append(("eprinttype" if biblatex else "archiveprefix", "{arXiv}"))
+        if not biblatex and kind == "misc" and "howpublished" not in dict(fields):
+            # plain.bst ignores eprint: say where the preprint lives in a printed field
+            arxiv = escape(verbatim(paper.arxiv_id), ascii_only=True)
+            fields.append(("howpublished", "{ar{X}iv:" + arxiv + "}"))
+    if paper.abstract.strip():
+        fields.append(("abstract", "{" + to_latex(paper.abstract, ascii_only=ascii_only) + "}"))
+    tags = [to_latex(t, ascii_only=ascii_only) for t in paper.tags if t.strip()]
+    if tags:
+        fields.append(("keywords", "{" + ", ".join(tags) + "}"))
+    if paper.note.strip():
+        note = to_latex(paper.note, ascii_only=ascii_only)
+        fields.append(("annotation" if biblatex else "annote", "{" + note + "}"))
+    taken = {_canonical(name) for name, _ in fields}
+    tail = _extra_fields(paper, taken, biblatex, ascii_only)
+    # extras sit before abstract/keywords/annote so the bibliographic part reads first
+    split = next((i for i, (n, _) in enumerate(fields) if n in _LAST), len(fields))
+    return fields[:split] + tail + fields[split:]
+
+
+def format_entry(paper: PaperDetail, key: str, *, biblatex: bool = False) -> str:
+    kind = _entry_type(paper, biblatex)
+    lines = [f"@{kind}{{{key},"]
+    lines += [f"  {name} = {value}," for name, value in _fields(paper, kind, biblatex)]
+    lines.append("}")
+    return "\n".join(lines)
+
+
+def write_bibtex(papers: Iterable[PaperDetail], *, biblatex: bool = False) -> str:
+    """All papers as one .bib text (UTF-8 for biblatex; ASCII where possible for BibTeX)."""
+    used: set[str] = set()
+    entries = [format_entry(p, _key(p, used), biblatex=biblatex) for p in papers]
+    return "\n\n".join(entries) + "\n" if entries else ""

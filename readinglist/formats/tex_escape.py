@@ -1,0 +1,321 @@
+"""Plain text -> LaTeX for BibTeX/biblatex field values.
+
+Library text is plain Unicode, but text copied from web pages sometimes still holds
+bits of LaTeX (`na\\"ive`, `65.8\\%`, `\\url{...}`). `to_latex` first decodes the few
+sequences whose meaning is unambiguous (escaped specials, accents, `\\url`), then
+escapes everything that LaTeX or BibTeX would misread. Other backslashes (`\\method`,
+`$O(n \\log n)$`) are printed as written: guessing at macros is how exports break.
+
+Two rules make every value safe whatever it holds:
+- input braces never reach the file as braces (`{\\textbraceleft}`), because BibTeX
+  counts `\\{` as a brace too; so the only braces are ours and always balance;
+- for BibTeX (8-bit, pdflatex) non-ASCII characters become LaTeX macros when
+  pylatexenc knows one that compiles with T1 + textcomp (checked against pdflatex);
+  the rest stay UTF-8 (lossless; xelatex/lualatex print them).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from pylatexenc.latexencode import unicode_to_latex
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# --------------------------------------------------------------------------- decoding
+
+_ACCENTS = {
+    "`": "\u0300",
+    "'": "\u0301",
+    "^": "\u0302",
+    "~": "\u0303",
+    "=": "\u0304",
+    ".": "\u0307",
+    '"': "\u0308",
+    "u": "\u0306",
+    "v": "\u030c",
+    "H": "\u030b",
+    "r": "\u030a",
+    "c": "\u0327",
+    "k": "\u0328",
+}
+_LETTER_MACROS = {
+    "ss": "ß",
+    "o": "ø",
+    "O": "Ø",
+    "ae": "æ",
+    "AE": "Æ",
+    "oe": "œ",
+    "OE": "Œ",
+    "aa": "å",
+    "AA": "Å",
+    "l": "ł",
+    "L": "Ł",
+    "i": "ı",
+    "j": "ȷ",
+}
+_SYMBOL_ACCENT = r"[`'^~=.\"]"
+_LETTER_ACCENT = r"[uvHrck]"
+_BASE = r"(?:\\[ij](?![A-Za-z])|[A-Za-z])"
+# {\"i}, \"{i}, \"i, \c{c}, \c c -- with or without a group around the whole thing
+_ACCENT_SEQ = re.compile(
+    rf"\{{\\({_SYMBOL_ACCENT}|{_LETTER_ACCENT})\s*(?:\{{({_BASE})\}}|({_BASE}))\}}"
+    rf"|\\({_SYMBOL_ACCENT})\s*(?:\{{({_BASE})\}}|({_BASE}))"
+    rf"|\\({_LETTER_ACCENT})(?:\{{({_BASE})\}}|\s+({_BASE}))"
+)
+# only braced forms ({\o}, \o{}): a bare "\o/" in a note is a smiley, not a letter
+_LETTERS = "ss|aa|AA|ae|AE|oe|OE|o|O|l|L"
+_LETTER_SEQ = re.compile(rf"\{{\\({_LETTERS})\}}|\\({_LETTERS})\{{\}}")
+_ESCAPED = re.compile(r"\\([%&#$_{}])")
+_URL_MACRO = re.compile(r"\\url\{([^{}\\\s]*)\}")
+
+
+def _accent(m: re.Match[str]) -> str:
+    g = m.groups()
+    mark, base = next((g[i], g[i + 1] or g[i + 2]) for i in (0, 3, 6) if g[i] is not None)
+    letter = {"\\i": "i", "\\j": "j"}.get(base, base)
+    return unicodedata.normalize("NFC", letter + _ACCENTS[mark])
+
+
+def _letter(m: re.Match[str]) -> str:
+    return _LETTER_MACROS[m.group(1) or m.group(2)]
+
+
+def decode_light(text: str) -> str:
+    """Decode only unambiguous LaTeX left in plain text: `\\%`, `na\\"ive`, `\\url{x}`."""
+    if "\\" not in text:
+        return text
+    text = _URL_MACRO.sub(r"\1", text)
+    text = _ACCENT_SEQ.sub(_accent, text)
+    text = _LETTER_SEQ.sub(_letter, text)
+    return _ESCAPED.sub(r"\1", text)
+
+
+# --------------------------------------------------------------------------- escaping
+
+_SPECIALS = {
+    "\\": r"{\textbackslash}",
+    "{": r"{\textbraceleft}",
+    "}": r"{\textbraceright}",
+    "$": r"\$",
+    "&": r"\&",
+    "%": r"\%",
+    "#": r"\#",
+    "_": r"\_",
+    "~": r"{\textasciitilde}",
+    "^": r"{\textasciicircum}",
+}
+_ASCII_TABLE: dict[int, str] = {i: chr(i) for i in range(128)}
+_ASCII_TABLE.update({ord(k): v for k, v in _SPECIALS.items()})
+for _c in (*range(32), 127):
+    _ASCII_TABLE[_c] = " "
+
+# Macros pylatexenc emits that pdflatex (T1 fontenc + textcomp) accepts: found by
+# typesetting every mapped character once. Math-only names are accepted only inside
+# \ensuremath{...}; anything else (\CYRA, \mathbb, ...) keeps the UTF-8 character.
+_TEXT_MACROS = _words("""AE DH DJ H IJ L NG O OE Omega TH ae c dh dj enskip ensuremath guillemotleft
+    guillemotright guilsinglleft guilsinglright i ij k l ng o oe quad quotedblbase
+    quotesinglbase r ss textacutedbl textasciiacute textasciibreve textasciicaron
+    textasciicircum textasciidieresis textasciimacron textasciitilde textasteriskcentered
+    textbaht textbigcircle textblank textbrokenbar textbullet textcelsius textcent
+    textcircledP textcolonmonetary textcopyright textcurrency textdagger textdaggerdbl
+    textdegree textdiscount textdiv textdong textdownarrow textellipsis textemdash
+    textendash textestimated texteuro textexclamdown textflorin textfractionsolidus
+    textinterrobang textleftarrow textlira textlnot textmho textmu textmusicalnote
+    textnaira textnumero textonehalf textonequarter textonesuperior textopenbullet
+    textordfeminine textordmasculine textparagraph textperiodcentered textpertenthousand
+    textperthousand textpeso textquestiondown textquotedblleft textquotedblright
+    textquoteleft textquoteright textrecipe textreferencemark textregistered
+    textrightarrow textsterling textthreequarters textthreesuperior texttimes
+    texttrademark texttwosuperior textuparrow textvisiblespace textwon textyen th u v""")
+_MATH_MACROS = _words("""Delta Downarrow Gamma Lambda Leftarrow Leftrightarrow Longleftarrow
+    Longleftrightarrow Longrightarrow Omega Phi Pi Psi Rightarrow Sigma Theta Uparrow
+    Updownarrow Upsilon Vert Xi aleph alpha amalg angle approx asymp beta bigcap
+    bigcirc bigcup bigtriangledown bigtriangleup bigvee bigwedge bowtie bullet cap cdot
+    cdots chi circ cong coprod cup dashv ddots delta diamond doteq ell ensuremath
+    epsilon equiv eta exists forall frown gamma geq gg hbar hookleftarrow hookrightarrow
+    in infty int iota kappa lambda langle lceil leftharpoondown leftharpoonup
+    leftrightarrow leq lfloor ll lmoustache longleftarrow longleftrightarrow longmapsto
+    longrightarrow mapsto mid mp mu nabla nearrow neq ni not notin nu nwarrow odot oint
+    omega ominus oplus oslash otimes parallel partial perp phi pi pm prec preceq prod
+    propto psi rangle rceil rfloor rho rightharpoondown rightharpoonup rightleftharpoons
+    rmoustache searrow sigma sim simeq smile sqcap sqcup sqsubseteq sqsupseteq star
+    subset subseteq succ succeq sum supset supseteq swarrow tau theta times top
+    triangleleft triangleright updownarrow uplus upsilon varepsilon varphi varpi varrho
+    varsigma vartheta vdash vdots vee wedge wp wr xi zeta""")
+_MACRO_NAME = re.compile(r"\\([A-Za-z]+|.)")
+_DOTLESS = re.compile(r"(?<=[`'^\"~=.])\\([ij])(?![A-Za-z])")
+_CONTROL_SYMBOLS = frozenset("'\"^`~=.,;!")
+
+
+def _char_to_latex(char: str) -> str:
+    """One non-ASCII character for pdflatex + bibtex; UTF-8 itself when no safe macro."""
+    if unicodedata.category(char) in ("Cc", "Cf", "Cs"):
+        return ""  # zero-width and control characters carry nothing printable
+    latex: str = unicode_to_latex(
+        char, non_ascii_only=True, unknown_char_policy="keep", unknown_char_warning=False
+    )
+    if latex == char or not latex.isascii():
+        return char
+    allowed = _MATH_MACROS if latex.startswith("\\ensuremath{") else _TEXT_MACROS
+    for name in _MACRO_NAME.findall(latex):
+        if name not in allowed and name not in _CONTROL_SYMBOLS:
+            return char
+    # \"\i is how pylatexenc spells ï; \"i is equivalent in LaTeX and biber decodes it
+    latex = _DOTLESS.sub(r"\1", latex)
+    if latex.startswith("\\"):
+        # braced: BibTeX treats {\'e} as one "special character" (sorting, case changes)
+        return "{" + latex + "}"
+    return latex
+
+
+class _Table(dict[int, str]):
+    """str.translate table: ASCII precomputed, other characters computed once."""
+
+    def __init__(self, ascii_only: bool) -> None:
+        super().__init__(_ASCII_TABLE)
+        self.ascii_only = ascii_only
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        if unicodedata.category(char) in ("Cc", "Cf", "Cs"):
+            value = ""
+        elif self.ascii_only:
+            value = _char_to_latex(char)
+        else:
+            value = char
+        self[code] = value
+        return value
+
+
+_BIBTEX_TABLE = _Table(ascii_only=True)
+_UTF8_TABLE = _Table(ascii_only=False)
+_RAW_BIBTEX_TABLE = _Table(ascii_only=True)
+_RAW_BIBTEX_TABLE.update({ord(k): k for k in _SPECIALS})
+_RAW_UTF8_TABLE = _Table(ascii_only=False)
+_RAW_UTF8_TABLE.update({ord(k): k for k in _SPECIALS})
+
+_SPACES = re.compile(r"[\s\x00-\x1f\x7f]+")
+
+
+def tidy_space(text: str) -> str:
+    """One line: BibTeX folds whitespace anyway, and a blank line would be a \\par."""
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)
+    return _SPACES.sub(" ", text).strip()
+
+
+def escape(text: str, *, ascii_only: bool) -> str:
+    """Escape already-decoded plain text (no decoding, no whitespace tidying)."""
+    return text.translate(_BIBTEX_TABLE if ascii_only else _UTF8_TABLE)
+
+
+def to_latex(text: str, *, ascii_only: bool) -> str:
+    """Plain text (maybe with a little LaTeX in it) -> a safe LaTeX field value."""
+    return escape(tidy_space(decode_light(text)), ascii_only=ascii_only)
+
+
+# --------------------------------------------------------------------------- titles
+
+_WORD = re.compile(r"[^\W_]+")
+_STOP = _words("a an and as at by for from in into of on or the to via vs with")
+
+
+def _needs_protection(word: str) -> bool:
+    """Acronyms and odd casing (MaskGIT, GANs, BERT, 3D, T5) must survive lower-casing."""
+    if not any(c.isupper() for c in word):
+        return False
+    return any(c.isupper() for c in word[1:]) or any(c.isdigit() for c in word)
+
+
+def latex_title(text: str, *, ascii_only: bool) -> str:
+    """Like `to_latex`, with words whose case matters wrapped in braces.
+
+    Protected: words with a capital after the first letter or with a digit
+    ({MaskGIT}, {GANs}, {T5}); and, when the title is in sentence case (most words
+    lower case), capitalised words after the first (proper names: {Wikipedia}).
+    In a Title Case title a capital says nothing, so those words are left alone.
+    """
+    plain = tidy_space(decode_light(text))
+    words = list(_WORD.finditer(plain))
+    rest = [m.group(0) for m in words[1:] if m.group(0).lower() not in _STOP]
+    capitalised = sum(1 for w in rest if w[0].isupper())
+    sentence_case = bool(rest) and capitalised * 2 < len(rest)
+    out: list[str] = []
+    pos = 0
+    for i, m in enumerate(words):
+        word = m.group(0)
+        protect = _needs_protection(word) or (sentence_case and i > 0 and word[0].isupper())
+        if not protect:
+            continue
+        out.append(escape(plain[pos : m.start()], ascii_only=ascii_only))
+        out.append("{" + escape(word, ascii_only=ascii_only) + "}")
+        pos = m.end()
+    out.append(escape(plain[pos:], ascii_only=ascii_only))
+    return "".join(out)
+
+
+# --------------------------------------------------------------------------- raw values
+
+_UNESCAPED = re.compile(r"(?<!\\)[%&#]")
+_SCRIPT = re.compile(r"(?<!\\)[_^]")  # sub/superscripts are only safe in math
+_MATH = re.compile(r"(?<!\\)\$[^$]*(?<!\\)\$")
+_DOLLAR = re.compile(r"(?<!\\)\$")
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for c in text:
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0
+
+
+def _special(m: re.Match[str]) -> str:
+    return _SPECIALS[m.group(0)]
+
+
+def raw_value(text: str, *, ascii_only: bool) -> str:
+    """A value that may already be LaTeX (extra fields from a .bib) or plain text (RIS).
+
+    Braces that do not balance, or a trailing backslash, make the whole value plain
+    text (escaped). Otherwise it passes through as LaTeX with only the slips fixed:
+    an unescaped `% & #` gets its backslash, `_ ^` outside `$...$` are escaped, and an
+    odd `$` is escaped.
+    """
+    text = tidy_space(text)
+    if (("{" in text or "}" in text) and not _balanced(text)) or text.endswith("\\"):
+        return to_latex(text, ascii_only=ascii_only)
+    if len(_DOLLAR.findall(text)) % 2:
+        text = _DOLLAR.sub(r"\\$", text)
+    text = _UNESCAPED.sub(r"\\\g<0>", text)
+    if _SCRIPT.search(text):
+        maths = [*_MATH.findall(text), ""]
+        pieces = _MATH.split(text)
+        text = "".join(_SCRIPT.sub(_special, p) + m for p, m in zip(pieces, maths, strict=True))
+    return text.translate(_RAW_BIBTEX_TABLE if ascii_only else _RAW_UTF8_TABLE)
+
+
+# --------------------------------------------------------------------------- verbatim
+
+_URI_BAD = re.compile(r"[{}\\\s]|[^\x00-\x7f]+")
+_PATH_BAD = re.compile(r"[{}]|\\+$")
+
+
+def _percent(m: re.Match[str]) -> str:
+    return "".join(f"%{b:02X}" for b in m.group(0).encode("utf-8"))
+
+
+def verbatim(text: str, *, uri: bool = True) -> str:
+    """A URL/DOI (or, uri=False, a file path) as written, except what would break the
+    file: braces and a trailing backslash are percent-encoded; in a URI also every
+    backslash, whitespace and non-ASCII character (none of them valid there anyway)."""
+    return (_URI_BAD if uri else _PATH_BAD).sub(_percent, text.strip())
