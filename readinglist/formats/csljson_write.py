@@ -1,0 +1,137 @@
+"""Papers -> CSL-JSON (the citeproc / Zotero / pandoc exchange format).
+
+One item per paper: id = citation key, type from the entry type, names as
+family/given (prefix -> non-dropping-particle; a family-only name is `literal`),
+issued date-parts, tags as `keyword`, our note as `note`. Extra fields that are CSL
+variables already (from a CSL import) or have a plain CSL twin (`pages` -> `page`)
+come along; other extras are left out, since CSL has no place for them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from readinglist.domain import PaperDetail, Person
+from readinglist.formats.tex_escape import decode_light
+
+_CSL_TYPES = {
+    "article": "article-journal",
+    "inproceedings": "paper-conference",
+    "conference": "paper-conference",
+    "book": "book",
+    "mvbook": "book",
+    "proceedings": "book",
+    "collection": "book",
+    "inbook": "chapter",
+    "incollection": "chapter",
+    "phdthesis": "thesis",
+    "mastersthesis": "thesis",
+    "thesis": "thesis",
+    "techreport": "report",
+    "report": "report",
+    "manual": "report",
+    "online": "webpage",
+    "www": "webpage",
+    "electronic": "webpage",
+    "unpublished": "manuscript",
+    "dataset": "dataset",
+    "software": "software",
+    "patent": "patent",
+}
+# BibTeX field -> CSL variable, for extras that mean the same thing
+_CSL_FROM_BIBTEX = {
+    "volume": "volume",
+    "number": "issue",
+    "pages": "page",
+    "publisher": "publisher",
+    "address": "publisher-place",
+    "location": "publisher-place",
+    "edition": "edition",
+    "isbn": "ISBN",
+    "issn": "ISSN",
+    "language": "language",
+    "series": "collection-title",
+}
+# CSL string variables an extra may already be named after (a CSL import keeps them)
+_CSL_VARIABLES = frozenset(
+    (
+        "volume", "issue", "page", "publisher", "publisher-place", "edition", "ISBN",
+        "ISSN", "language", "collection-title", "container-title-short", "title-short",
+        "number", "genre", "medium", "event", "event-place", "PMID", "PMCID", "source",
+        "version", "archive", "archive_location", "call-number", "number-of-pages",
+        "section", "chapter-number", "collection-number", "status",
+    )
+)  # fmt: skip
+_CSL_NAMES = {v.lower(): v for v in _CSL_VARIABLES}
+_LEFTOVER_BRACES = re.compile(r"(?<!\\)[{}]")
+
+
+def _plain(value: str) -> str:
+    """Extra values from a .bib may hold LaTeX: decode the simple parts, drop braces."""
+    return " ".join(_LEFTOVER_BRACES.sub("", decode_light(value)).split())
+
+
+def csl_name(person: Person) -> dict[str, str]:
+    if not person.given and not person.prefix and not person.suffix:
+        return {"literal": person.family}
+    name = {"family": person.family or person.given}
+    if person.given and person.family:
+        name["given"] = person.given
+    if person.prefix:
+        name["non-dropping-particle"] = person.prefix
+    if person.suffix:
+        name["suffix"] = person.suffix
+    return name
+
+
+def _csl_type(paper: PaperDetail) -> str:
+    kept = paper.extra.get("csl_type", "").strip()
+    if kept:
+        return kept  # the CSL type this paper was imported with
+    kind = paper.entry_type.strip().lower()
+    if kind == "article" and not paper.venue.strip():
+        return "article"  # a preprint: CSL's "article" is the unpublished kind
+    return _CSL_TYPES.get(kind, "document")
+
+
+def csl_item(paper: PaperDetail) -> dict[str, Any]:
+    item: dict[str, Any] = {"id": paper.citation_key, "type": _csl_type(paper)}
+    item["title"] = paper.title
+    if paper.authors:
+        item["author"] = [csl_name(p) for p in paper.authors if p.family or p.given]
+    if paper.year is not None:
+        parts = [paper.year]
+        month = paper.extra.get("month", "").strip()
+        if month.isdigit() and 1 <= int(month) <= 12:
+            parts.append(int(month))
+        item["issued"] = {"date-parts": [parts]}
+    if paper.venue:
+        item["container-title"] = paper.venue
+    if paper.abstract:
+        item["abstract"] = paper.abstract
+    if paper.doi:
+        item["DOI"] = paper.doi
+    url = paper.url or (f"https://arxiv.org/abs/{paper.arxiv_id}" if paper.arxiv_id else "")
+    if url:
+        item["URL"] = url
+    if paper.arxiv_id:
+        item["number"] = f"arXiv:{paper.arxiv_id}"  # how Zotero records a preprint
+    for name in sorted(paper.extra):
+        key = name.strip().lower()
+        target = _CSL_FROM_BIBTEX.get(key) or _CSL_NAMES.get(key)
+        value = _plain(paper.extra[name])
+        if target and target not in item and value:
+            item[target] = value.replace("--", "-") if target == "page" else value
+    if paper.tags:
+        item["keyword"] = ", ".join(paper.tags)
+    if paper.note:
+        item["note"] = paper.note
+    return item
+
+
+def write_csljson(papers: Iterable[PaperDetail]) -> str:
+    """A JSON array of CSL items, UTF-8 as is, indented, keys in a fixed order."""
+    return json.dumps([csl_item(p) for p in papers], ensure_ascii=False, indent=2) + "\n"
