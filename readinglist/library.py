@@ -144,9 +144,17 @@ class Library:
             return store.current_seq(s)
 
     def list(
-        self, f: Filter = Filter(), *, limit: int = SEARCH_LIMIT, as_you_type: bool = False
+        self,
+        f: Filter = Filter(),
+        *,
+        limit: int = SEARCH_LIMIT,
+        as_you_type: bool = False,
+        highlight: bool = False,
     ) -> Listing:
-        """The rows a filter shows: newest first, or in rank order when it has a query."""
+        """The rows a filter shows: newest first, or in rank order when it has a query.
+
+        Highlights cost a re-tokenising pass per hit: only asked for where shown.
+        """
         with Session(self._engine) as s:
             if not f.query.strip():
                 rows = store.rows_for_filter(s, f)
@@ -193,7 +201,10 @@ class Library:
     ) -> list[tuple[PaperDetail, SearchHit]]:
         """Papers matching `query` within a filter, in rank order, with their hits."""
         listing = self.list(
-            Filter(f.status, f.tags, query, f.trashed), limit=limit, as_you_type=as_you_type
+            Filter(f.status, f.tags, query, f.trashed),
+            limit=limit,
+            as_you_type=as_you_type,
+            highlight=True,
         )
         ids = [r.id for r in listing.rows]
         details = self.details(ids)
@@ -270,11 +281,13 @@ class Library:
 
         results: list[tuple[ParseResult, str]] = []
         problems: list[Problem] = []
-        for path in paths:
+        for path in map(Path, paths):
             try:
-                results.append((read_path(Path(path)), Path(path).name))
+                results.append((read_path(path), path.name))
             except LibraryError as exc:
-                problems.append(Problem(str(path), 0, str(exc)))
+                # the readers' messages start with the file name; Problem.file carries it
+                message = str(exc).removeprefix(f"{path}: ").removeprefix(f"{path.name}: ")
+                problems.append(Problem(path.name, 0, message))
         return self.import_parsed(
             results, tags=tags, progress=progress, cancel=cancel, problems=problems
         )

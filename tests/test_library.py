@@ -150,7 +150,7 @@ def test_search_fields_filters_and_rank_order(lib: Library) -> None:
     assert [
         r.id for r in lib.list(Filter(query="gener", status=Status.UNREAD), as_you_type=True).rows
     ] == [ids[0]]
-    hits = lib.list(Filter(query="maskgit")).hits
+    hits = lib.list(Filter(query="maskgit"), highlight=True).hits
     assert "<b>" in hits[ids[0]].highlights.get("title", "")
 
 

@@ -88,7 +88,7 @@ def _unknown_message(text: str, source: str) -> str:
 
 def _reader(fmt: SourceFormat) -> ReadFn:
     if fmt is SourceFormat.BIBTEX:
-        # Imported when needed: the BibTeX reader pulls in bibtexparser and pylatexenc.
+        # Imported when needed: the BibTeX reader pulls in pylatexenc.
         module = importlib.import_module("readinglist.formats.bibtex_read")
         return cast(ReadFn, module.read)
     readers: dict[SourceFormat, ReadFn] = {
