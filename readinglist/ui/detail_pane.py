@@ -1,0 +1,444 @@
+"""The detail pane: one paper's metadata, links, status, tags, abstract and notes.
+
+The pane reads through the Library and writes only the note itself; status and tag
+edits are requests the main window applies (with undo) and hands back as `Changes`.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import datetime
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication, QHideEvent
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QSizePolicy,
+    QSplitter,
+    QStackedWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..domain import Changes, LibraryError, PaperDetail, PaperNotFound, Status
+from ..library import Library
+from ..text import fold, normalise_arxiv_id
+from .notes_editor import NotesEditor, open_link
+from .tag_editor import TagEditor
+
+STATUS_LABELS = {Status.UNREAD: "○ Unread", Status.READING: "◐ Reading", Status.READ: "● Read"}
+STATUS_TIPS = {
+    Status.UNREAD: "Mark as unread",
+    Status.READING: "Mark as being read",
+    Status.READ: "Mark as read",
+}
+_SEARCH_OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"}
+# fields whose words appear in the title/abstract; others (author:, tag:, year:) do not
+_TEXT_FIELDS = {"title", "abstract", "text", "content"}
+
+
+# ---------------------------------------------------------------------- pure helpers
+
+
+def query_words(query: str) -> list[str]:
+    """The plain words of a search to mark in the abstract (operators, negations and
+    non-text fields left out), folded, longest first so overlapping marks prefer them."""
+    words: list[str] = []
+    negate_next = False
+    for token in re.findall(r'-?(?:\w+:)?"[^"]*"?|\S+', query):
+        if token in _SEARCH_OPERATORS:
+            negate_next = token in ("NOT", "ANDNOT")
+            continue
+        if negate_next or token.startswith("-"):
+            negate_next = False
+            continue
+        field, sep, value = token.partition(":")
+        if sep and re.fullmatch(r"\w+", field):
+            if field.lower() not in _TEXT_FIELDS:
+                continue
+            token = value
+        for word in re.findall(r"\w+", fold(token)):
+            if len(word) >= 2 and not word.isdigit():
+                # "models"/"diffusions" should also mark the singular in the text
+                words.append(word[:-1] if len(word) > 4 and word.endswith("s") else word)
+    return sorted(set(words), key=len, reverse=True)
+
+
+def highlight_html(text: str, query: str, style: str) -> str:
+    """`text` escaped as HTML, with the words of `query` (as word prefixes, accents and
+    case ignored) wrapped in `<span style=...>`. Safe for any text and query."""
+    words = query_words(query)
+    if not words:
+        return html.escape(text).replace("\n", "<br>")
+    # fold character by character so a match in the folded text maps back to the original
+    folded: list[str] = []
+    origin: list[int] = []
+    for i, ch in enumerate(text):
+        f = fold(ch)
+        folded.append(f)
+        origin.extend([i] * len(f))
+    flat = "".join(folded)
+    pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, words)) + r")\w*")
+    spans: list[tuple[int, int]] = []
+    for m in pattern.finditer(flat):
+        start, end = origin[m.start()], origin[m.end() - 1] + 1
+        if spans and start <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(end, spans[-1][1]))
+        else:
+            spans.append((start, end))
+    out: list[str] = []
+    pos = 0
+    for start, end in spans:
+        out.append(html.escape(text[pos:start]))
+        out.append(f'<span style="{style}">{html.escape(text[start:end])}</span>')
+        pos = end
+    out.append(html.escape(text[pos:]))
+    return "".join(out).replace("\n", "<br>")
+
+
+def paper_links(paper: PaperDetail) -> list[tuple[str, str]]:
+    """(label, address) for the links row: DOI, arXiv, URL, then links in the abstract."""
+    out: list[tuple[str, str]] = []
+    seen: set[str] = set()
+
+    def add(label: str, url: str) -> None:
+        key = url.rstrip("/").lower()
+        if paper.arxiv_id and re.match(r"https?://(export\.)?arxiv\.org/(abs|pdf)/", key):
+            key = f"arxiv:{normalise_arxiv_id(url)}"
+        if url and key not in seen:
+            seen.add(key)
+            out.append((label, url))
+
+    if paper.doi:
+        add(f"DOI {paper.doi}", f"https://doi.org/{paper.doi}")
+    if paper.arxiv_id:
+        add(f"arXiv {paper.arxiv_id}", f"https://arxiv.org/abs/{paper.arxiv_id}")
+    if paper.url:
+        add(_short_url(paper.url), paper.url)
+    for url in paper.links:
+        add(_short_url(url), url)
+    return out
+
+
+def _short_url(url: str) -> str:
+    """ "https://github.com/org/repo/" -> "github.com/org/repo" (long ones cut in the middle)."""
+    short = re.sub(r"^https?://(www\.)?", "", url, flags=re.I).rstrip("/")
+    return short if len(short) <= 48 else short[:30] + "…" + short[-14:]
+
+
+def _date(when: datetime) -> str:
+    local = when.astimezone() if when.tzinfo else when
+    return f"{local.day} {local:%b %Y}"
+
+
+# ---------------------------------------------------------------------- the pane
+
+
+class DetailPane(QWidget):
+    changed = Signal(object)  # a domain.Changes the pane caused itself (note saved)
+    statusRequested = Signal(object)  # domain.Status chosen in the selector
+    tagsAddRequested = Signal(object)  # tuple[str, ...]
+    tagRemoveRequested = Signal(str)
+
+    def __init__(self, library: Library, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._library = library
+        self._paper: PaperDetail | None = None
+        self._query = ""
+
+        self._pages = QStackedWidget(self)
+        self.empty_label = QLabel("Select a paper", self)
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setEnabled(False)  # muted text colour in any palette
+        self._pages.addWidget(self.empty_label)
+
+        info = QWidget(self)
+        column = QVBoxLayout(info)
+        column.setContentsMargins(12, 12, 12, 12)
+        column.setSpacing(8)
+
+        self.title_label = self._text_label(info)
+        title_font = QFont(self.font())
+        title_font.setPointSizeF(self.font().pointSizeF() * 1.35)
+        title_font.setBold(True)
+        self.title_label.setFont(title_font)
+        column.addWidget(self.title_label)
+
+        self.authors_label = self._text_label(info)
+        column.addWidget(self.authors_label)
+        self.venue_label = self._text_label(info)
+        self.venue_label.setEnabled(False)
+        column.addWidget(self.venue_label)
+
+        self.links_label = QLabel(info)
+        self.links_label.setTextFormat(Qt.TextFormat.RichText)
+        self.links_label.setWordWrap(True)
+        self.links_label.setOpenExternalLinks(False)
+        self.links_label.setTextInteractionFlags(
+            Qt.TextInteractionFlag.LinksAccessibleByMouse
+            | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
+        )
+        self.links_label.linkActivated.connect(open_link)
+        self.links_label.linkHovered.connect(self.links_label.setToolTip)
+        column.addWidget(self.links_label)
+
+        key_row = QHBoxLayout()
+        key_row.setSpacing(4)
+        key_caption = QLabel("Key", info)
+        key_caption.setEnabled(False)
+        key_row.addWidget(key_caption)
+        self.key_label = self._text_label(info, wrap=False)
+        self.key_label.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        key_row.addWidget(self.key_label)
+        self.copy_key_button = QToolButton(info)
+        self.copy_key_button.setText("Copy")
+        self.copy_key_button.setToolTip("Copy the citation key")
+        self.copy_key_button.setAutoRaise(True)
+        self.copy_key_button.clicked.connect(self.copy_key)
+        key_row.addWidget(self.copy_key_button)
+        key_row.addStretch(1)
+        column.addLayout(key_row)
+
+        status_row = QHBoxLayout()
+        status_row.setSpacing(0)
+        self._status_group = QButtonGroup(self)
+        self._status_group.setExclusive(True)
+        self.status_buttons: dict[Status, QToolButton] = {}
+        for status in Status:
+            button = QToolButton(info)
+            button.setText(STATUS_LABELS[status])
+            button.setToolTip(STATUS_TIPS[status])
+            button.setCheckable(True)
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+            button.clicked.connect(lambda _=False, s=status: self._status_clicked(s))
+            self._status_group.addButton(button)
+            self.status_buttons[status] = button
+            status_row.addWidget(button)
+        status_row.addSpacing(8)
+        self.status_date_label = QLabel(info)
+        self.status_date_label.setEnabled(False)
+        status_row.addWidget(self.status_date_label)
+        status_row.addStretch(1)
+        column.addLayout(status_row)
+
+        self.tag_editor = TagEditor(info)
+        self.tag_editor.addRequested.connect(self.tagsAddRequested)
+        self.tag_editor.removeRequested.connect(self.tagRemoveRequested)
+        column.addWidget(self.tag_editor)
+
+        rule = QFrame(info)
+        rule.setFrameShape(QFrame.Shape.HLine)
+        rule.setFrameShadow(QFrame.Shadow.Sunken)
+        column.addWidget(rule)
+
+        self.abstract_label = self._text_label(info)
+        self.abstract_label.setTextFormat(Qt.TextFormat.RichText)
+        reading = QFont(self.font())
+        reading.setPointSizeF(self.font().pointSizeF() * 1.08)
+        self.abstract_label.setFont(reading)
+        column.addWidget(self.abstract_label)
+        column.addStretch(1)
+
+        self.scroll_area = QScrollArea(self)
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll_area.setWidget(info)
+
+        self.notes = NotesEditor(library, self)
+        self.notes.saved.connect(self.changed)
+        notes_box = QWidget(self)
+        notes_layout = QVBoxLayout(notes_box)
+        notes_layout.setContentsMargins(12, 4, 12, 8)
+        notes_layout.addWidget(self.notes)
+
+        # the notes keep their own space below the scrolling metadata: always in reach
+        self.splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(self.scroll_area)
+        self.splitter.addWidget(notes_box)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self._pages.addWidget(self.splitter)
+
+        self.error_label = QLabel(self)
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet("color: #d64541;")
+        self.error_label.hide()
+
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.error_label)
+        outer.addWidget(self._pages)
+        self.setMinimumWidth(280)
+
+    @staticmethod
+    def _text_label(parent: QWidget, *, wrap: bool = True) -> QLabel:
+        label = QLabel(parent)
+        label.setTextFormat(Qt.TextFormat.PlainText)
+        label.setWordWrap(wrap)
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        return label
+
+    # ------------------------------------------------------------------ public API
+
+    def current_id(self) -> int | None:
+        return self._paper.id if self._paper is not None else None
+
+    def current_paper(self) -> PaperDetail | None:
+        return self._paper
+
+    def show_paper(self, paper_id: int | None, query: str = "") -> None:
+        """Show a paper (None: the empty state). A pending note is saved first."""
+        if paper_id is not None and paper_id == self.current_id():
+            if query != self._query:
+                self._query = query
+                self._fill_abstract()
+            return
+        self.flush()
+        self._query = query
+        paper: PaperDetail | None = None
+        if paper_id is not None:
+            try:
+                paper = self._library.get(paper_id)
+            except LibraryError as exc:
+                self._show_error(str(exc))
+        else:
+            self._show_error("")
+        self._paper = paper
+        if paper is None:
+            self.notes.set_paper(None, "")
+            self._pages.setCurrentWidget(self.empty_label)
+            return
+        self._show_error("")
+        self._fill_header()
+        self._fill_status()
+        self._fill_tags()
+        self._fill_abstract()
+        self.notes.set_paper(paper.id, paper.note)
+        self.scroll_area.verticalScrollBar().setValue(0)
+        self._pages.setCurrentWidget(self.splitter)
+
+    def apply_changes(self, changes: Changes) -> None:
+        """Refresh what `changes` names, if it touches the shown paper. Never clobbers
+        a note being typed."""
+        if changes.tags:
+            self.tag_editor.set_known_tags(self._library.tags())
+        if self._paper is None or self._paper.id not in changes.paper_ids:
+            return
+        try:
+            paper = self._library.get(self._paper.id)
+        except PaperNotFound:  # deleted for good: nothing left to show
+            self.show_paper(None)
+            return
+        except LibraryError as exc:
+            self._show_error(str(exc))
+            return
+        self._paper = paper
+        if changes.fields:
+            self._fill_header()
+            self._fill_abstract()
+        if changes.status or changes.fields:
+            self._fill_status()
+        if changes.tags or changes.fields:
+            self._fill_tags()
+        if changes.note:
+            self.notes.note_changed_elsewhere(paper.note)
+
+    def flush(self) -> None:
+        """Save a pending note now (before switching paper, on close)."""
+        self.notes.flush()
+
+    def copy_key(self) -> None:
+        if self._paper is not None and self._paper.citation_key:
+            QGuiApplication.clipboard().setText(self._paper.citation_key)
+
+    # ------------------------------------------------------------------ filling
+
+    def _fill_header(self) -> None:
+        p = self._paper
+        assert p is not None
+        self.title_label.setText(p.title or "(untitled)")
+        authors = ", ".join(a.display for a in p.authors)
+        self.authors_label.setText(authors)
+        self.authors_label.setVisible(bool(authors))
+        venue = " · ".join(x for x in (p.venue, str(p.year) if p.year else "") if x)
+        self.venue_label.setText(venue)
+        self.venue_label.setVisible(bool(venue))
+        links = paper_links(p)
+        self.links_label.setText(
+            " &nbsp;·&nbsp; ".join(
+                f'<a href="{html.escape(url, quote=True)}">{html.escape(label)}</a>'
+                for label, url in links
+            )
+        )
+        self.links_label.setVisible(bool(links))
+        self.key_label.setText(p.citation_key)
+        self.copy_key_button.setEnabled(bool(p.citation_key))
+
+    def _fill_status(self) -> None:
+        p = self._paper
+        assert p is not None
+        self.status_buttons[p.status].setChecked(True)
+        verb = {Status.UNREAD: "Added", Status.READING: "Started", Status.READ: "Read"}
+        when = p.added_at if p.status is Status.UNREAD else p.status_changed_at
+        self.status_date_label.setText(f"{verb[p.status]} {_date(when)}")
+
+    def _fill_tags(self) -> None:
+        p = self._paper
+        assert p is not None
+        self.tag_editor.set_tags(p.tags)
+        self.tag_editor.set_known_tags(self._library.tags())
+
+    def _fill_abstract(self) -> None:
+        if self._paper is None:
+            return
+        abstract = self._paper.abstract
+        if not abstract:
+            self.abstract_label.setText("<i>No abstract.</i>")
+            return
+        self.abstract_label.setText(highlight_html(abstract, self._query, self._mark_style()))
+
+    def _mark_style(self) -> str:
+        """A soft tint of the palette's highlight over the background: readable text in
+        light and dark themes, unlike the full selection colour."""
+        pal = self.palette()
+        base, tint = pal.base().color(), pal.highlight().color()
+        r, g, b = (
+            round(x * 0.62 + y * 0.38)
+            for x, y in (
+                (base.red(), tint.red()),
+                (base.green(), tint.green()),
+                (base.blue(), tint.blue()),
+            )
+        )
+        return f"background-color: #{r:02x}{g:02x}{b:02x};"
+
+    # ------------------------------------------------------------------ events
+
+    def _status_clicked(self, status: Status) -> None:
+        if self._paper is not None and status is not self._paper.status:
+            self.statusRequested.emit(status)
+        # show what the library holds: the main window's apply_changes moves the check
+        if self._paper is not None:
+            self._fill_status()
+
+    def _show_error(self, text: str) -> None:
+        self.error_label.setText(text)
+        self.error_label.setVisible(bool(text))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.PaletteChange:
+            self._fill_abstract()  # highlight colours follow the palette
+        super().changeEvent(event)
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        self.flush()  # closing the window hides the pane: last chance to save
+        super().hideEvent(event)
