@@ -1,0 +1,261 @@
+"""Small dialogs: import summary, export choices, add tag, keyboard shortcuts."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QCompleter,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QRadioButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from readinglist.domain import ExportFormat, ImportReport
+
+
+class ExportScope(enum.Enum):
+    SELECTION = "selection"
+    FILTER = "filter"
+    EVERYTHING = "everything"
+
+
+EXPORT_FORMATS: dict[ExportFormat, tuple[str, str]] = {
+    # format: (label, file-dialog filter)
+    ExportFormat.BIBTEX: ("BibTeX", "BibTeX (*.bib)"),
+    ExportFormat.BIBLATEX: ("biblatex", "biblatex (*.bib)"),
+    ExportFormat.CSLJSON: ("CSL-JSON", "CSL-JSON (*.json)"),
+    ExportFormat.MARKDOWN: ("Markdown", "Markdown (*.md)"),
+}
+
+EXTENSIONS = {
+    ExportFormat.BIBTEX: ".bib",
+    ExportFormat.BIBLATEX: ".bib",
+    ExportFormat.CSLJSON: ".json",
+    ExportFormat.MARKDOWN: ".md",
+}
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}{'s' * (n != 1)}"
+
+
+def summary_text(report: ImportReport) -> str:
+    """One line for the status bar and the dialog's headline."""
+    parts = [f"{_plural(len(report.added), 'paper')} added"]
+    if report.duplicates:
+        parts.append(f"{_plural(report.duplicates, 'duplicate')} skipped")
+    if report.updated:
+        parts.append(f"{len(report.updated):,} completed from duplicates")
+    if report.problems:
+        parts.append(_plural(len(report.problems), "problem"))
+    return ", ".join(parts)
+
+
+class ImportSummaryDialog(QDialog):
+    """What an import did: added, duplicates, and every problem with file and line."""
+
+    def __init__(self, report: ImportReport, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Import finished")
+        self.setMinimumWidth(520)
+        layout = QVBoxLayout(self)
+        head = QLabel(summary_text(report) + ".")
+        f = head.font()
+        f.setPointSizeF(f.pointSizeF() * 1.15)
+        f.setBold(True)
+        head.setFont(f)
+        head.setWordWrap(True)
+        layout.addWidget(head)
+        if report.added:
+            layout.addWidget(QLabel("The new papers are selected in the list."))
+        self.problems = QTableWidget(len(report.problems), 3, self)
+        if report.problems:
+            layout.addWidget(QLabel("These records or files could not be read:"))
+            self.problems.setHorizontalHeaderLabels(["File", "Line", "Problem"])
+            self.problems.verticalHeader().hide()
+            self.problems.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+            self.problems.setWordWrap(True)
+            for row, p in enumerate(report.problems):
+                name = p.file.replace("\\", "/").rsplit("/", 1)[-1]
+                cells = (name, str(p.line) if p.line else "", p.message)
+                for col, text in enumerate(cells):
+                    item = QTableWidgetItem(text)
+                    item.setToolTip(p.file if col == 0 else text)
+                    self.problems.setItem(row, col, item)
+            self.problems.resizeColumnToContents(0)
+            self.problems.resizeColumnToContents(1)
+            self.problems.horizontalHeader().setStretchLastSection(True)
+            self.problems.setMinimumHeight(180)
+            layout.addWidget(self.problems)
+            self.resize(720, 420)
+        else:
+            self.problems.hide()
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok, self)
+        buttons.accepted.connect(self.accept)
+        layout.addWidget(buttons)
+
+
+class ExportDialog(QDialog):
+    """Which papers (selection / current view / everything) and which format."""
+
+    def __init__(
+        self,
+        selected: int,
+        in_view: int,
+        total: int,
+        parent: QWidget | None = None,
+        fmt: ExportFormat = ExportFormat.BIBTEX,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Export")
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self._scope = QButtonGroup(self)
+        box = QVBoxLayout()
+        self._buttons: dict[ExportScope, QRadioButton] = {}
+        choices = (
+            (ExportScope.SELECTION, f"Selected papers ({selected:,})", selected > 0),
+            (ExportScope.FILTER, f"Papers in the current view ({in_view:,})", in_view > 0),
+            (ExportScope.EVERYTHING, f"The whole library ({total:,})", total > 0),
+        )
+        for scope, label, enabled in choices:
+            b = QRadioButton(label, self)
+            b.setEnabled(enabled)
+            self._scope.addButton(b)
+            self._buttons[scope] = b
+            box.addWidget(b)
+        first = next((b for b in self._buttons.values() if b.isEnabled()), None)
+        if first is not None:
+            first.setChecked(True)
+        form.addRow("Export:", box)
+        self._format = QComboBox(self)
+        for f, (label, _) in EXPORT_FORMATS.items():
+            self._format.addItem(label, f)
+        self._format.setCurrentIndex(list(EXPORT_FORMATS).index(fmt))
+        form.addRow("Format:", self._format)
+        layout.addLayout(form)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setText("Export…")
+        ok.setEnabled(first is not None)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def scope(self) -> ExportScope:
+        return next(s for s, b in self._buttons.items() if b.isChecked())
+
+    def format(self) -> ExportFormat:
+        return ExportFormat(self._format.currentData())
+
+
+def parse_tags(text: str) -> list[str]:
+    """ "llm, to read ,, vision" -> ["llm", "to read", "vision"] (order kept, no repeats)."""
+    seen: dict[str, str] = {}
+    for part in text.split(","):
+        t = part.strip()
+        if t and t.casefold() not in seen:
+            seen[t.casefold()] = t
+    return list(seen.values())
+
+
+class AddTagDialog(QDialog):
+    """A line edit with completion of existing tags; commas separate several tags."""
+
+    def __init__(self, tags: Sequence[str], count: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Add tag")
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(f"Add tags to {_plural(count, 'paper')} (separate with commas):"))
+        self.edit = QLineEdit(self)
+        self.edit.setPlaceholderText("e.g. to-read, diffusion")
+        completer = QCompleter(list(tags), self)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.edit.setCompleter(completer)
+        layout.addWidget(self.edit)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(380)
+
+    def tags(self) -> list[str]:
+        return parse_tags(self.edit.text())
+
+
+SHORTCUTS: tuple[tuple[str, str], ...] = (
+    ("Ctrl+O", "Import files"),
+    ("Ctrl+Shift+V", "Import from the clipboard"),
+    ("Ctrl+E", "Export…"),
+    ("Ctrl+Shift+C", "Copy BibTeX of the selection"),
+    ("Ctrl+F", "Find (focus the search field)"),
+    ("Esc", "Clear the search"),
+    ("Ctrl+R", "Toggle read / unread"),
+    ("Ctrl+Shift+R", "Toggle reading"),
+    ("Ctrl+U", "Mark unread"),
+    ("Ctrl+T", "Add a tag to the selection"),
+    ("Delete", "Move to the Trash (restore in the Trash view)"),
+    ("Ctrl+Z / Ctrl+Shift+Z", "Undo / redo"),
+    ("Ctrl+A", "Select all papers in the list"),
+    ("Ctrl+Q", "Quit"),
+)
+
+
+class ShortcutsDialog(QDialog):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Keyboard shortcuts")
+        layout = QVBoxLayout(self)
+        table = QTableWidget(len(SHORTCUTS), 2, self)
+        table.setHorizontalHeaderLabels(["Keys", "Action"])
+        table.verticalHeader().hide()
+        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        table.setSelectionMode(QTableWidget.SelectionMode.NoSelection)
+        table.setShowGrid(False)
+        mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        for row, (keys, what) in enumerate(SHORTCUTS):
+            k = QTableWidgetItem(keys)
+            k.setFont(QFont(mono))
+            table.setItem(row, 0, k)
+            table.setItem(row, 1, QTableWidgetItem(what))
+        table.resizeColumnsToContents()
+        table.horizontalHeader().setStretchLastSection(True)
+        layout.addWidget(table)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.resize(440, 460)
+
+
+class TextDialog(QDialog):
+    """Read-only text (used for long error details)."""
+
+    def __init__(self, title: str, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        layout = QVBoxLayout(self)
+        edit = QPlainTextEdit(text, self)
+        edit.setReadOnly(True)
+        layout.addWidget(edit)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)

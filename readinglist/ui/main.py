@@ -1,0 +1,47 @@
+"""`run_gui`: the desktop app's entry point (called by readinglist.app)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from readinglist.domain import LibraryError
+from readinglist.library import Library
+
+from .icons import app_icon
+from .settings import APPLICATION, ORGANISATION, default_settings
+
+
+def run_gui(
+    library_dir: Path, files: Sequence[Path] = (), settings: QSettings | None = None
+) -> int:
+    """Open the window on `library_dir`, import `files` if given, run until closed."""
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setOrganizationName(ORGANISATION)
+    app.setApplicationName(APPLICATION)
+    app.setApplicationDisplayName("ReadingList")
+    app.setDesktopFileName("readinglist")
+    app.setWindowIcon(app_icon())
+    try:
+        library = Library(Path(library_dir), background=True)
+    except LibraryError as exc:
+        QMessageBox.critical(None, "ReadingList", f"The library could not be opened.\n\n{exc}")
+        return 1
+    from .main_window import MainWindow  # after QApplication: the window builds widgets
+
+    try:
+        window = MainWindow(library, settings if settings is not None else default_settings())
+        window.show()
+        if files:
+            window.import_files([Path(f) for f in files])
+        code = app.exec()
+    finally:
+        library.close()
+    return int(code)

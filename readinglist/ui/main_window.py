@@ -1,0 +1,518 @@
+"""The main window: sidebar | search + paper list | detail pane.
+
+The window owns the wiring. Every write returns a `Changes`; `apply_changes` hands it
+to each pane, which refreshes only what the flags name (ARCHITECTURE rule 2). Lists
+are fetched on the listing thread (search_field.ListingRunner), long work on the
+single-worker TaskRunner; edits with undo go through `undo.py` commands.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, QSettings, Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QUndoStack
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QProgressBar,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from readinglist.domain import Changes, Filter, LibraryError, Listing, PaperRow
+from readinglist.library import Library
+
+from .actions import build_actions, build_menus, build_toolbar
+from .detail_pane import DetailPane
+from .icons import app_icon
+from .operations import Operations
+from .paper_table import PaperTableModel, setup_view
+from .search_field import ListingRunner, SearchField
+from .settings import WindowState
+from .sidebar import SidebarModel, SidebarView
+from .tasks import Task, TaskRunner
+from .welcome import WelcomePage
+
+INDEX_POLL_MS = 1000
+
+
+class MainWindow(Operations):
+    def __init__(
+        self, library: Library, settings: QSettings, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.library = library
+        self.state = WindowState(settings)
+        self.setWindowTitle("ReadingList")
+        self.setWindowIcon(app_icon())
+        self.setAcceptDrops(True)
+        self.undo_stack = QUndoStack(self)
+        self.tasks = TaskRunner(self)
+        self.listing_runner = ListingRunner(library, self)
+        self.listing_runner.ready.connect(self._on_listing)
+        self.listing_runner.failed.connect(self._on_listing_failed)
+        self._awaiting: int | None = None  # generation of the listing we wait for
+        self._pending_select: list[int] | None = None  # ids to select when it arrives
+        self._sidebar_filter = Filter()
+        self._user_sort: tuple[int, Qt.SortOrder] = (-1, Qt.SortOrder.AscendingOrder)
+        self._seen_seq = library.change_seq()
+        self._shown_id: int | None = None
+        self.last_dialog: QWidget | None = None  # the latest non-modal dialog (tests close it)
+
+        self._build_widgets()
+        self.acts = build_actions(self)
+        build_menus(self, self.acts)
+        self.toolbar = build_toolbar(self, self.acts)
+        self._build_status_bar()
+        self._connect()
+        self._restore_state()
+        self._index_timer = QTimer(self)
+        self._index_timer.setInterval(INDEX_POLL_MS)
+        self._index_timer.timeout.connect(self._poll_index)
+        self._watch_index()
+
+    # ------------------------------------------------------------------ building
+
+    def _build_widgets(self) -> None:
+        self.sidebar_model = SidebarModel(self)
+        self.sidebar = SidebarView(self.sidebar_model, self)
+        self.sidebar.setMinimumWidth(150)
+
+        self.search = SearchField(self)
+        self.match_label = QLabel(self)
+        self.match_label.setMinimumWidth(110)
+        self.match_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        search_row = QHBoxLayout()
+        search_row.setContentsMargins(6, 6, 6, 4)
+        search_row.addWidget(self.search, 1)
+        search_row.addWidget(self.match_label)
+
+        self.table_model = PaperTableModel(self)
+        self.table = QTableView(self)
+        setup_view(self.table, self.table_model)
+        self.table.setFrameShape(QTableView.Shape.NoFrame)
+        self.welcome = WelcomePage(self)
+        self.stack = QStackedWidget(self)
+        self.stack.addWidget(self.table)
+        self.stack.addWidget(self.welcome)
+
+        middle = QWidget(self)
+        mid_layout = QVBoxLayout(middle)
+        mid_layout.setContentsMargins(0, 0, 0, 0)
+        mid_layout.setSpacing(0)
+        mid_layout.addLayout(search_row)
+        mid_layout.addWidget(self.stack, 1)
+
+        self.detail = DetailPane(self.library, self)
+        self.detail.setMinimumWidth(280)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("main-splitter")
+        self.splitter.addWidget(self.sidebar)
+        self.splitter.addWidget(middle)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setStretchFactor(2, 2)
+        self.splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(self.splitter)
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.selection_label = QLabel(self)
+        self.index_label = QLabel(self)
+        self.task_label = QLabel(self)
+        self.progress = QProgressBar(self)
+        self.progress.setMaximumWidth(220)
+        self.progress.setTextVisible(True)
+        self.cancel_button = QToolButton(self)
+        self.cancel_button.setText("Cancel")
+        self.cancel_button.clicked.connect(self.tasks.cancel)
+        for w in (self.task_label, self.progress, self.cancel_button):
+            w.hide()
+        bar.addPermanentWidget(self.task_label)
+        bar.addPermanentWidget(self.progress)
+        bar.addPermanentWidget(self.cancel_button)
+        bar.addPermanentWidget(self.index_label)
+        bar.addPermanentWidget(self.selection_label)
+
+    def _connect(self) -> None:
+        self.sidebar.filterChanged.connect(self._on_sidebar_filter)
+        self.sidebar.tagMenuRequested.connect(self.show_tag_menu)
+        self.search.searchChanged.connect(self._on_search)
+        self.search.escapedEmpty.connect(self.table.setFocus)
+        self.table.selectionModel().selectionChanged.connect(self._on_selection)
+        self.table.selectionModel().currentRowChanged.connect(self._on_selection)
+        self.table.horizontalHeader().sortIndicatorChanged.connect(self._on_sort)
+        self.table.doubleClicked.connect(lambda _i: self.detail.setFocus())
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._table_menu)
+        self.welcome.importRequested.connect(self.choose_import_files)
+        self.welcome.pasteRequested.connect(self.import_clipboard)
+        self.detail.changed.connect(self.apply_changes)
+        self.detail.statusRequested.connect(self.set_status_from_detail)
+        self.detail.tagsAddRequested.connect(self.add_tags_from_detail)
+        self.detail.tagRemoveRequested.connect(self.remove_tag_from_detail)
+        self.tasks.started.connect(self._on_task_started)
+        self.tasks.progressed.connect(self._on_task_progress)
+        self.tasks.busyChanged.connect(self._on_busy)
+
+    # ------------------------------------------------------------------ state
+
+    def _restore_state(self) -> None:
+        s = self.state
+        if s.geometry is None or not self.restoreGeometry(s.geometry):
+            self.resize(1360, 840)
+        if s.splitter is None or not self.splitter.restoreState(s.splitter):
+            self.splitter.setSizes([200, 760, 400])
+        header = self.table.horizontalHeader()
+        if s.header is not None:
+            header.restoreState(s.header)
+        self._user_sort = s.sort
+        header.blockSignals(True)
+        header.setSortIndicator(*self._user_sort)
+        header.blockSignals(False)
+        self.table_model.sort(*self._user_sort)
+        self._refresh_counts()
+        self.sidebar.select_keys(s.sidebar, quiet=True)
+        self._sidebar_filter = self.sidebar.current_filter()
+        self._show_trash_actions()
+        paper = s.paper
+        self._pending_select = [paper] if paper is not None else None
+        # First fill synchronously: the window appears with its list (startup budget).
+        self._apply_listing(self.library.list(self.current_filter()))
+
+    def save_state(self) -> None:
+        s = self.state
+        s.geometry = self.saveGeometry()
+        s.splitter = self.splitter.saveState()
+        s.header = self.table.horizontalHeader().saveState()
+        s.sort = self._user_sort
+        s.sidebar = self.sidebar.selected_keys()
+        s.paper = self._shown_id
+        s.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.detail.flush()  # a note is never lost
+        if self.tasks.busy:
+            self.tasks.cancel()  # a cancelled import keeps nothing: safe to stop
+            self.tasks.wait(30_000)
+        self.save_state()
+        self._index_timer.stop()
+        self.listing_runner.stop()
+        super().closeEvent(event)
+
+    # ------------------------------------------------------------------ listing
+
+    def current_filter(self) -> Filter:
+        return dataclasses.replace(self._sidebar_filter, query=self.search.query())
+
+    def refresh_list(self, *, as_you_type: bool = False) -> None:
+        """Fetch the current filter's rows on the listing thread (latest wins)."""
+        self._awaiting = self.listing_runner.request(self.current_filter(), as_you_type=as_you_type)
+
+    def list_ready(self) -> bool:
+        """No listing is outstanding (tests wait on this)."""
+        return self._awaiting is None
+
+    def _on_listing(self, generation: int, f: Filter, listing: Listing) -> None:
+        if generation != self._awaiting:
+            return  # superseded by a newer request
+        self._awaiting = None
+        self._apply_listing(listing)
+
+    def _on_listing_failed(self, generation: int, message: str) -> None:
+        if generation == self._awaiting:
+            self._awaiting = None
+            self.statusBar().showMessage(message, 8000)
+
+    def _apply_listing(self, listing: Listing) -> None:
+        keep = self._pending_select
+        current = self._shown_id
+        if keep is None:
+            keep = self.selected_ids()
+        else:
+            current = keep[0] if keep else None
+        self._pending_select = None
+        first_fill = self.table_model.rowCount() == 0
+        self.table_model.set_rows(listing.rows)
+        if not keep and first_fill and listing.rows and not self.search.query():
+            keep = [self.table_model.row_at(0).id]  # something to read from the start
+            current = keep[0]
+        self._select_ids(keep, current)
+        self._update_match_label(listing)
+        self._update_welcome()
+        self._on_selection()
+
+    def _update_match_label(self, listing: Listing | None = None) -> None:
+        shown = self.table_model.rowCount()
+        total = listing.total if listing is not None else shown
+        if self.search.query():
+            text = f"{total:,} match{'es' * (total != 1)}"
+            if total > shown:
+                text += f" (best {shown:,})"
+        else:
+            text = f"{shown:,} paper{'s' * (shown != 1)}"
+        self.match_label.setText(text)
+
+    def _update_welcome(self) -> None:
+        counts = self.sidebar_model
+        empty = (
+            counts.find("all") is not None
+            and (counts.find("all").count or 0) == 0  # type: ignore[union-attr]
+            and (counts.find("trash").count or 0) == 0  # type: ignore[union-attr]
+        )
+        self.stack.setCurrentWidget(self.welcome if empty else self.table)
+
+    def _on_sidebar_filter(self, f: Filter) -> None:
+        if f == self._sidebar_filter:
+            return
+        self._sidebar_filter = f
+        self._show_trash_actions()
+        self.refresh_list()
+        self._update_actions()
+
+    def _show_trash_actions(self) -> None:
+        trash = self._sidebar_filter.trashed
+        self.acts.trash.setVisible(not trash)
+        self.acts.restore.setVisible(trash)
+        self.acts.delete_forever.setVisible(trash)
+
+    def _on_search(self, query: str) -> None:
+        header = self.table.horizontalHeader()
+        searching = bool(query)
+        header.blockSignals(True)
+        if searching:  # results in rank order until the user clicks a column
+            header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+            self.table_model.sort(-1)
+        else:
+            header.setSortIndicator(*self._user_sort)
+            self.table_model.sort(*self._user_sort)
+        header.blockSignals(False)
+        self.refresh_list(as_you_type=searching)
+
+    def _on_sort(self, column: int, order: Qt.SortOrder) -> None:
+        if not self.search.query():
+            self._user_sort = (column, order)
+
+    # ------------------------------------------------------------------ selection
+
+    def selected_ids(self) -> list[int]:
+        rows = sorted(i.row() for i in self.table.selectionModel().selectedRows())
+        return [self.table_model.row_at(r).id for r in rows]
+
+    def selected_rows(self) -> list[PaperRow]:
+        rows = sorted(i.row() for i in self.table.selectionModel().selectedRows())
+        return [self.table_model.row_at(r) for r in rows]
+
+    def select_ids(self, ids: Sequence[int]) -> None:
+        self._select_ids(list(ids), ids[0] if ids else None)
+
+    def _select_ids(self, ids: Iterable[int], current: int | None) -> None:
+        model = self.table_model
+        rows = sorted({r for i in ids if (r := model.row_of(i)) is not None})
+        sel = QItemSelection()
+        last = model.columnCount() - 1
+        start = prev = None
+        for r in rows:  # contiguous runs: one range each, fast for thousands of rows
+            if start is None:
+                start = prev = r
+            elif r == prev + 1:  # type: ignore[operator]
+                prev = r
+            else:
+                sel.select(model.index(start, 0), model.index(prev, last))  # type: ignore[arg-type]
+                start = prev = r
+        if start is not None:
+            sel.select(model.index(start, 0), model.index(prev, last))  # type: ignore[arg-type]
+        sm = self.table.selectionModel()
+        sm.blockSignals(True)
+        sm.select(sel, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        cur_row = model.row_of(current) if current is not None else None
+        if cur_row is None and rows:
+            cur_row = rows[0]
+        if cur_row is not None:
+            sm.setCurrentIndex(model.index(cur_row, 0), QItemSelectionModel.SelectionFlag.NoUpdate)
+            self.table.scrollTo(model.index(cur_row, 0))
+        else:
+            sm.clearCurrentIndex()
+        sm.blockSignals(False)
+        self.table.viewport().update()
+        self._on_selection()
+
+    def _on_selection(self, *_: object) -> None:
+        ids = self.selected_ids()
+        cur = self.table.selectionModel().currentIndex()
+        current: int | None = None
+        if cur.isValid() and self.table.selectionModel().isRowSelected(cur.row()):
+            current = self.table_model.row_at(cur.row()).id
+        elif ids:
+            current = ids[0]
+        n, total = len(ids), self.table_model.rowCount()
+        self.selection_label.setText(f"{n:,} of {total:,} selected" if n > 1 else "")
+        if current != self._shown_id or self.detail.current_id() != current:
+            self.detail.flush()
+            self._shown_id = current
+            self.detail.show_paper(current, self.search.query())
+        self._update_actions()
+
+    def _update_actions(self) -> None:
+        has = bool(self.table.selectionModel().hasSelection())
+        busy = self.tasks.busy
+        trash = self._sidebar_filter.trashed
+        for a in self.acts.selection_actions():
+            a.setEnabled(has and not busy and not trash)
+        self.acts.trash.setEnabled(has and not busy and not trash)
+        self.acts.restore.setEnabled(has and not busy and trash)
+        self.acts.delete_forever.setEnabled(has and not busy and trash)
+        self.acts.copy_bibtex.setEnabled(has)
+        for a in (self.acts.import_files, self.acts.import_clipboard):
+            a.setEnabled(not busy)
+        self.acts.rebuild_index.setEnabled(not busy)
+        self.acts.empty_trash.setEnabled(not busy)
+
+    # ------------------------------------------------------------------ changes
+
+    def apply_changes(self, changes: Changes) -> None:
+        """Refresh only what `changes` names: counts, rows in place, or a re-list."""
+        self._seen_seq = self.library.change_seq()
+        if changes.rows or changes.status or changes.tags:
+            self._refresh_counts()
+        if changes.rows:
+            self.refresh_list()
+            self._watch_index()
+        elif changes.paper_ids and (changes.status or changes.tags or changes.fields):
+            self._patch_rows(changes.paper_ids)
+        self.detail.apply_changes(changes)
+        self._update_welcome()
+        self._update_actions()
+
+    def _patch_rows(self, ids: frozenset[int]) -> None:
+        model = self.table_model
+        present = [i for i in ids if model.row_of(i) is not None]
+        f = self.current_filter()
+        if present:
+            fresh = {}
+            for d in self._details(present):
+                old = model.row_at(model.row_of(d.id))  # type: ignore[arg-type]
+                fresh[d.id] = dataclasses.replace(
+                    old, title=d.title, year=d.year, status=d.status, tags=d.tags
+                )
+            model.update_rows(fresh)
+            folded = [t.casefold() for t in f.tags]
+            gone = [
+                r.id
+                for r in fresh.values()
+                if (f.status is not None and r.status != f.status)
+                or any(t not in {x.casefold() for x in r.tags} for t in folded)
+            ]
+            if gone:
+                model.remove_ids(gone)
+                self._on_selection()
+        # papers outside the view may now match it (undo in the Unread view, say)
+        narrowed = f.status is not None or bool(f.tags) or bool(f.query)
+        if narrowed and len(present) < len(ids):
+            self.refresh_list()
+        self._update_match_label()
+
+    def _refresh_counts(self) -> None:
+        keys = self.sidebar.selected_keys()
+        if self.sidebar_model.set_counts(self.library.counts()):
+            self.sidebar.select_keys(keys, quiet=True)
+            f = self.sidebar.current_filter()
+            if f != self._sidebar_filter:  # a selected tag is gone
+                self._on_sidebar_filter(f)
+
+    def full_refresh(self) -> None:
+        """Another process wrote: reload counts, list and detail."""
+        self._seen_seq = self.library.change_seq()
+        self._refresh_counts()
+        self.refresh_list()
+        self.detail.show_paper(self._shown_id, self.search.query())
+        self._watch_index()
+
+    def check_external_changes(self) -> bool:
+        """Refresh if another process wrote since we last looked (cheap: one number)."""
+        try:
+            moved = self.library.change_seq() != self._seen_seq
+        except LibraryError:
+            return False
+        if moved:
+            self.full_refresh()
+        return moved
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
+            self.check_external_changes()
+        super().changeEvent(event)
+
+    # ------------------------------------------------------------------ index
+
+    def _watch_index(self) -> None:
+        self._poll_index()
+        if self.index_label.text():
+            self._index_timer.start()
+
+    def _poll_index(self) -> None:
+        behind = self.library.index_behind()
+        was = bool(self.index_label.text())
+        self.index_label.setText("Search index catching up…" if behind else "")
+        if not behind:
+            self._index_timer.stop()
+            if was and self.search.query():
+                self.refresh_list()  # the new papers can be found now
+
+    # ------------------------------------------------------------------ tasks
+
+    def _on_task_started(self, task: Task) -> None:
+        self.task_label.setText(task.title)
+        self.progress.setRange(0, 0)
+        for w in (self.task_label, self.progress, self.cancel_button):
+            w.show()
+
+    def _on_task_progress(self, task: Task, done: int, total: int) -> None:
+        if total > 0:
+            self.progress.setRange(0, total)
+            self.progress.setValue(min(done, total))
+        else:
+            self.progress.setRange(0, 0)
+
+    def _on_busy(self, busy: bool) -> None:
+        if not busy:
+            for w in (self.task_label, self.progress, self.cancel_button):
+                w.hide()
+        self._update_actions()
+
+    # ------------------------------------------------------------------ messages
+
+    def show_error(self, message: str, title: str = "ReadingList") -> QMessageBox:
+        box = QMessageBox(
+            QMessageBox.Icon.Warning, title, message, QMessageBox.StandardButton.Ok, self
+        )
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        self.last_dialog = box
+        return box
+
+    # ------------------------------------------------------------------ drops
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        mime = event.mimeData()
+        if any(u.isLocalFile() for u in mime.urls()) or mime.hasText():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        mime = event.mimeData()
+        paths = [Path(u.toLocalFile()) for u in mime.urls() if u.isLocalFile()]
+        if paths:
+            self.import_files(paths)
+        elif mime.hasText():
+            self.import_text(mime.text(), source="dropped text")
+        event.acceptProposedAction()
