@@ -132,6 +132,23 @@ def _short_url(url: str) -> str:
     return short if len(short) <= 48 else short[:30] + "…" + short[-14:]
 
 
+def _segment_style(*, first: bool, last: bool) -> str:
+    """One segment of the status selector: the chosen one filled with the selection
+    colour, so the paper's status reads at a glance in light and dark palettes."""
+    left = "4px" if first else "0px"
+    right = "4px" if last else "0px"
+    return (
+        "QToolButton { border: 1px solid palette(mid); padding: 3px 10px;"
+        f" border-top-left-radius: {left}; border-bottom-left-radius: {left};"
+        f" border-top-right-radius: {right}; border-bottom-right-radius: {right};"
+        + ("" if first else " border-left: none;")
+        + " background: palette(button); color: palette(button-text); }"
+        " QToolButton:hover:!checked { background: palette(midlight); }"
+        " QToolButton:checked { background: palette(highlight);"
+        " color: palette(highlighted-text); border-color: palette(highlight); }"
+    )
+
+
 def _date(when: datetime) -> str:
     local = when.astimezone() if when.tzinfo else when
     return f"{local.day} {local:%b %Y}"
@@ -210,8 +227,9 @@ class DetailPane(QWidget):
         self._status_group = QButtonGroup(self)
         self._status_group.setExclusive(True)
         self.status_buttons: dict[Status, QToolButton] = {}
-        for status in Status:
+        for i, status in enumerate(Status):
             button = QToolButton(info)
+            button.setStyleSheet(_segment_style(first=i == 0, last=i == len(Status) - 1))
             button.setText(STATUS_LABELS[status])
             button.setToolTip(STATUS_TIPS[status])
             button.setCheckable(True)

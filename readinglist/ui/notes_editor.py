@@ -308,6 +308,15 @@ class NotesEditor(QWidget):
         self._stack.setCurrentWidget(self.preview)
 
     def _render(self) -> None:
+        pal = self.preview.palette()
+        shade = pal.alternateBase().color().name()
+        # Qt's rich text understands only a little CSS: enough for code and quotes
+        self.preview.document().setDefaultStyleSheet(
+            f"pre {{ background-color: {shade}; }}"
+            f" code {{ background-color: {shade}; }}"
+            f" blockquote {{ color: {pal.placeholderText().color().name()}; }}"
+            f" th {{ background-color: {shade}; }}"
+        )
         self.preview.setHtml(render_note(self.text()))
 
     # ------------------------------------------------------------------ events

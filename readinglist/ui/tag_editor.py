@@ -154,7 +154,7 @@ class TagEditor(QWidget):
         self.line_edit.setCompleter(self.completer)
         # Enter in the popup fills the box first; commit after it (empty box: no-op)
         self.completer.activated.connect(self._commit_later)
-        self.line_edit.returnPressed.connect(self._commit)
+        self.line_edit.returnPressed.connect(self._return_pressed)
         column.addWidget(self.line_edit)
 
     def tags(self) -> tuple[str, ...]:
@@ -195,11 +195,18 @@ class TagEditor(QWidget):
         have = {t.casefold() for t in self._tags}
         self._completion.setStringList([t for t in self._known if t.casefold() not in have])
 
-    def _commit_later(self, _text: str = "") -> None:
-        QTimer.singleShot(0, self._commit)
+    def _commit_later(self, text: str) -> None:
+        # The completer inserts its choice after this signal; commit once it has.
+        QTimer.singleShot(0, lambda: self._commit(text))
 
-    def _commit(self) -> None:
-        tags = parse_tags(self.line_edit.text(), self._tags)
+    def _return_pressed(self) -> None:
+        popup = self.completer.popup()
+        if popup is not None and popup.isVisible() and popup.currentIndex().isValid():
+            return  # Enter picks the highlighted completion: `activated` commits it
+        self._commit(self.line_edit.text())
+
+    def _commit(self, text: str) -> None:
+        tags = parse_tags(text, self._tags)
         self.line_edit.clear()
         if tags:
             self.addRequested.emit(tags)

@@ -19,6 +19,7 @@ from .detail_seed import recorded_links, seed
 
 pytestmark = [
     pytest.mark.qt_log_level_fail("WARNING"),
+    # the offscreen platform's own notice, not our widgets'
     pytest.mark.qt_log_ignore("does not support propagateSizeHints"),
 ]
 
@@ -200,3 +201,27 @@ def test_highlight_html_is_safe_and_accent_blind() -> None:
     assert f'<span style="{MARK}">models</span> &amp; more' in out
     # a query that looks like markup is escaped too
     assert "<img" not in highlight_html("a <img> b", "<img src=x>", MARK)
+
+
+# the offscreen platform cannot raise the popup or grab the keyboard: its notices
+@pytest.mark.qt_log_ignore(
+    "does not support propagateSizeHints", "does not support raise", "grabbing the keyboard"
+)
+def test_choosing_a_completion_adds_it_once(qtbot: QtBot, lib: Library, pane: DetailPane) -> None:
+    first, _, _ = seed(lib)
+    pane.show_paper(first)
+    pane.activateWindow()
+    qtbot.waitUntil(pane.isActiveWindow)
+    edit = pane.tag_editor.line_edit
+    edit.setFocus()
+    asked: list[tuple[str, ...]] = []
+    pane.tagsAddRequested.connect(asked.append)
+    qtbot.keyClicks(edit, "nl")
+    popup = pane.tag_editor.completer.popup()
+    qtbot.waitUntil(popup.isVisible)
+    qtbot.keyClick(popup, Qt.Key.Key_Down)
+    qtbot.keyClick(popup, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: bool(asked))
+    qtbot.keyClick(edit, Qt.Key.Key_Return)  # a second Enter on the emptied box adds nothing
+    assert asked == [("nlp",)]
+    assert edit.text() == ""
