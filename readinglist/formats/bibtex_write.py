@@ -12,6 +12,7 @@ papers always give the same bytes.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
@@ -102,6 +103,7 @@ _MONTH_NAMES = tuple(
 _ISO_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?\Z")
 _LAST = frozenset(("abstract", "keywords", "annote", "annotation"))
 _KEY_CHARS = re.compile(r"[^A-Za-z0-9_:.+/-]+")
+_NAME_TRIGGER = re.compile(r"[{}\\&%$#_~^]")
 _NAME_JUNK = str.maketrans("{}\\", "   ")
 _WORD_START_SPECIALS = re.compile(r"(?<!\S)[&%$#_~^]+")
 _LONE_AMPERSAND = re.compile(r"(?<!\S)&(?!\S)")
@@ -134,10 +136,13 @@ def _name_text(text: str) -> str:
     # Braces and backslashes in a name are leftovers of markup; and biber writes a
     # broken .bbl when a name word starts with a LaTeX special (the initial of "\&x"
     # or "{\textbraceleft}x" becomes "\\" or a lone "}"). Inside a word they are fine.
+    if not _NAME_TRIGGER.search(text):
+        return tidy_space(text)
     text = _LONE_AMPERSAND.sub("and", tidy_space(text.translate(_NAME_JUNK)))
     return _WORD_START_SPECIALS.sub("", text)
 
 
+@functools.lru_cache(maxsize=1 << 16)  # the same people recur across a library
 def format_person(person: Person, *, ascii_only: bool) -> str:
     """BibTeX name syntax "von Last, Jr, First"; a literal name is braced whole."""
     family = _name_text(person.family)
@@ -174,7 +179,7 @@ def _entry_type(paper: PaperDetail, biblatex: bool) -> str:
     return kind if kind in _BIBTEX_TYPES else "misc"
 
 
-def _key(paper: PaperDetail, used: set[str]) -> str:
+def _key(paper: PaperDetail, used: dict[str, int]) -> str:
     """The stored key, made safe if it is not (it normally is) and unique in this file."""
     key = paper.citation_key.strip()
     if not key.isascii():
@@ -182,12 +187,14 @@ def _key(paper: PaperDetail, used: set[str]) -> str:
     key = _KEY_CHARS.sub("", key)
     if not key:
         key = f"paper{paper.id}"
-    # BibTeX compares keys without case: "Repeated entry" otherwise
-    unique, n = key, 0
+    # BibTeX compares keys without case: "Repeated entry" otherwise. `used` maps each
+    # lower-cased key to the last suffix tried from it, so repeats stay linear.
+    unique, n = key, used.get(key.lower(), -1)
     while unique.lower() in used:
         n += 1
-        unique = f"{key}-{n}"
-    used.add(unique.lower())
+        unique = f"{key}-{n}" if n else key
+    used[key.lower()] = n
+    used.setdefault(unique.lower(), 0)
     return unique
 
 
@@ -225,11 +232,12 @@ def _date_fields(paper: PaperDetail, biblatex: bool) -> list[tuple[str, str]]:
         if iso.group(2) and 1 <= int(iso.group(2)) <= 12:
             month = int(iso.group(2))
     if biblatex:
-        if year is None:
-            return []
-        if iso and iso.group(1) == str(year) and iso.group(3):
-            return [("date", "{" + iso.group(0) + "}")]
-        return [("date", f"{{{year:04d}-{month:02d}}}" if month else f"{{{year}}}")]
+        if year is None or not 0 <= year <= 9999:
+            return []  # biber only reads four-digit years
+        day = int(iso.group(3)) if iso and iso.group(3) and iso.group(2) else 0
+        if month and 1 <= day <= 28 + (month != 2) * 2 + (month in (1, 3, 5, 7, 8, 10, 12)):
+            return [("date", f"{{{year:04d}-{month:02d}-{day:02d}}}")]
+        return [("date", f"{{{year:04d}-{month:02d}}}" if month else f"{{{year:04d}}}")]
     fields: list[tuple[str, str]] = []
     if year is not None:
         fields.append(("year", f"{{{year}}}"))
@@ -290,6 +298,6 @@ def format_entry(paper: PaperDetail, key: str, *, biblatex: bool = False) -> str
 
 def write_bibtex(papers: Iterable[PaperDetail], *, biblatex: bool = False) -> str:
     """All papers as one .bib text (UTF-8 for biblatex; ASCII where possible for BibTeX)."""
-    used: set[str] = set()
+    used: dict[str, int] = {}
     entries = [format_entry(p, _key(p, used), biblatex=biblatex) for p in papers]
     return "\n\n".join(entries) + "\n" if entries else ""

@@ -199,19 +199,30 @@ _RAW_BIBTEX_TABLE.update({ord(k): k for k in _SPECIALS})
 _RAW_UTF8_TABLE = _Table(ascii_only=False)
 _RAW_UTF8_TABLE.update({ord(k): k for k in _SPECIALS})
 
-_SPACES = re.compile(r"[\s\x00-\x1f\x7f]+")
-
 
 def tidy_space(text: str) -> str:
     """One line: BibTeX folds whitespace anyway, and a blank line would be a \\par."""
     if not text.isascii():
         text = unicodedata.normalize("NFC", text)
-    return _SPACES.sub(" ", text).strip()
+    return " ".join(text.split())  # other control characters become spaces in escape()
+
+
+# Only these need replacing; re.sub finds them at C speed and calls back per hit.
+_ESCAPE_ASCII = re.compile(r"[\\{}$&%#_~^\x00-\x1f\x7f]|[^\x00-\x7f]")
+_ESCAPE_UTF8 = re.compile(r"[\\{}$&%#_~^\x00-\x1f\x7f\x80-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")
+_RAW_ASCII = re.compile(r"[\x00-\x1f\x7f]|[^\x00-\x7f]")
+_RAW_UTF8 = re.compile(r"[\x00-\x1f\x7f\x80-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")
+
+
+def _replace(pattern: re.Pattern[str], table: dict[int, str], text: str) -> str:
+    return pattern.sub(lambda m: table[ord(m.group())], text)
 
 
 def escape(text: str, *, ascii_only: bool) -> str:
     """Escape already-decoded plain text (no decoding, no whitespace tidying)."""
-    return text.translate(_BIBTEX_TABLE if ascii_only else _UTF8_TABLE)
+    if ascii_only:
+        return _replace(_ESCAPE_ASCII, _BIBTEX_TABLE, text)
+    return _replace(_ESCAPE_UTF8, _UTF8_TABLE, text)
 
 
 def to_latex(text: str, *, ascii_only: bool) -> str:
@@ -227,9 +238,10 @@ _STOP = _words("a an and as at by for from in into of on or the to via vs with")
 
 def _needs_protection(word: str) -> bool:
     """Acronyms and odd casing (MaskGIT, GANs, BERT, 3D, T5) must survive lower-casing."""
-    if not any(c.isupper() for c in word):
-        return False
-    return any(c.isupper() for c in word[1:]) or any(c.isdigit() for c in word)
+    if word == word.lower():
+        return False  # no capital at all (the common case)
+    rest = word[1:]
+    return rest != rest.lower() or not word.isalpha()  # a later capital, or a digit
 
 
 def latex_title(text: str, *, ascii_only: bool) -> str:
@@ -261,6 +273,7 @@ def latex_title(text: str, *, ascii_only: bool) -> str:
 
 # --------------------------------------------------------------------------- raw values
 
+_RAW_TRIGGER = re.compile(r"[\\{}$&%#_^\x00-\x1f\x7f]")
 _UNESCAPED = re.compile(r"(?<!\\)[%&#]")
 _SCRIPT = re.compile(r"(?<!\\)[_^]")  # sub/superscripts are only safe in math
 _MATH = re.compile(r"(?<!\\)\$[^$]*(?<!\\)\$")
@@ -292,6 +305,12 @@ def raw_value(text: str, *, ascii_only: bool) -> str:
     odd `$` is escaped.
     """
     text = tidy_space(text)
+    if not _RAW_TRIGGER.search(text):
+        return (
+            text
+            if text.isascii() or not ascii_only
+            else _replace(_RAW_ASCII, _RAW_BIBTEX_TABLE, text)
+        )
     if (("{" in text or "}" in text) and not _balanced(text)) or text.endswith("\\"):
         return to_latex(text, ascii_only=ascii_only)
     if len(_DOLLAR.findall(text)) % 2:
@@ -301,7 +320,9 @@ def raw_value(text: str, *, ascii_only: bool) -> str:
         maths = [*_MATH.findall(text), ""]
         pieces = _MATH.split(text)
         text = "".join(_SCRIPT.sub(_special, p) + m for p, m in zip(pieces, maths, strict=True))
-    return text.translate(_RAW_BIBTEX_TABLE if ascii_only else _RAW_UTF8_TABLE)
+    if ascii_only:
+        return _replace(_RAW_ASCII, _RAW_BIBTEX_TABLE, text)
+    return _replace(_RAW_UTF8, _RAW_UTF8_TABLE, text)
 
 
 # --------------------------------------------------------------------------- verbatim

@@ -161,6 +161,44 @@ def hostile_library() -> list[PaperDetail]:
     return [paper(i + 1, **kw) for i, kw in enumerate(items)]  # type: ignore[arg-type]
 
 
+def corpus_papers(corpora: Path) -> list[PaperDetail]:
+    """Every record our readers take from ../shared/corpora, as library papers: real
+    extra fields (raw LaTeX from .bib, plain text from RIS/CSL) and real names."""
+    from readinglist.formats import reader  # the import side, written by another helper
+
+    taken: set[str] = set()
+    out: list[PaperDetail] = []
+    for path in sorted(corpora.glob("*/*")):
+        if path.suffix in (".tsv", ".md"):
+            continue
+        try:
+            drafts = reader.read_path(path).drafts
+        except Exception:  # a file the readers refuse is not this test's subject
+            continue
+        for d in drafts:
+            key = citation_key_for(d.authors, d.year, d.title, taken.__contains__)
+            taken.add(key)
+            out.append(
+                paper(
+                    5000 + len(out),
+                    d.title,
+                    abstract=d.abstract,
+                    authors=d.authors,
+                    year=d.year,
+                    venue=d.venue,
+                    doi=d.doi,
+                    arxiv_id=d.arxiv_id,
+                    url=d.url,
+                    entry_type=d.entry_type,
+                    citation_key=key,
+                    tags=d.tags,
+                    note=d.note,
+                    extra=d.extra,
+                )
+            )
+    return out
+
+
 def sample_papers(path: Path) -> list[PaperDetail]:
     """The trending sample split by hand: line 3 (minus "Subscribe") starts title/abstract
     pairs. Keys come from citation_key_for, as the library makes them."""

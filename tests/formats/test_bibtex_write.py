@@ -15,7 +15,7 @@ from readinglist.domain import Person
 from readinglist.formats import bibtex_read
 from readinglist.formats.bibtex_write import format_person, write_bibtex
 from readinglist.text import normalise_title
-from tests.formats.bib_fixtures import hostile_library, paper, sample_papers
+from tests.formats.bib_fixtures import corpus_papers, hostile_library, paper, sample_papers
 
 
 def entries(bib: str) -> dict[str, str]:
@@ -234,11 +234,14 @@ def _check_bib(shared: Path, bib: Path) -> str:
 
 
 @pytest.mark.parametrize("biblatex", [False, True], ids=["bibtex", "biblatex"])
-def test_real_bibtex_and_biber_accept_hostile_library_and_sample(
-    shared: Path, sample_page: Path, tmp_path: Path, biblatex: bool
+def test_real_bibtex_and_biber_accept_hostile_library_sample_and_corpora(
+    shared: Path, sample_page: Path, corpora: Path, tmp_path: Path, biblatex: bool
 ) -> None:
-    papers = hostile_library() + sample_papers(sample_page)
-    assert len(papers) > 200
+    """One file per variant (each check_bib run takes seconds): synthetic worst cases,
+    the 224 trending papers, and whatever the readers take from the shared corpora."""
+    from_corpora = corpus_papers(corpora)
+    assert len(from_corpora) > 100
+    papers = hostile_library() + sample_papers(sample_page) + from_corpora
     bib = tmp_path / "export.bib"
     bib.write_text(write_bibtex(papers, biblatex=biblatex), encoding="utf-8")
     report = _check_bib(shared, bib)
@@ -246,3 +249,21 @@ def test_real_bibtex_and_biber_accept_hostile_library_and_sample(
     assert f"bbl_items={len(papers)} " in report, report
     if shutil.which("biber"):
         assert f"bbl_entries={len(papers)} " in report, report
+
+
+@pytest.mark.parametrize(
+    ("year", "extra", "date"),
+    [
+        (2022, {"date": "2022-02-08"}, "{2022-02-08}"),
+        (2022, {"date": "2022-02-30"}, "{2022-02}"),  # no such day
+        (2022, {"date": "2021-01-01"}, "{2022}"),  # another year's date is not ours
+        (11, {}, "{0011}"),  # biber reads four digits only
+        (-44, {}, None),
+        (None, {"date": "2019-05"}, "{2019-05}"),
+    ],
+)
+def test_biblatex_dates_are_valid_for_biber(
+    year: int | None, extra: dict[str, str], date: str | None
+) -> None:
+    entry = entries(write_bibtex([paper(1, year=year, extra=extra)], biblatex=True))["key1"]
+    assert field(entry, "date") == date
