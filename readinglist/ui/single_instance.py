@@ -20,7 +20,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QFileOpenEvent
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtWidgets import QWidget
 
@@ -200,3 +201,19 @@ def bring_to_front(window: QWidget) -> None:
     window.show()
     window.raise_()
     window.activateWindow()
+
+
+class FileOpenForwarder(QObject):
+    """macOS hands "Open with ReadingList" to the running app as a FileOpen event, not
+    as arguments (a double-click in Finder never starts a second process). Install on
+    the QApplication; `filesOpened` then carries the paths like `filesReceived`."""
+
+    filesOpened = Signal(list)  # list[str] of absolute paths
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.FileOpen and isinstance(event, QFileOpenEvent):
+            path = event.file()
+            if path:
+                self.filesOpened.emit([str(Path(path).absolute())])
+                return True
+        return super().eventFilter(watched, event)

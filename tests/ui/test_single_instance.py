@@ -10,9 +10,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtGui import QFileOpenEvent
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
-from readinglist.ui.single_instance import InstanceServer, hand_over, server_name
+from readinglist.ui.single_instance import (
+    FileOpenForwarder,
+    InstanceServer,
+    bring_to_front,
+    hand_over,
+    server_name,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -114,3 +123,24 @@ def test_garbage_on_the_socket_is_ignored(
     rogue.abort()
     with qtbot.waitSignal(server.filesReceived, timeout=3000):
         assert hand_over(tmp_path / "lib", [])
+
+
+def test_file_open_events_are_forwarded(qtbot: QtBot, qapp: QApplication, tmp_path: Path) -> None:
+    forwarder = FileOpenForwarder()
+    qapp.installEventFilter(forwarder)
+    try:
+        with qtbot.waitSignal(forwarder.filesOpened, timeout=3000) as blocker:
+            QCoreApplication.sendEvent(qapp, QFileOpenEvent(str(tmp_path / "e.bib")))
+        assert blocker.args == [[str(tmp_path / "e.bib")]]
+    finally:
+        qapp.removeEventFilter(forwarder)
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support")  # offscreen: no raise()
+def test_bring_to_front_restores_a_minimised_window(qtbot: QtBot) -> None:
+    window = QWidget()
+    qtbot.addWidget(window)
+    window.showMinimized()
+    bring_to_front(window)
+    assert window.isVisible()
+    assert not window.isMinimized()
