@@ -45,7 +45,7 @@ class Person:
 
     @property
     def display(self) -> str:
-        """"Given prefix Family, Suffix" — the way a reader writes the name."""
+        """The name as a reader writes it: "Given prefix Family, Suffix"."""
         parts = [p for p in (self.given, self.prefix, self.family) if p]
         name = " ".join(parts)
         return f"{name}, {self.suffix}" if self.suffix else name

@@ -51,7 +51,7 @@ _ARXIV_VERSION = re.compile(r"v\d+$")
 
 
 def normalise_arxiv_id(value: str) -> str:
-    """"arXiv:2202.04200v3" / "https://arxiv.org/abs/2202.04200v3" -> "2202.04200"."""
+    """`arXiv:2202.04200v3` or `https://arxiv.org/abs/2202.04200v3` -> `2202.04200`."""
     v = value.strip()
     v = re.sub(r"^(?:https?://(?:export\.)?arxiv\.org/(?:abs|pdf)/)", "", v, flags=re.I)
     v = re.sub(r"^arxiv:", "", v, flags=re.I)
