@@ -30,7 +30,12 @@ from ..domain import Changes, LibraryError, PaperDetail, PaperNotFound, Status
 from ..library import Library
 from ..text import fold, normalise_arxiv_id
 from .notes_editor import NotesEditor, open_link
+from .pyside_fix import guard_emit_refcount
 from .tag_editor import TagEditor
+
+# Every emit in this pane (and the window around it) would otherwise bring PySide6
+# 6.12.0 closer to aborting the interpreter; see pyside_fix. Idempotent.
+guard_emit_refcount()
 
 STATUS_LABELS = {Status.UNREAD: "○ Unread", Status.READING: "◐ Reading", Status.READ: "● Read"}
 STATUS_TIPS = {
@@ -316,9 +321,12 @@ class DetailPane(QWidget):
     def show_paper(self, paper_id: int | None, query: str = "") -> None:
         """Show a paper (None: the empty state). A pending note is saved first."""
         if paper_id is not None and paper_id == self.current_id():
-            if query != self._query:
-                self._query = query
-                self._fill_abstract()
+            # the same paper again (e.g. a refresh after another process wrote): reload
+            # in place, keeping the scroll position and a note being typed
+            self._query = query
+            self.apply_changes(
+                Changes(frozenset({paper_id}), status=True, tags=True, note=True, fields=True)
+            )
             return
         self.flush()
         self._query = query

@@ -3,6 +3,7 @@ changes made elsewhere."""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -225,3 +226,28 @@ def test_choosing_a_completion_adds_it_once(qtbot: QtBot, lib: Library, pane: De
     qtbot.keyClick(edit, Qt.Key.Key_Return)  # a second Enter on the emptied box adds nothing
     assert asked == [("nlp",)]
     assert edit.text() == ""
+
+
+def test_showing_the_same_paper_again_reloads_it_in_place(
+    qtbot: QtBot, lib: Library, pane: DetailPane
+) -> None:
+    first, _, _ = seed(lib)
+    pane.show_paper(first)
+    pane.notes.show_source()
+    qtbot.keyClicks(pane.notes.editor, "typing")
+    # another process changes the paper; the main window re-shows it
+    lib.set_status([first], Status.READING)
+    lib.add_tags([first], ["later"])
+    pane.show_paper(first, "vision")
+    assert pane.status_buttons[Status.READING].isChecked()
+    assert "later" in [c.tag for c in pane.tag_editor.chips()]
+    assert ">vision</span> community" in pane.abstract_label.text()
+    assert pane.notes.text() == "typing"  # the note being typed is untouched
+
+
+def test_emitting_signals_from_python_cannot_exhaust_true(pane: DetailPane) -> None:
+    # PySide6 6.12.0 drops a reference to True per emit; unguarded, a few hundred
+    # emits abort the interpreter (see readinglist/ui/pyside_fix.py)
+    for _ in range(5_000):
+        pane.tagRemoveRequested.emit("x")
+    assert sys.getrefcount(True) > 1_000
