@@ -17,7 +17,7 @@ import hashlib
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QObject, Qt, QTimer, Signal
@@ -217,3 +217,33 @@ class FileOpenForwarder(QObject):
                 self.filesOpened.emit([str(Path(path).absolute())])
                 return True
         return super().eventFilter(watched, event)
+
+
+def hand_over_or_listen(
+    library_dir: Path, files: Sequence[Path], parent: QObject | None = None
+) -> InstanceServer | None:
+    """What run_gui does first (after the QApplication, before opening the library).
+
+    None: a running instance took the files — exit 0 without opening anything.
+    Otherwise a listening server for this library: give it to `route_to_window`.
+    """
+    if hand_over(library_dir, files):
+        return None
+    server = InstanceServer(library_dir, parent)
+    # False only when another start won a race in the last few milliseconds; this
+    # window still works, it just will not receive hand-overs.
+    server.listen()
+    return server
+
+
+def route_to_window(
+    server: InstanceServer, window: QWidget, import_files: Callable[[list[Path]], object]
+) -> None:
+    """Later starts bring `window` to the front and import their files into it."""
+
+    def on_files(paths: list[str]) -> None:
+        bring_to_front(window)
+        if paths:
+            import_files([Path(p) for p in paths])
+
+    server.filesReceived.connect(on_files)

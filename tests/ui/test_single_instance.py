@@ -20,6 +20,8 @@ from readinglist.ui.single_instance import (
     InstanceServer,
     bring_to_front,
     hand_over,
+    hand_over_or_listen,
+    route_to_window,
     server_name,
 )
 
@@ -144,3 +146,23 @@ def test_bring_to_front_restores_a_minimised_window(qtbot: QtBot) -> None:
     bring_to_front(window)
     assert window.isVisible()
     assert not window.isMinimized()
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support")  # offscreen: no raise()
+def test_second_start_hands_over_to_the_first_window(qtbot: QtBot, tmp_path: Path) -> None:
+    library = tmp_path / "lib"
+    first = hand_over_or_listen(library, [])
+    assert first is not None
+    window = QWidget()
+    qtbot.addWidget(window)
+    window.showMinimized()
+    imported: list[list[Path]] = []
+    route_to_window(first, window, imported.append)
+
+    assert hand_over_or_listen(library, [tmp_path / "f.bib"]) is None
+    qtbot.waitUntil(lambda: imported == [[tmp_path / "f.bib"]], timeout=3000)
+    assert not window.isMinimized()
+    # a start without files only activates: nothing more is imported
+    assert hand_over_or_listen(library, []) is None
+    assert imported == [[tmp_path / "f.bib"]]
+    first.close()
