@@ -31,7 +31,7 @@ from ..library import Library
 from ..text import fold, normalise_arxiv_id
 from .notes_editor import NotesEditor, open_link
 from .pyside_fix import guard_emit_refcount
-from .tag_editor import TagEditor
+from .tag_editor import FlowLayout, TagEditor
 
 # Every emit in this pane (and the window around it) would otherwise bring PySide6
 # 6.12.0 closer to aborting the interpreter; see pyside_fix. Idempotent.
@@ -217,6 +217,8 @@ class DetailPane(QWidget):
         key_row.addWidget(key_caption)
         self.key_label = self._text_label(info, wrap=False)
         self.key_label.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        # a long key must not widen the pane beyond the window: it may be cut, never wrap
+        self.key_label.setMinimumWidth(1)
         key_row.addWidget(self.key_label)
         self.copy_key_button = QToolButton(info)
         self.copy_key_button.setText("Copy")
@@ -227,13 +229,18 @@ class DetailPane(QWidget):
         key_row.addStretch(1)
         column.addLayout(key_row)
 
-        status_row = QHBoxLayout()
+        # the segmented selector and its date wrap onto two lines in a narrow pane
+        status_box = QWidget(info)
+        status_flow = FlowLayout(status_box, spacing=8)
+        segments = QWidget(status_box)
+        status_row = QHBoxLayout(segments)
+        status_row.setContentsMargins(0, 0, 0, 0)
         status_row.setSpacing(0)
         self._status_group = QButtonGroup(self)
         self._status_group.setExclusive(True)
         self.status_buttons: dict[Status, QToolButton] = {}
         for i, status in enumerate(Status):
-            button = QToolButton(info)
+            button = QToolButton(segments)
             button.setStyleSheet(_segment_style(first=i == 0, last=i == len(Status) - 1))
             button.setText(STATUS_LABELS[status])
             button.setToolTip(STATUS_TIPS[status])
@@ -243,12 +250,12 @@ class DetailPane(QWidget):
             self._status_group.addButton(button)
             self.status_buttons[status] = button
             status_row.addWidget(button)
-        status_row.addSpacing(8)
-        self.status_date_label = QLabel(info)
+        status_flow.addWidget(segments)
+        self.status_date_label = QLabel(status_box)
         self.status_date_label.setEnabled(False)
-        status_row.addWidget(self.status_date_label)
-        status_row.addStretch(1)
-        column.addLayout(status_row)
+        self.status_date_label.setAlignment(Qt.AlignmentFlag.AlignVCenter)
+        status_flow.addWidget(self.status_date_label)
+        column.addWidget(status_box)
 
         self.tag_editor = TagEditor(info)
         self.tag_editor.addRequested.connect(self.tagsAddRequested)
