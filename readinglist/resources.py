@@ -14,11 +14,17 @@ APP_ID = "io.github.readinglist.ReadingList"  # reverse-DNS id: desktop file, ic
 
 
 def resources_dir() -> Path:
-    """The `resources` folder: inside the bundle when frozen, else in the checkout."""
+    """The `resources` folder: inside the bundle when frozen, else in the checkout.
+
+    A wheel that ships the folder inside the package (`readinglist/resources`) is
+    found too; the checkout's folder is the answer when neither exists.
+    """
     bundle = getattr(sys, "_MEIPASS", None)
     if bundle is not None:
         return Path(bundle) / "resources"
-    return Path(__file__).resolve().parent.parent / "resources"
+    here = Path(__file__).resolve().parent
+    checkout, inside = here.parent / "resources", here / "resources"
+    return inside if inside.is_dir() and not checkout.is_dir() else checkout
 
 
 def resource_path(*parts: str) -> Path:
