@@ -7,8 +7,6 @@ edits are requests the main window applies (with undo) and hands back as `Change
 from __future__ import annotations
 
 import html
-import re
-from datetime import datetime
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication, QHideEvent
@@ -28,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from ..domain import Changes, LibraryError, PaperDetail, PaperNotFound, Status
 from ..library import Library
-from ..text import fold, normalise_arxiv_id
+from .detail_text import date_text, highlight_html, paper_links
 from .notes_editor import NotesEditor, open_link
 from .pyside_fix import guard_emit_refcount
 from .tag_editor import FlowLayout, TagEditor
@@ -43,98 +41,6 @@ STATUS_TIPS = {
     Status.READING: "Mark as being read",
     Status.READ: "Mark as read",
 }
-_SEARCH_OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"}
-# fields whose words appear in the title/abstract; others (author:, tag:, year:) do not
-_TEXT_FIELDS = {"title", "abstract", "text", "content"}
-
-
-# ---------------------------------------------------------------------- pure helpers
-
-
-def query_words(query: str) -> list[str]:
-    """The plain words of a search to mark in the abstract (operators, negations and
-    non-text fields left out), folded, longest first so overlapping marks prefer them."""
-    words: list[str] = []
-    negate_next = False
-    for token in re.findall(r'-?(?:\w+:)?"[^"]*"?|\S+', query):
-        if token in _SEARCH_OPERATORS:
-            negate_next = token in ("NOT", "ANDNOT")
-            continue
-        if negate_next or token.startswith("-"):
-            negate_next = False
-            continue
-        field, sep, value = token.partition(":")
-        if sep and re.fullmatch(r"\w+", field):
-            if field.lower() not in _TEXT_FIELDS:
-                continue
-            token = value
-        for word in re.findall(r"\w+", fold(token)):
-            if len(word) >= 2 and not word.isdigit():
-                # "models"/"diffusions" should also mark the singular in the text
-                words.append(word[:-1] if len(word) > 4 and word.endswith("s") else word)
-    return sorted(set(words), key=len, reverse=True)
-
-
-def highlight_html(text: str, query: str, style: str) -> str:
-    """`text` escaped as HTML, with the words of `query` (as word prefixes, accents and
-    case ignored) wrapped in `<span style=...>`. Safe for any text and query."""
-    words = query_words(query)
-    if not words:
-        return html.escape(text).replace("\n", "<br>")
-    # fold character by character so a match in the folded text maps back to the original
-    folded: list[str] = []
-    origin: list[int] = []
-    for i, ch in enumerate(text):
-        f = fold(ch)
-        folded.append(f)
-        origin.extend([i] * len(f))
-    flat = "".join(folded)
-    pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, words)) + r")\w*")
-    spans: list[tuple[int, int]] = []
-    for m in pattern.finditer(flat):
-        start, end = origin[m.start()], origin[m.end() - 1] + 1
-        if spans and start <= spans[-1][1]:
-            spans[-1] = (spans[-1][0], max(end, spans[-1][1]))
-        else:
-            spans.append((start, end))
-    out: list[str] = []
-    pos = 0
-    for start, end in spans:
-        out.append(html.escape(text[pos:start]))
-        out.append(f'<span style="{style}">{html.escape(text[start:end])}</span>')
-        pos = end
-    out.append(html.escape(text[pos:]))
-    return "".join(out).replace("\n", "<br>")
-
-
-def paper_links(paper: PaperDetail) -> list[tuple[str, str]]:
-    """(label, address) for the links row: DOI, arXiv, URL, then links in the abstract."""
-    out: list[tuple[str, str]] = []
-    seen: set[str] = set()
-
-    def add(label: str, url: str) -> None:
-        key = url.rstrip("/").lower()
-        if paper.arxiv_id and re.match(r"https?://(export\.)?arxiv\.org/(abs|pdf)/", key):
-            key = f"arxiv:{normalise_arxiv_id(url)}"
-        if url and key not in seen:
-            seen.add(key)
-            out.append((label, url))
-
-    if paper.doi:
-        add(f"DOI {paper.doi}", f"https://doi.org/{paper.doi}")
-    if paper.arxiv_id:
-        add(f"arXiv {paper.arxiv_id}", f"https://arxiv.org/abs/{paper.arxiv_id}")
-    if paper.url:
-        add(_short_url(paper.url), paper.url)
-    for url in paper.links:
-        add(_short_url(url), url)
-    return out
-
-
-def _short_url(url: str) -> str:
-    """ "https://github.com/org/repo/" -> "github.com/org/repo" (long ones cut in the middle)."""
-    short = re.sub(r"^https?://(www\.)?", "", url, flags=re.I).rstrip("/")
-    return short if len(short) <= 48 else short[:30] + "…" + short[-14:]
 
 
 def _segment_style(*, first: bool, last: bool) -> str:
@@ -152,11 +58,6 @@ def _segment_style(*, first: bool, last: bool) -> str:
         " QToolButton:checked { background: palette(highlight);"
         " color: palette(highlighted-text); border-color: palette(highlight); }"
     )
-
-
-def _date(when: datetime) -> str:
-    local = when.astimezone() if when.tzinfo else when
-    return f"{local.day} {local:%b %Y}"
 
 
 # ---------------------------------------------------------------------- the pane
@@ -422,7 +323,7 @@ class DetailPane(QWidget):
         self.status_buttons[p.status].setChecked(True)
         verb = {Status.UNREAD: "Added", Status.READING: "Started", Status.READ: "Read"}
         when = p.added_at if p.status is Status.UNREAD else p.status_changed_at
-        self.status_date_label.setText(f"{verb[p.status]} {_date(when)}")
+        self.status_date_label.setText(f"{verb[p.status]} {date_text(when)}")
 
     def _fill_tags(self) -> None:
         p = self._paper

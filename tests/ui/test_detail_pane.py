@@ -14,7 +14,8 @@ from pytestqt.qtbot import QtBot
 
 from readinglist.domain import Status
 from readinglist.library import Library
-from readinglist.ui.detail_pane import DetailPane, highlight_html, paper_links, query_words
+from readinglist.ui.detail_pane import DetailPane
+from readinglist.ui.detail_text import highlight_html, paper_links, query_words
 
 from .detail_seed import recorded_links, seed
 
