@@ -7,6 +7,7 @@ SQLite first and return a `Changes`; the search index follows (see indexer.py).
 
 from __future__ import annotations
 
+import builtins
 import logging
 import uuid
 from collections.abc import Iterable, Sequence
@@ -198,7 +199,7 @@ class Library:
         *,
         limit: int = 100,
         as_you_type: bool = False,
-    ) -> list[tuple[PaperDetail, SearchHit]]:
+    ) -> builtins.list[tuple[PaperDetail, SearchHit]]:
         """Papers matching `query` within a filter, in rank order, with their hits."""
         listing = self.list(
             Filter(f.status, f.tags, query, f.trashed),
@@ -216,11 +217,11 @@ class Library:
             raise PaperNotFound(f"no paper with id {paper_id}")
         return found[0]
 
-    def details(self, ids: Sequence[int]) -> list[PaperDetail]:
+    def details(self, ids: Sequence[int]) -> builtins.list[PaperDetail]:
         with Session(self._engine) as s:
             return store.details_for_ids(s, ids)
 
-    def ids(self, f: Filter = Filter()) -> list[int]:
+    def ids(self, f: Filter = Filter()) -> builtins.list[int]:
         """Ids a filter selects, newest first (rank order with a query)."""
         return [r.id for r in self.list(f, limit=1_000_000).rows]
 
@@ -251,7 +252,7 @@ class Library:
         ordered = dict(sorted(tags.items(), key=lambda kv: kv[0].casefold()))
         return Counts(sum(by_status.values()), by_status, ordered, int(trash or 0))
 
-    def tags(self) -> list[str]:
+    def tags(self) -> builtins.list[str]:
         with Session(self._engine) as s:
             return sorted(s.scalars(select(Tag.name)), key=str.casefold)
 
@@ -279,8 +280,8 @@ class Library:
         """
         from .formats.reader import read_path
 
-        results: list[tuple[ParseResult, str]] = []
-        problems: list[Problem] = []
+        results: builtins.list[tuple[ParseResult, str]] = []
+        problems: builtins.list[Problem] = []
         for path in map(Path, paths):
             try:
                 results.append((read_path(path), path.name))
@@ -348,7 +349,7 @@ class Library:
 
     # ------------------------------------------------------------------ writing
 
-    def _existing(self, s: Session, ids: Iterable[int]) -> list[int]:
+    def _existing(self, s: Session, ids: Iterable[int]) -> builtins.list[int]:
         wanted = list(dict.fromkeys(ids))
         found: set[int] = set()
         for part in store.chunks(wanted):
@@ -363,7 +364,7 @@ class Library:
         with Session(self._write) as s, s.begin():
             wanted = self._existing(s, ids)
             seq = store.next_seq(s)
-            changed: list[int] = []
+            changed: builtins.list[int] = []
             for part in store.chunks(wanted):
                 changed.extend(
                     s.scalars(

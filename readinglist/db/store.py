@@ -46,7 +46,7 @@ def set_meta(s: Session, key: str, value: str) -> None:
         existing.value = value
 
 
-def filtered_ids(f: Filter) -> Select[tuple[int]]:
+def filtered_ids(f: Filter) -> Select[int]:
     """Ids matching the filter's status, tags and trash state (the query aside)."""
     q = select(Paper.id)
     q = q.where(Paper.trashed_at.is_not(None) if f.trashed else Paper.trashed_at.is_(None))
@@ -100,7 +100,7 @@ def _to_rows(raw: Iterable[tuple[object, ...]], tags: dict[int, list[str]]) -> l
                 title=str(title),
                 authors=str(authors),
                 year=year if isinstance(year, int) else None,
-                status=Status(status),
+                status=Status(str(status)),
                 tags=tuple(sorted(tags.get(pid, ()), key=str.casefold)),
                 added_at=added,  # type: ignore[arg-type]
             )
