@@ -18,6 +18,7 @@ import shutil
 import subprocess
 import sys
 import tarfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -70,7 +71,7 @@ def _bundle_size(folder: Path) -> tuple[int, int]:
 
 @pytest.mark.installer
 def test_bundle_builds_and_passes_its_self_test(
-    tmp_path: Path, record_property: pytest.RecordProperty
+    tmp_path: Path, record_property: Callable[[str, object], None]
 ) -> None:
     pyinstaller = Path(sys.executable).with_name("pyinstaller")
     if not pyinstaller.exists():
