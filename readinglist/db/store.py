@@ -170,4 +170,4 @@ def add_tags_to(s: Session, ids: Sequence[int], names: Sequence[str]) -> None:
     tid = tag_ids(s, names, create=True)
     links = [{"paper_id": pid, "tag_id": t} for pid in ids for t in tid.values()]
     if links:
-        s.execute(insert(PaperTag).prefix_with("OR IGNORE"), links)
+        s.execute(insert(PaperTag.__table__).prefix_with("OR IGNORE"), links)
