@@ -66,6 +66,13 @@ def _text_context() -> Any:
             MacroTextSpec("textsuperscript", "%s"),
             MacroTextSpec("textsubscript", "%s"),
             MacroTextSpec("noopsort", ""),  # BibTeX sort trick: its argument is not text
+            # what our own BibTeX writer emits for literal specials: they must round-trip
+            MacroTextSpec("textbraceleft", "{"),
+            MacroTextSpec("textbraceright", "}"),
+            MacroTextSpec("textasciicircum", "^"),
+            MacroTextSpec("textasciitilde", "~"),
+            MacroTextSpec("textbackslash", "\\"),
+            MacroTextSpec("textunderscore", "_"),
             # font switches like {\em word}: pylatexenc knows some, not all
             *(MacroTextSpec(name, "") for name in ("em", "sc", "sl", "up", "sf", "tt", "rm")),
         ],

@@ -28,12 +28,7 @@ from ..domain import Changes, LibraryError, PaperDetail, PaperNotFound, Status
 from ..library import Library
 from .detail_text import date_text, highlight_html, paper_links
 from .notes_editor import NotesEditor, open_link
-from .pyside_fix import guard_emit_refcount
 from .tag_editor import FlowLayout, TagEditor
-
-# Every emit in this pane (and the window around it) would otherwise bring PySide6
-# 6.12.0 closer to aborting the interpreter; see pyside_fix. Idempotent.
-guard_emit_refcount()
 
 STATUS_LABELS = {Status.UNREAD: "○ Unread", Status.READING: "◐ Reading", Status.READ: "● Read"}
 STATUS_TIPS = {

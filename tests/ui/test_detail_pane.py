@@ -247,8 +247,8 @@ def test_showing_the_same_paper_again_reloads_it_in_place(
 
 
 def test_emitting_signals_from_python_cannot_exhaust_true(pane: DetailPane) -> None:
-    # PySide6 6.12.0 drops a reference to True per emit; unguarded, a few hundred
-    # emits abort the interpreter (see readinglist/ui/pyside_fix.py)
+    # PySide6 6.12.0 drops a reference to True per emit and a few hundred emits
+    # abort the interpreter; pyproject.toml excludes it. This guards the pin.
     for _ in range(5_000):
         pane.tagRemoveRequested.emit("x")
     assert sys.getrefcount(True) > 1_000
