@@ -8,14 +8,15 @@ SQLite first and return a `Changes`; the search index follows (see indexer.py).
 from __future__ import annotations
 
 import builtins
+import contextlib
 import logging
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import delete, func, or_, select, update
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
 from .db import store
@@ -70,7 +71,7 @@ class Library:
             self._engine = make_engine(db_path)
             self._write = writer(self._engine)
             upgrade(self._engine, db_path, self.folder / BACKUP_DIR)
-            with Session(self._write) as s, s.begin():
+            with self._transaction() as s:
                 library_id = store.get_meta(s, "library_id")
                 if library_id is None:
                     library_id = uuid.uuid4().hex
@@ -112,6 +113,16 @@ class Library:
     @property
     def background(self) -> BackgroundIndexer | None:
         return self._background
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[Session]:
+        """One write transaction; SQLite trouble (locked, read-only, disk full) becomes
+        a LibraryError with SQLite's own words, and nothing of it is kept."""
+        try:
+            with Session(self._write) as s, s.begin():
+                yield s
+        except DBAPIError as exc:
+            raise LibraryError(f"the library could not be written: {exc.orig}") from exc
 
     def _changed(self, changes: Changes) -> Changes:
         if self._background is not None:
@@ -330,11 +341,8 @@ class Library:
         def make_key(d: PaperDraft, taken: object) -> str:
             return citation_key_for(d.authors, d.year, d.title, taken)  # type: ignore[arg-type]
 
-        try:
-            with Session(self._write) as s, s.begin():
-                out = insert_drafts(s, drafts, tags, _now(), make_key, progress, cancel)
-        except OperationalError as exc:
-            raise LibraryError(f"the library could not be written: {exc.orig}") from exc
+        with self._transaction() as s:
+            out = insert_drafts(s, drafts, tags, _now(), make_key, progress, cancel)
         touched = frozenset(out.added) | frozenset(out.updated)
         changes = Changes(
             touched, rows=bool(out.added), tags=bool(tags) or bool(out.added), fields=True
@@ -361,7 +369,7 @@ class Library:
 
     def set_status(self, ids: Iterable[int], status: Status) -> Changes:
         now = _now()
-        with Session(self._write) as s, s.begin():
+        with self._transaction() as s:
             wanted = self._existing(s, ids)
             seq = store.next_seq(s)
             changed: builtins.list[int] = []
@@ -382,14 +390,14 @@ class Library:
         names = tags_of(tags)
         if not names:
             return Changes()
-        with Session(self._write) as s, s.begin():
+        with self._transaction() as s:
             wanted = self._existing(s, ids)
             store.add_tags_to(s, wanted, names)
             store.mark_changed(s, wanted, store.next_seq(s))
         return self._changed(Changes(frozenset(wanted), tags=True))
 
     def remove_tags(self, ids: Iterable[int], tags: Sequence[str]) -> Changes:
-        with Session(self._write) as s, s.begin():
+        with self._transaction() as s:
             wanted = self._existing(s, ids)
             tid = store.tag_ids(s, list(tags), create=False)
             for part in store.chunks(wanted):
@@ -409,7 +417,7 @@ class Library:
         new = clean_tag(new)
         if not new:
             raise LibraryError("a tag name cannot be empty")
-        with Session(self._write) as s, s.begin():
+        with self._transaction() as s:
             src = store.tag_ids(s, [old], create=False).get(old.casefold())
             if src is None:
                 raise LibraryError(f"no tag called {old!r}")
@@ -426,7 +434,7 @@ class Library:
         return self._changed(Changes(frozenset(papers), tags=True))
 
     def delete_tag(self, name: str) -> Changes:
-        with Session(self._write) as s, s.begin():
+        with self._transaction() as s:
             tid = store.tag_ids(s, [name], create=False).get(name.casefold())
             if tid is None:
                 raise LibraryError(f"no tag called {name!r}")
@@ -436,7 +444,7 @@ class Library:
         return self._changed(Changes(frozenset(papers), tags=True))
 
     def set_note(self, paper_id: int, note: str) -> Changes:
-        with Session(self._write) as s, s.begin():
+        with self._transaction() as s:
             paper = s.get(Paper, paper_id)
             if paper is None:
                 raise PaperNotFound(f"no paper with id {paper_id}")
@@ -455,7 +463,7 @@ class Library:
         return self._set_trashed(ids, None)
 
     def _set_trashed(self, ids: Iterable[int], when: datetime | None) -> Changes:
-        with Session(self._write) as s, s.begin():
+        with self._transaction() as s:
             wanted = self._existing(s, ids)
             seq = store.next_seq(s)
             for part in store.chunks(wanted):
@@ -466,7 +474,7 @@ class Library:
 
     def purge(self, ids: Iterable[int]) -> Changes:
         """Delete papers for good (emptying the trash)."""
-        with Session(self._write) as s, s.begin():
+        with self._transaction() as s:
             wanted = self._existing(s, ids)
             seq = store.next_seq(s)
             for part in store.chunks(wanted):

@@ -228,3 +228,27 @@ def test_reopen_keeps_everything(tmp_path: Path) -> None:
     with Library(tmp_path / "lib") as lib:
         assert lib.get(ids[0]).note == "kept"
         assert [r.id for r in lib.list(Filter(query="kept")).rows] == [ids[0]]
+
+
+def test_a_failing_write_is_a_library_error_and_keeps_the_old_state(
+    lib: Library, tmp_path: Path
+) -> None:
+    import sqlite3
+
+    ids = _seed(lib)
+    lib.set_note(ids[0], "first words")
+    con = sqlite3.connect(tmp_path / "lib" / "library.sqlite")
+    con.execute(
+        "CREATE TRIGGER refuse BEFORE UPDATE ON papers "
+        "BEGIN SELECT RAISE(ABORT, 'simulated disk trouble'); END"
+    )
+    con.commit()
+    with pytest.raises(LibraryError, match="simulated disk trouble"):
+        lib.set_note(ids[0], "second words")
+    with pytest.raises(LibraryError):
+        lib.set_status(ids, Status.READ)
+    con.execute("DROP TRIGGER refuse")
+    con.commit()
+    con.close()
+    assert lib.get(ids[0]).note == "first words"
+    assert {lib.get(i).status for i in ids} == {Status.UNREAD}

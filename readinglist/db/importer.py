@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from ..domain import CancelFn, Cancelled, PaperDraft, ProgressFn, Status
 from ..text import find_links, normalise_arxiv_id, normalise_doi, normalise_title
 from .convert import authors_to_json, extra_to_json, short_authors, tags_of
-from .models import Paper, PaperTag
+from .models import PAPER_TAGS, PAPERS, Paper
 from .store import add_tags_to, next_seq, tag_ids
 
 # New papers get a fresh change number every BATCH rows, so the index can record
@@ -121,7 +121,7 @@ def insert_drafts(
         # write lock (BEGIN IMMEDIATE) and ids only grow (AUTOINCREMENT), so the new
         # rows are exactly the ids above the previous maximum, in insertion order.
         before = s.scalar(select(func.coalesce(func.max(Paper.id), 0))) or 0
-        s.execute(insert(Paper.__table__), rows)
+        s.execute(insert(PAPERS), rows)
         ids = list(s.scalars(select(Paper.id).where(Paper.id > before).order_by(Paper.id)))
         if len(ids) != len(rows):
             raise RuntimeError("papers were added by someone else during an import")
@@ -131,7 +131,7 @@ def insert_drafts(
         for pid, ts in zip(ids, pending_tags, strict=True):
             links.extend({"paper_id": pid, "tag_id": tid[t.casefold()]} for t in ts)
         if links:
-            s.execute(insert(PaperTag.__table__).prefix_with("OR IGNORE"), links)
+            s.execute(insert(PAPER_TAGS).prefix_with("OR IGNORE"), links)
         out.added.extend(ids)
         for pid, row in zip(ids, pending, strict=True):
             placeholder = row.pop("_placeholder")

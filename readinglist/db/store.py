@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from ..domain import Filter, PaperDetail, PaperRow, Status
 from .convert import detail_from_paper
-from .models import Meta, Paper, PaperTag, Tag
+from .models import PAPER_TAGS, Meta, Paper, PaperTag, Tag
 
 # SQLite limits bound parameters per statement; chunk big id lists.
 CHUNK = 900
@@ -170,4 +170,4 @@ def add_tags_to(s: Session, ids: Sequence[int], names: Sequence[str]) -> None:
     tid = tag_ids(s, names, create=True)
     links = [{"paper_id": pid, "tag_id": t} for pid in ids for t in tid.values()]
     if links:
-        s.execute(insert(PaperTag.__table__).prefix_with("OR IGNORE"), links)
+        s.execute(insert(PAPER_TAGS).prefix_with("OR IGNORE"), links)
