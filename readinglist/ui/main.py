@@ -29,19 +29,31 @@ def run_gui(
     app.setApplicationDisplayName("ReadingList")
     app.setDesktopFileName("readinglist")
     app.setWindowIcon(app_icon())
+    from .single_instance import FileOpenForwarder, hand_over_or_listen, route_to_window
+
+    # One window per library: a second start hands its files to the first and exits.
+    server = hand_over_or_listen(Path(library_dir), [Path(f) for f in files])
+    if server is None:
+        return 0
     try:
         library = Library(Path(library_dir), background=True)
     except LibraryError as exc:
+        server.close()
         QMessageBox.critical(None, "ReadingList", f"The library could not be opened.\n\n{exc}")
         return 1
     from .main_window import MainWindow  # after QApplication: the window builds widgets
 
     try:
         window = MainWindow(library, settings if settings is not None else default_settings())
+        route_to_window(server, window, window.import_files)
+        forwarder = FileOpenForwarder(app)
+        forwarder.filesOpened.connect(lambda paths: window.import_files([Path(p) for p in paths]))
+        app.installEventFilter(forwarder)
         window.show()
         if files:
             window.import_files([Path(f) for f in files])
         code = app.exec()
     finally:
+        server.close()
         library.close()
     return int(code)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QPoint
 from PySide6.QtWidgets import (
@@ -267,9 +267,7 @@ class Operations(QMainWindow):
         self.show_error(str(exc))
 
     def _details(self, ids: Sequence[int]) -> list[PaperDetail]:
-        # Library.details is annotated `list[...]` inside a class that defines `list`:
-        # mypy reads it as the method; the value is a plain list of PaperDetail.
-        return cast("list[PaperDetail]", self.library.details(list(ids)))
+        return self.library.details(list(ids))
 
     def set_status(self, ids: Sequence[int], status: Status) -> None:
         rows = {r.id: r.status for r in self.selected_rows()}

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidge
 from readinglist.domain import PaperRow, Status
 
 from .icons import status_icon
+from .qt_compat import NO_DATA
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -99,11 +100,11 @@ class PaperTableModel(QAbstractTableModel):
         horizontal = orientation == Qt.Orientation.Horizontal
         if horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(Column):
             return HEADERS[Column(section)]
-        return None
+        return NO_DATA()
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
+            return NO_DATA()
         r = self._rows[index.row()]
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
@@ -111,11 +112,11 @@ class PaperTableModel(QAbstractTableModel):
         if role == ID_ROLE:
             return r.id
         if role == SORT_ROLE:
-            return SORT_KEYS[Column(col)](r) if 0 <= col < len(Column) else None
+            return SORT_KEYS[Column(col)](r) if 0 <= col < len(Column) else NO_DATA()
         if role == ROW_ROLE:
             return r
         if role == Qt.ItemDataRole.FontRole:
-            return self._bold if r.status == Status.UNREAD else None
+            return self._bold if r.status == Status.UNREAD else NO_DATA()
         if role == Qt.ItemDataRole.DecorationRole and col == Column.STATUS:
             return status_icon(r.status)
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -127,10 +128,10 @@ class PaperTableModel(QAbstractTableModel):
                 return ", ".join(r.tags)
         if role == Qt.ItemDataRole.TextAlignmentRole and col == Column.YEAR:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
+        return NO_DATA()
 
     @staticmethod
-    def _display(r: PaperRow, col: int) -> str | None:
+    def _display(r: PaperRow, col: int) -> str:
         if col == Column.TITLE:
             return r.title
         if col == Column.AUTHORS:
@@ -143,7 +144,7 @@ class PaperTableModel(QAbstractTableModel):
             return ", ".join(r.tags)
         if col == Column.ADDED:
             return _local_date(r.added_at)
-        return None
+        return ""
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Column -1 restores the library's order (newest first, or rank when searching)."""

@@ -1,0 +1,240 @@
+"""The desktop window's speed table (issue 3), offscreen. Prints a table; never a test.
+
+    .venv/bin/python benchmarks/ui_bench.py [--sizes 10000 100000] [--keep DIR]
+
+Rows: process start -> window shown with the list filled (a fresh process);
+keystroke -> updated list while typing (p50/p95, debounce included); marking 1,000
+selected papers read (list, counts and detail updated); scrolling the whole list
+(database queries counted); a big import's longest event-loop stall and whether the
+list shows the papers before the index has caught up.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from benchmarks.corpus import CorpusGenerator, status_for  # noqa: E402
+from readinglist.domain import ParseResult, Status  # noqa: E402
+from readinglist.library import Library  # noqa: E402
+
+CHILD = """
+import os, sys, time
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, {repo!r})
+from pathlib import Path
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+from readinglist.library import Library
+from readinglist.ui.main_window import MainWindow
+lib = Library(Path({folder!r}), background=True)
+w = MainWindow(lib, QSettings({ini!r}, QSettings.Format.IniFormat))
+w.show()
+app.processEvents()
+assert w.table_model.rowCount() == {n}, w.table_model.rowCount()
+print("shown", flush=True)
+w.close()
+lib.close(catch_up=False)
+"""
+
+
+def build(folder: Path, n: int, gen: CorpusGenerator) -> None:
+    if (folder / "library.sqlite").exists():
+        with Library(folder) as lib:
+            if lib.counts().total == n:
+                return
+    folder.mkdir(parents=True, exist_ok=True)
+    t0 = time.perf_counter()
+    lib = Library(folder)
+    lib.import_parsed([(ParseResult(tuple(gen.papers(n))), "bench")])
+    ids = lib.ids()
+    for status in (Status.READING, Status.READ):
+        lib.set_status([i for k, i in enumerate(ids) if status_for(k) == status.value], status)
+    lib.catch_up_index()
+    lib.close()
+    print(f"  built {n:,} papers in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
+
+
+def startup(folder: Path, n: int, tmp: Path) -> float:
+    code = CHILD.format(repo=str(REPO), folder=str(folder), ini=str(tmp / "s.ini"), n=n)
+    best = float("inf")
+    for _ in range(3):
+        t0 = time.perf_counter()
+        p = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+        assert p.stdout is not None
+        line = p.stdout.readline()
+        elapsed = time.perf_counter() - t0
+        p.wait()
+        assert line.strip() == "shown", line
+        best = min(best, elapsed)
+    return best
+
+
+def in_window(folder: Path, n: int, tmp: Path) -> dict[str, str]:
+    from PySide6.QtCore import QSettings, Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+    from sqlalchemy import event
+
+    from readinglist.ui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication([])
+    lib = Library(folder, background=True)
+    w = MainWindow(lib, QSettings(str(tmp / f"w{n}.ini"), QSettings.Format.IniFormat))
+    w.show()
+    app.processEvents()
+    out: dict[str, str] = {}
+
+    def settle(pred: object, limit: float = 30.0) -> None:
+        end = time.perf_counter() + limit
+        while not pred() and time.perf_counter() < end:  # type: ignore[operator]
+            app.processEvents()
+            time.sleep(0.0005)
+
+    # -- typing in the search field
+    lat: list[float] = []
+    for word in ("diffusion model", "transformer attention", "graph neural", "privacy"):
+        w.search.setFocus()
+        for ch in word:
+            t0 = time.perf_counter()
+            QTest.keyClick(w.search, ch)
+            want = w.search.text().strip()
+            settle(lambda want=want: w.search.query() == want and w.list_ready())
+            lat.append(time.perf_counter() - t0)
+            time.sleep(0.12)  # a typist's pause between keys
+            app.processEvents()
+        QTest.keyClick(w.search, Qt.Key.Key_Escape)
+        settle(w.list_ready)
+    lat.sort()
+    p95 = lat[int(len(lat) * 0.95) - 1]
+    out["keystroke -> list (p50 / p95)"] = (
+        f"{statistics.median(lat) * 1000:.0f} / {p95 * 1000:.0f} ms"
+    )
+
+    # -- marking 1,000 selected papers read
+    ids = [w.table_model.row_at(r).id for r in range(0, min(n, 3000), 3)][:1000]
+    w.select_ids(ids)
+    app.processEvents()
+    t0 = time.perf_counter()
+    w.set_status(ids, Status.READ)
+    app.processEvents()
+    t_mark = time.perf_counter() - t0
+    assert all(w.table_model.row_at(w.table_model.row_of(i)).status == Status.READ for i in ids)  # type: ignore[arg-type]
+    out["mark 1,000 selected read"] = f"{t_mark * 1000:.0f} ms"
+    w.undo_stack.undo()
+
+    # -- scrolling the whole list: count database statements on the way
+    queries = 0
+
+    def count(*_: object) -> None:
+        nonlocal queries
+        queries += 1
+
+    engine = lib._engine  # benchmark only: watch the SQL the scrolling causes
+    event.listen(engine, "before_cursor_execute", count)
+    bar = w.table.verticalScrollBar()
+    t0 = time.perf_counter()
+    steps = 0
+    while bar.value() < bar.maximum():
+        bar.setValue(bar.value() + bar.pageStep())
+        w.table.viewport().repaint()
+        steps += 1
+    t_scroll = time.perf_counter() - t0
+    event.remove(engine, "before_cursor_execute", count)
+    out["scroll whole list (pages, SQL)"] = (
+        f"{steps:,} pages, {t_scroll / max(steps, 1) * 1000:.1f} ms/page, {queries} queries"
+    )
+    w.close()
+    lib.close(catch_up=False)
+    return out
+
+
+def big_import(n: int, gen: CorpusGenerator, tmp: Path) -> dict[str, str]:
+    """Import a trending-format file of n papers through the window's import path."""
+    from PySide6.QtCore import QElapsedTimer, QSettings, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from readinglist.ui.main_window import MainWindow
+
+    page = tmp / f"trending-{n}.txt"
+    with page.open("w", encoding="utf-8") as f:
+        for p in gen.papers(n):
+            f.write(f"{p.title}\n{p.abstract}\n")
+    app = QApplication.instance() or QApplication([])
+    lib = Library(tmp / f"import-{n}", background=True)
+    w = MainWindow(lib, QSettings(str(tmp / "imp.ini"), QSettings.Format.IniFormat))
+    w.show()
+    app.processEvents()
+    clock = QElapsedTimer()
+    clock.start()
+    worst = 0
+    last = clock.elapsed()
+
+    def tick() -> None:
+        nonlocal worst, last
+        now = clock.elapsed()
+        worst = max(worst, now - last)
+        last = now
+
+    timer = QTimer()
+    timer.setInterval(10)
+    timer.timeout.connect(tick)
+    timer.start()
+    t0 = time.perf_counter()
+    w.import_files([page])
+    while w.tasks.busy or not w.list_ready():
+        app.processEvents()
+        time.sleep(0.001)
+    t_import = time.perf_counter() - t0
+    listed = w.table_model.rowCount()
+    behind = lib.index_behind()
+    timer.stop()
+    if w.last_dialog is not None:
+        w.last_dialog.close()
+    w.close()
+    lib.close(catch_up=False)
+    return {
+        f"import {n:,} via window": f"{t_import:.1f} s, longest stall {worst} ms",
+        "listed before index caught up": f"{listed:,} rows listed, index behind: {behind}",
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    ap.add_argument("--import-size", type=int, default=100_000)
+    ap.add_argument("--keep", type=Path, help="build libraries here and reuse them")
+    args = ap.parse_args()
+    gen = CorpusGenerator()
+    with tempfile.TemporaryDirectory() as t:
+        tmp = Path(t)
+        base = args.keep or tmp
+        rows: list[tuple[str, str, str]] = []
+        for n in args.sizes:
+            folder = base / f"ui-lib-{n}"
+            build(folder, n, gen)
+            rows.append((f"{n:,}", "start -> window with list", f"{startup(folder, n, tmp):.2f} s"))
+            for k, v in in_window(folder, n, tmp).items():
+                rows.append((f"{n:,}", k, v))
+        if args.import_size:
+            for k, v in big_import(args.import_size, gen, tmp).items():
+                rows.append((f"{args.import_size:,}", k, v))
+    width = max(len(r[1]) for r in rows)
+    print(f"{'papers':>8}  {'measure':<{width}}  result")
+    for n, k, v in rows:
+        print(f"{n:>8}  {k:<{width}}  {v}")
+
+
+if __name__ == "__main__":
+    main()
