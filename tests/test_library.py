@@ -252,3 +252,16 @@ def test_a_failing_write_is_a_library_error_and_keeps_the_old_state(
     con.close()
     assert lib.get(ids[0]).note == "first words"
     assert {lib.get(i).status for i in ids} == {Status.UNREAD}
+
+
+def test_the_sample_page_comes_in_once(lib: Library, sample_page: Path) -> None:
+    first = lib.import_paths([sample_page])
+    assert len(first.added) == 224 and first.problems == ()
+    again = lib.import_paths([sample_page])
+    assert again.added == () and again.duplicates == 224
+    keys = {d.citation_key for d in lib.details(list(first.added))}
+    assert len(keys) == 224  # unique
+    gptq = lib.list(Filter(query="gptq")).rows
+    assert gptq, "the GPTQ paper is searchable"
+    links = {link for d in lib.details([r.id for r in gptq]) for link in d.links}
+    assert "https://github.com/IST-DASLab/gptq" in links  # trailing "." stripped
