@@ -35,6 +35,8 @@ def find_links(text: str) -> tuple[str, ...]:
 
 def fold(text: str) -> str:
     """Lower case without accents: for comparing and matching, never for display."""
+    if text.isascii():  # most titles: nothing to decompose
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
