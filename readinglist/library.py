@@ -35,6 +35,7 @@ from .domain import (
     PaperDetail,
     PaperDraft,
     PaperNotFound,
+    PaperRow,
     ParseResult,
     Problem,
     ProgressFn,
@@ -221,6 +222,11 @@ class Library:
         ids = [r.id for r in listing.rows]
         details = self.details(ids)
         return [(d, listing.hits[d.id]) for d in details if d.id in listing.hits]
+
+    def rows(self, ids: Sequence[int]) -> builtins.list[PaperRow]:
+        """List rows for these ids, in this order: cheap, for refreshing changed rows."""
+        with Session(self._engine) as s:
+            return store.rows_for_ids(s, ids)
 
     def get(self, paper_id: int) -> PaperDetail:
         found = self.details([paper_id])

@@ -25,7 +25,6 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidge
 from readinglist.domain import PaperRow, Status
 
 from .icons import status_icon
-from .qt_compat import NO_DATA
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -100,11 +99,11 @@ class PaperTableModel(QAbstractTableModel):
         horizontal = orientation == Qt.Orientation.Horizontal
         if horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(Column):
             return HEADERS[Column(section)]
-        return NO_DATA()
+        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return NO_DATA()
+            return None
         r = self._rows[index.row()]
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
@@ -112,11 +111,11 @@ class PaperTableModel(QAbstractTableModel):
         if role == ID_ROLE:
             return r.id
         if role == SORT_ROLE:
-            return SORT_KEYS[Column(col)](r) if 0 <= col < len(Column) else NO_DATA()
+            return SORT_KEYS[Column(col)](r) if 0 <= col < len(Column) else None
         if role == ROW_ROLE:
             return r
         if role == Qt.ItemDataRole.FontRole:
-            return self._bold if r.status == Status.UNREAD else NO_DATA()
+            return self._bold if r.status == Status.UNREAD else None
         if role == Qt.ItemDataRole.DecorationRole and col == Column.STATUS:
             return status_icon(r.status)
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -128,7 +127,7 @@ class PaperTableModel(QAbstractTableModel):
                 return ", ".join(r.tags)
         if role == Qt.ItemDataRole.TextAlignmentRole and col == Column.YEAR:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return NO_DATA()
+        return None
 
     @staticmethod
     def _display(r: PaperRow, col: int) -> str:

@@ -26,7 +26,6 @@ from PySide6.QtWidgets import QAbstractItemView, QApplication, QHeaderView, QTre
 from readinglist.domain import Counts, Filter, Status
 
 from .icons import icon, status_icon
-from .qt_compat import NO_DATA
 
 Index = QModelIndex | QPersistentModelIndex
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -191,7 +190,7 @@ class SidebarModel(QAbstractItemModel):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         node = self.node(index)
         if node is None:
-            return NO_DATA()
+            return None
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if col == 0:
@@ -201,7 +200,7 @@ class SidebarModel(QAbstractItemModel):
             return node.key
         if role == Qt.ItemDataRole.DecorationRole and col == 0:
             node_icon = self._icon(node)
-            return node_icon if node_icon is not None else NO_DATA()
+            return node_icon if node_icon is not None else None
         if role == Qt.ItemDataRole.FontRole and node.kind == Kind.SECTION:
             f = QFont()
             f.setPointSizeF(max(f.pointSizeF() * 0.85, 7))
@@ -213,7 +212,7 @@ class SidebarModel(QAbstractItemModel):
             return QApplication.palette().brush(QPalette.ColorRole.PlaceholderText)
         if role == Qt.ItemDataRole.ToolTipRole and node.kind == Kind.TAG:
             return f"{node.tag}: {node.count} papers — Ctrl+click to combine tags"
-        return NO_DATA()
+        return None
 
     @staticmethod
     def _icon(node: Node) -> QIcon | None:
