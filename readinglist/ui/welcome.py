@@ -9,7 +9,7 @@ from .icons import app_icon, icon
 
 FORMATS = (
     "BibTeX and biblatex (<code>.bib</code>)",
-    "RIS (<code>.ris</code>) — Zotero, Mendeley, EndNote, Web of Science",
+    "RIS (<code>.ris</code>) — Zotero, Mendeley, EndNote",
     "CSL-JSON (<code>.json</code>) — Zotero, Pandoc",
     "arXiv API responses (Atom <code>.xml</code>)",
     "a copied “trending papers” page: title line, then abstract line",
