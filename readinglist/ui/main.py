@@ -27,7 +27,7 @@ def run_gui(
     app.setOrganizationName(ORGANISATION)
     app.setApplicationName(APPLICATION)
     app.setApplicationDisplayName("ReadingList")
-    app.setDesktopFileName("readinglist")
+    app.setDesktopFileName("io.github.readinglist.ReadingList")  # matches the .desktop entry
     app.setWindowIcon(app_icon())
     from .single_instance import FileOpenForwarder, hand_over_or_listen, route_to_window
 
