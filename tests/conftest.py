@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from readinglist.library import Library
 
 # Before any Qt import: tests never need a display.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -36,3 +39,11 @@ def corpora(shared: Path) -> Path:
     if not path.is_dir():
         pytest.skip("corpora missing")
     return path
+
+
+@pytest.fixture
+def lib(tmp_path: Path) -> Iterator[Library]:
+    """A new, empty library: a real SQLite file and Whoosh index in tmp_path."""
+    library = Library(tmp_path / "lib")
+    yield library
+    library.close()

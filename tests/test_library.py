@@ -38,13 +38,6 @@ BIB = r"""
 """
 
 
-@pytest.fixture
-def lib(tmp_path: Path) -> Library:
-    library = Library(tmp_path / "lib")
-    yield library  # type: ignore[misc]
-    library.close()
-
-
 def _seed(lib: Library) -> list[int]:
     report = lib.import_text(BIB, source="seed.bib")
     assert report.problems == ()

@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings
+from pytestqt.qtbot import QtBot
 
 from readinglist.library import Library
+from readinglist.ui.detail_pane import DetailPane
 
 # A small page in the trending format (title line, abstract line) written for these
 # tests; used when ../shared (the real 224-paper sample) is absent.
@@ -102,3 +104,13 @@ def empty_library(tmp_path: Path) -> Iterator[Library]:
     lib = Library(tmp_path / "empty")
     yield lib
     lib.close()
+
+
+@pytest.fixture
+def pane(qtbot: QtBot, lib: Library) -> DetailPane:
+    """The detail pane alone, on an empty library, at a typical pane size."""
+    widget = DetailPane(lib)
+    qtbot.addWidget(widget)
+    widget.resize(450, 800)
+    widget.show()
+    return widget

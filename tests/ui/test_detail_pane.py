@@ -4,8 +4,6 @@ changes made elsewhere."""
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -26,22 +24,6 @@ pytestmark = [
 ]
 
 MARK = "background-color: #ffff00;"
-
-
-@pytest.fixture
-def lib(tmp_path: Path) -> Iterator[Library]:
-    library = Library(tmp_path / "lib")
-    yield library
-    library.close()
-
-
-@pytest.fixture
-def pane(qtbot: QtBot, lib: Library) -> DetailPane:
-    widget = DetailPane(lib)
-    qtbot.addWidget(widget)
-    widget.resize(450, 800)
-    widget.show()
-    return widget
 
 
 def test_shows_the_paper(lib: Library, pane: DetailPane) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -27,22 +26,6 @@ pytestmark = [
 ]
 
 LINK_SCHEMES = ("http", "https", "javascript", "file", "data", "doi")
-
-
-@pytest.fixture
-def lib(tmp_path: Path) -> Iterator[Library]:
-    library = Library(tmp_path / "lib")
-    yield library
-    library.close()
-
-
-@pytest.fixture
-def pane(qtbot: QtBot, lib: Library) -> DetailPane:
-    widget = DetailPane(lib)
-    qtbot.addWidget(widget)
-    widget.resize(450, 800)
-    widget.show()
-    return widget
 
 
 def _type(qtbot: QtBot, pane: DetailPane, text: str) -> None:
