@@ -40,7 +40,7 @@ from whoosh.searching import Searcher
 
 from readinglist.domain import LibraryError, SearchHit
 
-from . import highlight
+from . import highlight, merging
 from .document import IndexDoc, SearchResults
 from .query import QueryBuilder, positive_terms
 from .schema import HIGHLIGHT_FIELDS, SCHEMA_VERSION, fields_for, make_schema
@@ -56,6 +56,8 @@ INDEX_NAME = "MAIN"
 # Highlighting re-tokenises stored text: done for the first hits only (the visible
 # rows); `highlights()` fetches more on demand.
 HIGHLIGHT_TOP = 25
+# Documents `optimize()` merges per call by default (about a minute of work).
+OPTIMIZE_DOCS = 20_000
 
 
 class IndexLocked(LibraryError):
@@ -161,11 +163,37 @@ class SearchIndex:
                 for doc in docs:
                     if doc.id not in gone:
                         add(**fields_for(doc))
-                writer.commit()
+                # never a big merge here: see merging.py (a 100k merge took minutes)
+                writer.commit(mergetype=merging.merge_tiny)
             except BaseException:
                 writer.cancel()
                 raise
             self._write_meta(seq)
+
+    def optimize(self, budget: int = OPTIMIZE_DOCS) -> bool:
+        """Merge a few segments (at most `budget` documents); True if more is wanted.
+
+        Searching many segments is slower, but merging is as slow as indexing, so
+        commits never merge much (see merging.py). Call this when idle, e.g. from
+        the background follower after a catch-up, until it returns False. It holds
+        the write lock while merging (about 3 ms per document), and does nothing
+        when another process is writing.
+        """
+        with self._write_lock:
+            if not merging.needs_merge(self._ix._segments()):
+                return False
+            try:
+                writer = self._ix.writer(timeout=0.0)
+            except LockError:
+                return True
+            try:
+                before = len(writer.segments)
+                writer.commit(mergetype=merging.merge_budget(budget))
+            except BaseException:
+                writer.cancel()
+                raise
+            after = self._ix._segments()
+            return merging.needs_merge(after) and len(after) < before
 
     def reset(self) -> None:
         """Wipe the index to empty; `seq` becomes 0 so the caller re-feeds everything."""
