@@ -303,6 +303,8 @@ def cmd_export(lib: Library, args: argparse.Namespace) -> int:
     text = lib.export(ExportFormat(args.format), f=_filter(args, args.query))
     if args.output:
         out = Path(args.output)
+        if not out.parent.is_dir():
+            raise UserError(f"{out.parent}: no such folder")
         tmp = out.with_name(out.name + ".part")
         tmp.write_text(text, encoding="utf-8")
         tmp.replace(out)  # never leave a half-written export behind

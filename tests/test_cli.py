@@ -153,3 +153,12 @@ def test_real_process_contract(tmp_path: Path, bibfile: Path) -> None:
     assert bad.returncode == 1 and bad.stderr.startswith("readinglist: ")
     assert "Traceback" not in bad.stderr
     assert proc("frobnicate").returncode == 2
+
+
+def test_export_into_a_missing_folder_names_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = cli(
+        tmp_path / "lib", "export", "-o", str(tmp_path / "nope" / "x.bib"), capsys=capsys
+    )
+    assert code == 1 and "nope: no such folder" in err and ".part" not in err

@@ -258,3 +258,16 @@ def test_the_sample_page_comes_in_once(lib: Library, sample_page: Path) -> None:
     assert gptq, "the GPTQ paper is searchable"
     links = {link for d in lib.details([r.id for r in gptq]) for link in d.links}
     assert "https://github.com/IST-DASLab/gptq" in links  # trailing "." stripped
+
+
+def test_a_folder_imports_the_files_under_it(lib: Library, tmp_path: Path) -> None:
+    folder = tmp_path / "papers"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "refs.bib").write_text(BIB, encoding="utf-8")
+    (folder / "sub" / "more.ris").write_text(
+        "TY  - JOUR\nTI  - A Paper From RIS\nPY  - 2019\nER  - \n", encoding="utf-8"
+    )
+    (folder / "photo.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
+    report = lib.import_paths([folder])
+    assert len(report.added) == 3 and report.problems == ()
+    assert {r.title for r in lib.list().rows} >= {"A Paper From RIS"}
