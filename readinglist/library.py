@@ -57,6 +57,23 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+# What a dropped or named folder contributes: files the importers may understand.
+IMPORTABLE_SUFFIXES = frozenset({".bib", ".bibtex", ".ris", ".json", ".xml", ".atom", ".txt"})
+
+
+def _expand_folders(paths: Iterable[Path]) -> Iterator[Path]:
+    """Files stay as given; a folder stands for the importable files under it."""
+    for path in paths:
+        if path.is_dir():
+            yield from sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file() and p.suffix.lower() in IMPORTABLE_SUFFIXES
+            )
+        else:
+            yield path
+
+
 class Library:
     """A library folder: `library.sqlite`, the Whoosh index beside it, and backups.
 
@@ -293,13 +310,14 @@ class Library:
     ) -> ImportReport:
         """Read every file, then add what they hold in ONE transaction (all or nothing).
 
-        Files that cannot be read become problems; they do not stop the others.
+        A folder means the importable files under it. Files that cannot be read
+        become problems; they do not stop the others.
         """
         from .formats.reader import read_path
 
         results: builtins.list[tuple[ParseResult, str]] = []
         problems: builtins.list[Problem] = []
-        for path in map(Path, paths):
+        for path in _expand_folders(map(Path, paths)):
             try:
                 results.append((read_path(path), path.name))
             except LibraryError as exc:
