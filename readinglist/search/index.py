@@ -47,10 +47,6 @@ from .schema import HIGHLIGHT_FIELDS, SCHEMA_VERSION, fields_for, make_schema
 
 log = logging.getLogger(__name__)
 
-# Whoosh picks a binary tree of union matchers for OR above 5,000 documents, which
-# made one prefix query take 5 s at 10k papers; preloading into arrays took 0.1 s.
-whoosh.query.Or.matcher_type = whoosh.query.Or.ARRAY_MATCHER
-
 META_FILE = "readinglist-index.json"
 INDEX_NAME = "MAIN"
 # Highlighting re-tokenises stored text: done for the first hits only (the visible
