@@ -90,7 +90,7 @@ class BoundedPrefix(query.Prefix):  # type: ignore[misc]
         return ExpansionOr(qs, boost=self.boost).matcher(searcher, context)
 
 
-def _tidy(text: str) -> str:
+def tidy(text: str) -> str:
     """Make half-typed input parseable: close quotes and brackets, drop dangling operators."""
     text = text.replace("\u201c", '"').replace("\u201d", '"').strip()
     if text.count('"') % 2:
@@ -113,7 +113,7 @@ def _tidy(text: str) -> str:
 _LAST_WORD = re.compile(r"(?:^|\s)[+-]?(?:(\w+):)?(\w+)$")
 
 
-def _as_you_type(text: str) -> str:
+def mark_prefix(text: str) -> str:
     """Mark the last word as a prefix while it is being typed."""
     if not text or text[-1].isspace() or text.count('"') % 2:
         return text
@@ -144,14 +144,14 @@ class QueryBuilder:
 
     def parse(self, text: str, *, as_you_type: bool = False) -> query.Query | None:
         """The query for `text`, or None when there is nothing to search for."""
-        tidy = _tidy(text)
+        tidied = tidy(text)
         # a trailing space means the last word is finished (tidying drops the space)
         if as_you_type and text and not text[-1].isspace():
-            tidy = _as_you_type(tidy)
-        if not tidy:
+            tidied = mark_prefix(tidied)
+        if not tidied:
             return None
         try:
-            q = self._parser.parse(tidy)
+            q = self._parser.parse(tidied)
         except Exception:
             # Whoosh's parser rarely fails; when it does, read the words literally.
             words = re.findall(r"\w+", text)

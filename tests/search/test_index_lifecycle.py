@@ -8,6 +8,8 @@ from pathlib import Path
 from readinglist.search.document import IndexDoc
 from readinglist.search.index import SearchIndex
 
+from .conftest import Engine
+
 
 def paper(id: int, title: str, abstract: str = "", status: str = "unread") -> IndexDoc:
     return IndexDoc(id, title, abstract, "", (), "", "", None, status)
@@ -17,15 +19,15 @@ def found(ix: SearchIndex, query: str) -> list[int]:
     return [h.id for h in ix.search(query, highlight=False).hits]
 
 
-def test_new_index_is_empty_with_seq_zero(tmp_path: Path) -> None:
-    ix = SearchIndex(tmp_path / "ix", "lib")
+def test_new_index_is_empty_with_seq_zero(engine: Engine, tmp_path: Path) -> None:
+    ix = engine(tmp_path / "ix", "lib")
     assert ix.seq == 0
     assert ix.search("anything").total == 0
     ix.close()
 
 
-def test_update_replaces_the_document(tmp_path: Path) -> None:
-    ix = SearchIndex(tmp_path / "ix", "lib")
+def test_update_replaces_the_document(engine: Engine, tmp_path: Path) -> None:
+    ix = engine(tmp_path / "ix", "lib")
     ix.apply([paper(1, "Old title about cats"), paper(2, "Dogs")], [], 1)
     assert found(ix, "cats") == [1]
     ix.apply([paper(1, "New title about birds")], [], 2)
@@ -35,8 +37,8 @@ def test_update_replaces_the_document(tmp_path: Path) -> None:
     ix.close()
 
 
-def test_delete_removes_the_document(tmp_path: Path) -> None:
-    ix = SearchIndex(tmp_path / "ix", "lib")
+def test_delete_removes_the_document(engine: Engine, tmp_path: Path) -> None:
+    ix = engine(tmp_path / "ix", "lib")
     ix.apply([paper(1, "graph one"), paper(2, "graph two")], [], 1)
     assert sorted(found(ix, "graph")) == [1, 2]
     ix.apply([], [1], 2)
@@ -46,8 +48,8 @@ def test_delete_removes_the_document(tmp_path: Path) -> None:
     ix.close()
 
 
-def test_reapplying_a_batch_is_harmless(tmp_path: Path) -> None:
-    ix = SearchIndex(tmp_path / "ix", "lib")
+def test_reapplying_a_batch_is_harmless(engine: Engine, tmp_path: Path) -> None:
+    ix = engine(tmp_path / "ix", "lib")
     batch = [paper(i, f"paper {i} sparse") for i in range(1, 6)]
     ix.apply(batch, [3], 4)
     ix.apply(batch[:3], [3], 4)  # as after a crash before seq was recorded
@@ -56,19 +58,19 @@ def test_reapplying_a_batch_is_harmless(tmp_path: Path) -> None:
     ix.close()
 
 
-def test_seq_persists_across_reopen(tmp_path: Path) -> None:
-    ix = SearchIndex(tmp_path / "ix", "lib")
+def test_seq_persists_across_reopen(engine: Engine, tmp_path: Path) -> None:
+    ix = engine(tmp_path / "ix", "lib")
     ix.apply([paper(1, "kept across reopening")], [], 42)
     assert ix.seq == 42
     ix.close()
-    again = SearchIndex(tmp_path / "ix", "lib")
+    again = engine(tmp_path / "ix", "lib")
     assert again.seq == 42
     assert found(again, "reopening") == [1]
     again.close()
 
 
-def test_reset_wipes_to_empty(tmp_path: Path) -> None:
-    ix = SearchIndex(tmp_path / "ix", "lib")
+def test_reset_wipes_to_empty(engine: Engine, tmp_path: Path) -> None:
+    ix = engine(tmp_path / "ix", "lib")
     ix.apply([paper(1, "something")], [], 7)
     ix.search("something")  # an open searcher must not survive the wipe
     ix.reset()
@@ -79,25 +81,25 @@ def test_reset_wipes_to_empty(tmp_path: Path) -> None:
     ix.close()
 
 
-def test_other_library_id_wipes_the_index(tmp_path: Path) -> None:
-    ix = SearchIndex(tmp_path / "ix", "lib-a")
+def test_other_library_id_wipes_the_index(engine: Engine, tmp_path: Path) -> None:
+    ix = engine(tmp_path / "ix", "lib-a")
     ix.apply([paper(1, "belongs to library a")], [], 9)
     ix.close()
-    other = SearchIndex(tmp_path / "ix", "lib-b")
+    other = engine(tmp_path / "ix", "lib-b")
     assert other.seq == 0
     assert found(other, "library") == []
     other.close()
 
 
-def test_corrupt_index_is_recreated_empty(tmp_path: Path) -> None:
+def test_corrupt_index_is_recreated_empty(engine: Engine, tmp_path: Path) -> None:
     folder = tmp_path / "ix"
-    ix = SearchIndex(folder, "lib")
+    ix = engine(folder, "lib")
     ix.apply([paper(i, f"paper number {i}") for i in range(1, 30)], [], 5)
     ix.close()
     for f in folder.iterdir():
         if f.is_file() and not f.name.endswith(".json"):
             f.write_bytes(b"\x00garbage\xff" * 50)
-    again = SearchIndex(folder, "lib")
+    again = engine(folder, "lib")
     assert again.seq == 0
     assert again.search("paper").total == 0
     again.apply([paper(1, "fresh start")], [], 1)
@@ -106,6 +108,7 @@ def test_corrupt_index_is_recreated_empty(tmp_path: Path) -> None:
 
 
 def test_unreadable_meta_file_means_rebuild(tmp_path: Path) -> None:
+    # Whoosh only: FTS5 keeps its meta inside its database, in the same transaction
     folder = tmp_path / "ix"
     ix = SearchIndex(folder, "lib")
     ix.apply([paper(1, "text")], [], 3)
@@ -117,19 +120,19 @@ def test_unreadable_meta_file_means_rebuild(tmp_path: Path) -> None:
     again.close()
 
 
-def test_missing_folder_is_created(tmp_path: Path) -> None:
-    ix = SearchIndex(tmp_path / "deep" / "down" / "ix", "lib")
+def test_missing_folder_is_created(engine: Engine, tmp_path: Path) -> None:
+    ix = engine(tmp_path / "deep" / "down" / "ix", "lib")
     ix.apply([paper(1, "here")], [], 1)
     assert found(ix, "here") == [1]
     ix.close()
 
 
-def test_commits_from_another_instance_become_visible(tmp_path: Path) -> None:
+def test_commits_from_another_instance_become_visible(engine: Engine, tmp_path: Path) -> None:
     # two SearchIndex objects on one folder behave like the app and a CLI process
-    app = SearchIndex(tmp_path / "ix", "lib")
+    app = engine(tmp_path / "ix", "lib")
     app.apply([paper(1, "first paper")], [], 1)
     assert found(app, "paper") == [1]
-    cli = SearchIndex(tmp_path / "ix", "lib")
+    cli = engine(tmp_path / "ix", "lib")
     cli.apply([paper(2, "second paper")], [1], 2)
     assert found(app, "paper") == [2]
     assert app.seq == 2
@@ -137,8 +140,8 @@ def test_commits_from_another_instance_become_visible(tmp_path: Path) -> None:
     app.close()
 
 
-def test_search_while_another_thread_applies(tmp_path: Path) -> None:
-    ix = SearchIndex(tmp_path / "ix", "lib")
+def test_search_while_another_thread_applies(engine: Engine, tmp_path: Path) -> None:
+    ix = engine(tmp_path / "ix", "lib")
     ix.apply([paper(i, f"seed {i} common") for i in range(1, 50)], [], 1)
     errors: list[BaseException] = []
     batches = 25

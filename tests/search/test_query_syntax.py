@@ -10,6 +10,8 @@ import pytest
 from readinglist.search.document import IndexDoc
 from readinglist.search.index import SearchIndex
 
+from .conftest import Engine
+
 
 def doc(id: int, title: str, abstract: str = "", **kw: object) -> IndexDoc:
     fields: dict[str, object] = {
@@ -77,8 +79,8 @@ PAPERS = [
 
 
 @pytest.fixture
-def index(tmp_path: Path) -> Iterator[SearchIndex]:
-    ix = SearchIndex(tmp_path / "index", "lib-1")
+def index(engine: Engine, tmp_path: Path) -> Iterator[SearchIndex]:
+    ix = engine(tmp_path / "index", "lib-1")
     ix.apply(PAPERS, [], 1)
     yield ix
     ix.close()
@@ -219,8 +221,8 @@ def test_as_you_type_in_a_field(index: SearchIndex) -> None:
     assert ids(index, "author:kap", as_you_type=True) == {5}
 
 
-def test_title_match_ranks_above_abstract_only_match(tmp_path: Path) -> None:
-    ix = SearchIndex(tmp_path / "ix", "lib")
+def test_title_match_ranks_above_abstract_only_match(engine: Engine, tmp_path: Path) -> None:
+    ix = engine(tmp_path / "ix", "lib")
     ix.apply(
         [
             doc(1, "A survey of optimisers", "We compare sparse transformers with others."),
@@ -271,8 +273,8 @@ def test_highlights_skip_negated_words(index: SearchIndex) -> None:
     assert "<b>model</b>" in hit.highlights["abstract"]
 
 
-def test_highlights_escape_html(tmp_path: Path) -> None:
-    ix = SearchIndex(tmp_path / "ix", "lib")
+def test_highlights_escape_html(engine: Engine, tmp_path: Path) -> None:
+    ix = engine(tmp_path / "ix", "lib")
     ix.apply([doc(1, "Bounds <for> R&D", "x < y & z")], [], 1)
     hit = ix.search("bounds").hits[0]
     assert hit.highlights["title"] == "<b>Bounds</b> &lt;for&gt; R&amp;D"

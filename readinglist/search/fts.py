@@ -1,0 +1,282 @@
+"""The full-text index on SQLite FTS5: `SearchIndex`'s contract, another engine.
+
+Storage: `fts5.sqlite` in `folder` (the folder belongs to the index: a wipe
+empties it; never the library database, so the index stays a deletable cache).
+One FTS5 table holds every paper (rowid = paper id); `meta` holds the library id,
+schema version and `seq`, written in the same transaction as the documents, so
+`seq` can never run ahead of them.
+
+Text is folded (`remove_diacritics 2`) and porter-stemmed; ranking is bm25 with
+the Whoosh engine's field weights. Locking: SQLite's own. WAL lets a search read
+the last commit while an apply writes; one connection reads and one writes, each
+behind its own lock, so a search never waits for an apply in this process either.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import logging
+import shutil
+import sqlite3
+import threading
+from collections.abc import Collection, Mapping, Sequence
+from pathlib import Path
+from types import MappingProxyType
+
+from readinglist.domain import SearchHit
+
+from .document import IndexDoc, SearchResults
+from .fts_query import COLUMNS, EVERY, WEIGHTS, exact_token, to_match, year_token
+from .index import HIGHLIGHT_TOP, IndexLocked
+
+log = logging.getLogger(__name__)
+
+DB_FILE = "fts5.sqlite"
+# Bump when columns or tokenizer change: a file with another version is rebuilt.
+SCHEMA_VERSION = 1
+# Snippets of long fields: about SNIPPET_TOKENS words around the matches.
+SNIPPET_TOKENS = 40
+_OPEN, _CLOSE = "\x01", "\x02"  # markers that cannot occur in HTML-escaped text
+_MERGE_PAGES = 2000  # FTS5 'merge' work per optimize() call
+
+
+def _row(doc: IndexDoc) -> tuple[object, ...]:
+    tags = [t for t in doc.tags if t.strip()]
+    return (
+        doc.id,
+        doc.title,
+        doc.abstract,
+        doc.authors,
+        " ; ".join(tags),
+        doc.note,
+        doc.venue,
+        " ".join(exact_token("tg", t) for t in tags),
+        f"{exact_token('st', doc.status)} {EVERY}",
+        year_token(doc.year) if doc.year is not None else "",
+    )
+
+
+def _html(marked: str) -> str:
+    """FTS5 output with the marker characters turned into <b>, everything else escaped."""
+    return html.escape(marked).replace(_OPEN, "<b>").replace(_CLOSE, "</b>")
+
+
+class FtsSearchIndex:
+    def __init__(self, folder: Path, library_id: str, *, lock_timeout: float = 60.0) -> None:
+        self._folder = Path(folder)
+        self._library_id = library_id
+        self._lock_timeout = lock_timeout
+        self._write_lock = threading.Lock()
+        self._read_lock = threading.Lock()
+        self._writer: sqlite3.Connection | None = None
+        self._reader: sqlite3.Connection | None = None
+        self._open()
+
+    # -- opening, wiping -------------------------------------------------------
+
+    def _connect(self) -> sqlite3.Connection:
+        con = sqlite3.connect(
+            self._folder / DB_FILE,
+            timeout=self._lock_timeout,
+            isolation_level=None,  # explicit BEGIN/COMMIT below
+            check_same_thread=False,  # guarded by our locks
+        )
+        con.execute("PRAGMA journal_mode=WAL")
+        con.execute("PRAGMA synchronous=NORMAL")  # a lost commit is re-applied from seq
+        return con
+
+    def _open(self) -> None:
+        try:
+            if (self._folder / DB_FILE).exists():
+                con = self._connect()
+                meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
+                con.execute("SELECT rowid FROM papers WHERE papers MATCH 'title : a' LIMIT 1")
+                if meta.get("library_id") == self._library_id and meta.get("schema") == str(
+                    SCHEMA_VERSION
+                ):
+                    self._writer, self._reader = con, self._connect()
+                    return
+                con.close()
+        except sqlite3.Error as exc:  # any damage means: rebuild from the database
+            log.warning("search index in %s unreadable (%s); recreating", self._folder, exc)
+        self._create()
+
+    def _create(self) -> None:
+        self._close_connections()
+        if self._folder.exists():
+            shutil.rmtree(self._folder, ignore_errors=True)
+        self._folder.mkdir(parents=True, exist_ok=True)
+        con = self._connect()
+        weights = ", ".join(str(w) for w in WEIGHTS)
+        con.executescript(
+            f"""
+            BEGIN;
+            CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+            CREATE VIRTUAL TABLE papers USING fts5({", ".join(COLUMNS)},
+                tokenize = 'porter unicode61 remove_diacritics 2', prefix = '3');
+            INSERT INTO papers(papers, rank) VALUES('rank', 'bm25({weights})');
+            INSERT INTO meta VALUES ('library_id', {_sql_str(self._library_id)}),
+                ('schema', '{SCHEMA_VERSION}'), ('seq', '0');
+            COMMIT;
+            """
+        )
+        self._writer, self._reader = con, self._connect()
+
+    def _close_connections(self) -> None:
+        for con in (self._writer, self._reader):
+            if con is not None:
+                con.close()
+        self._writer = self._reader = None
+
+    # -- the contract ----------------------------------------------------------
+
+    @property
+    def seq(self) -> int:
+        """The library change number the index is up to date with (0: empty)."""
+        with self._read_lock:
+            if self._reader is None:
+                return 0
+            row = self._reader.execute("SELECT value FROM meta WHERE key = 'seq'").fetchone()
+        return int(row[0]) if row else 0
+
+    def apply(self, docs: Sequence[IndexDoc], deleted: Sequence[int], seq: int) -> None:
+        """Add or replace `docs`, remove `deleted` ids and record `seq`, in one transaction.
+
+        An id in both lists ends up deleted. Waits up to `lock_timeout` for
+        another process's write (then IndexLocked).
+        """
+        gone = set(deleted)
+        with self._write_lock:
+            con = self._writer
+            assert con is not None
+            try:
+                con.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                raise IndexLocked(
+                    "the search index is busy in another ReadingList process; try again"
+                ) from exc
+            try:
+                drop = [(i,) for i in gone | {d.id for d in docs}]
+                con.executemany("DELETE FROM papers WHERE rowid = ?", drop)
+                con.executemany(
+                    f"INSERT INTO papers(rowid, {', '.join(COLUMNS)})"
+                    f" VALUES ({', '.join('?' * (len(COLUMNS) + 1))})",
+                    [_row(d) for d in docs if d.id not in gone],
+                )
+                con.execute("UPDATE meta SET value = ? WHERE key = 'seq'", (str(seq),))
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+
+    def optimize(self, budget: int = _MERGE_PAGES) -> bool:
+        """Let FTS5 merge some b-tree segments (about `budget` pages); True if it did.
+
+        FTS5 merges on its own as it goes (automerge); this is optional tidying.
+        """
+        with self._write_lock:
+            con = self._writer
+            assert con is not None
+            before = con.total_changes
+            try:
+                con.execute("INSERT INTO papers(papers, rank) VALUES('merge', ?)", (budget,))
+            except sqlite3.OperationalError:  # busy in another process: later
+                return True
+            return con.total_changes - before > 1
+
+    def reset(self) -> None:
+        """Wipe the index to empty; `seq` becomes 0 so the caller re-feeds everything."""
+        with self._write_lock, self._read_lock:
+            self._create()
+
+    def close(self) -> None:
+        with self._write_lock, self._read_lock:
+            self._close_connections()
+
+    def search(
+        self,
+        query: str,
+        *,
+        limit: int | None = 100,
+        as_you_type: bool = False,
+        restrict: Collection[int] | None = None,
+        highlight: bool = True,
+    ) -> SearchResults:
+        """Papers matching `query`, best first; `total` is exact.
+
+        `restrict` keeps only those paper ids; with `highlight`, the first
+        HIGHLIGHT_TOP hits carry title/abstract snippets.
+        """
+        match = to_match(query, as_you_type=as_you_type)
+        if match is None or (restrict is not None and not restrict):
+            return SearchResults((), 0)
+        where, params = "papers MATCH ?", [match]
+        if restrict is not None:
+            where += " AND rowid IN (SELECT value FROM json_each(?))"
+            params.append(json.dumps(list(restrict)))
+        with self._read_lock:
+            con = self._reader
+            assert con is not None
+            try:
+                con.execute("BEGIN")  # one snapshot for the hits and their count
+                ranked = con.execute(
+                    f"SELECT rowid, -rank FROM papers WHERE {where} ORDER BY rank LIMIT ?",
+                    [*params, -1 if limit is None else limit],
+                ).fetchall()
+                if limit is not None and len(ranked) == limit:
+                    total = con.execute(f"SELECT count(*) FROM papers WHERE {where}", params)
+                    total_n = int(total.fetchone()[0])
+                else:
+                    total_n = len(ranked)
+                marks: dict[int, Mapping[str, str]] = {}
+                if highlight and ranked:
+                    marks = self._highlight(con, match, [i for i, _ in ranked[:HIGHLIGHT_TOP]])
+            except sqlite3.OperationalError as exc:
+                # FTS5 rejects a few expressions our translator lets through
+                # (e.g. a phrase of only stop characters): nothing found
+                log.debug("FTS5 rejected %r (%s): %s", query, match, exc)
+                return SearchResults((), 0)
+            finally:
+                if con.in_transaction:
+                    con.execute("COMMIT")
+        hits = tuple(
+            SearchHit(pid, score, marks.get(pid, MappingProxyType({}))) for pid, score in ranked
+        )
+        return SearchResults(hits, total_n)
+
+    def highlights(
+        self, query: str, ids: Collection[int], *, as_you_type: bool = False
+    ) -> dict[int, Mapping[str, str]]:
+        """Snippets for papers beyond the first HIGHLIGHT_TOP (e.g. scrolled into view)."""
+        match = to_match(query, as_you_type=as_you_type)
+        if match is None or not ids:
+            return {}
+        with self._read_lock:
+            assert self._reader is not None
+            try:
+                return self._highlight(self._reader, match, list(ids))
+            except sqlite3.OperationalError:
+                return {}
+
+    # -- internals -------------------------------------------------------------
+
+    def _highlight(
+        self, con: sqlite3.Connection, match: str, ids: Sequence[int]
+    ) -> dict[int, Mapping[str, str]]:
+        rows = con.execute(
+            "SELECT rowid, highlight(papers, 0, ?, ?), snippet(papers, 1, ?, ?, '…', ?)"
+            " FROM papers WHERE papers MATCH ? AND rowid IN (SELECT value FROM json_each(?))",
+            (_OPEN, _CLOSE, _OPEN, _CLOSE, SNIPPET_TOKENS, match, json.dumps(list(ids))),
+        ).fetchall()
+        return {
+            pid: MappingProxyType({"title": _html(title), "abstract": _html(abstract)})
+            for pid, title, abstract in rows
+        }
+
+
+def _sql_str(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+__all__ = ["FtsSearchIndex"]
