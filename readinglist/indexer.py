@@ -148,6 +148,12 @@ class BackgroundIndexer:
     from other processes (the CLI beside the open app)."""
 
     POLL_S = 2.0
+    # After a write, wait this long before indexing: the window refreshes its list,
+    # counts and detail right after each write, and Whoosh's pure-Python work would
+    # otherwise take the GIL from it (every SQLite call the UI thread makes releases
+    # the GIL and waits up to the 5 ms switch interval to get it back). A burst of
+    # writes inside the pause is indexed in one round.
+    SETTLE_S = 0.25
 
     def __init__(
         self, follower: IndexFollower, on_caught_up: Callable[[int], None] | None = None
@@ -169,7 +175,8 @@ class BackgroundIndexer:
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            self._wake.wait(self.POLL_S)
+            if self._wake.wait(self.POLL_S):
+                self._stop.wait(self.SETTLE_S)
             self._wake.clear()
             if self._stop.is_set():
                 break

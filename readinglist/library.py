@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -261,30 +261,7 @@ class Library:
 
     def counts(self) -> Counts:
         with Session(self._engine) as s:
-            by_status = dict.fromkeys(Status, 0)
-            for status, n in s.execute(
-                select(Paper.status, func.count())
-                .where(Paper.trashed_at.is_(None))
-                .group_by(Paper.status)
-            ):
-                by_status[Status(status)] = n
-            tags = {
-                name: n
-                for name, n in s.execute(
-                    select(Tag.name, func.count(Paper.id))
-                    .join(PaperTag, PaperTag.tag_id == Tag.id)
-                    .join(Paper, Paper.id == PaperTag.paper_id)
-                    .where(Paper.trashed_at.is_(None))
-                    .group_by(Tag.id)
-                )
-            }
-            for name in s.scalars(select(Tag.name)):
-                tags.setdefault(name, 0)
-            trash = s.scalar(
-                select(func.count()).select_from(Paper).where(Paper.trashed_at.is_not(None))
-            )
-        ordered = dict(sorted(tags.items(), key=lambda kv: kv[0].casefold()))
-        return Counts(sum(by_status.values()), by_status, ordered, int(trash or 0))
+            return store.counts(s)
 
     def tags(self) -> builtins.list[str]:
         with Session(self._engine) as s:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import Select, delete, func, insert, select, text, update
+from sqlalchemy import Select, String, delete, func, insert, select, text, type_coerce, update
 from sqlalchemy.orm import Session
 
-from ..domain import Filter, PaperDetail, PaperRow, Status
+from ..domain import Counts, Filter, PaperDetail, PaperRow, Status
 from .convert import detail_from_paper
 from .models import PAPER_TAGS, Meta, Paper, PaperTag, Tag
 
@@ -69,40 +71,61 @@ def tags_by_paper(s: Session, ids: Collection[int] | None = None) -> dict[int, l
     """Tag names per paper id; all papers when `ids` is None (one query, not one per row)."""
     q = select(PaperTag.paper_id, Tag.name).join(Tag, Tag.id == PaperTag.tag_id)
     out: dict[int, list[str]] = defaultdict(list)
+    # Core, not ORM execution: the ORM's per-row result handling costs more than SQLite
+    conn = s.connection()
     if ids is None:
-        for pid, name in s.execute(q):
+        for pid, name in conn.execute(q).all():
             out[pid].append(name)
         return out
     id_list = list(ids)
     for part in chunks(id_list):
-        for pid, name in s.execute(q.where(PaperTag.paper_id.in_(part))):
+        for pid, name in conn.execute(q.where(PaperTag.paper_id.in_(part))).all():
             out[pid].append(name)
     return out
 
 
+# added_at as the stored text: SQLAlchemy's SQLite DateTime parses it with a regex
+# and the UTC decorator then calls replace() — together ~10x datetime.fromisoformat.
 _ROW_COLUMNS = (
     Paper.id,
     Paper.title,
     Paper.authors_short,
     Paper.year,
     Paper.status,
-    Paper.added_at,
+    type_coerce(Paper.added_at, String),
 )
+_STATUS = {st.value: st for st in Status}
+_NO_TAGS: tuple[str, ...] = ()
 
 
-def _to_rows(raw: Iterable[tuple[object, ...]], tags: dict[int, list[str]]) -> list[PaperRow]:
-    rows = []
+def _utc(stored: str) -> datetime:
+    """A stored UTC timestamp ("2024-05-01 12:00:00.000000", no zone) as an aware datetime."""
+    try:
+        return datetime.fromisoformat(stored + "+00:00")
+    except ValueError:  # not written by UTCDateTime; still read it, as UTC if naive
+        when = datetime.fromisoformat(stored)
+        return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
+
+
+def _to_rows(raw: Iterable[Sequence[Any]], tags: Mapping[int, list[str]]) -> list[PaperRow]:
+    """PaperRows from (id, title, authors_short, year, status, added_at text) tuples.
+
+    The hot loop of opening the window (100k rows): plain lookups, no per-row enum
+    construction, one shared empty tuple for untagged papers."""
+    status_of, utc, no_tags, tags_of = _STATUS, _utc, _NO_TAGS, tags.get
+    rows: list[PaperRow] = []
+    append = rows.append
     for pid, title, authors, year, status, added in raw:
-        assert isinstance(pid, int)
-        rows.append(
+        names = tags_of(pid)
+        append(
             PaperRow(
-                id=pid,
-                title=str(title),
-                authors=str(authors),
-                year=year if isinstance(year, int) else None,
-                status=Status(str(status)),
-                tags=tuple(sorted(tags.get(pid, ()), key=str.casefold)),
-                added_at=added,  # type: ignore[arg-type]
+                pid,
+                title,
+                authors,
+                year,
+                status_of[status],
+                tuple(sorted(names, key=str.casefold)) if names else no_tags,
+                utc(added),
             )
         )
     return rows
@@ -115,17 +138,18 @@ def rows_for_filter(s: Session, f: Filter) -> list[PaperRow]:
     if f == Filter(trashed=f.trashed) and not f.trashed:
         # the whole library: no IN over a subquery, and the tag map in one pass
         q = select(*_ROW_COLUMNS).where(Paper.trashed_at.is_(None)).order_by(Paper.id.desc())
-    raw = s.execute(q).all()
+    raw = s.connection().execute(q).all()
     tags = tags_by_paper(s) if len(raw) > 2000 else tags_by_paper(s, [r[0] for r in raw])
     return _to_rows(raw, tags)
 
 
 def rows_for_ids(s: Session, ids: Sequence[int]) -> list[PaperRow]:
     """Rows for the given ids, in the given order (ids missing from the DB are dropped)."""
-    raw: dict[int, tuple[object, ...]] = {}
+    raw: dict[int, Sequence[Any]] = {}
+    conn = s.connection()
     for part in chunks(list(ids)):
-        for r in s.execute(select(*_ROW_COLUMNS).where(Paper.id.in_(part))):
-            raw[r[0]] = tuple(r)
+        for r in conn.execute(select(*_ROW_COLUMNS).where(Paper.id.in_(part))):
+            raw[r[0]] = r
     tags = tags_by_paper(s, list(raw))
     return _to_rows((raw[i] for i in ids if i in raw), tags)
 
@@ -137,6 +161,38 @@ def details_for_ids(s: Session, ids: Sequence[int]) -> list[PaperDetail]:
             found[p.id] = p
     tags = tags_by_paper(s, list(found))
     return [detail_from_paper(found[i], tags.get(i, [])) for i in ids if i in found]
+
+
+def counts(s: Session) -> Counts:
+    """Papers per status and per tag (trash aside), and the trash's size.
+
+    Counted over everything and then the trash subtracted: the first counts read only
+    the status and tag_id indexes, and the trash is found through its own index. The
+    direct form (WHERE trashed_at IS NULL GROUP BY status) visits every paper row —
+    reading the whole table, abstracts included, on every mark-read."""
+    trashed = select(Paper.id).where(Paper.trashed_at.is_not(None))
+    conn = s.connection()
+    by_status = dict.fromkeys(Status, 0)
+    for status, n in conn.execute(select(Paper.status, func.count()).group_by(Paper.status)):
+        by_status[_STATUS[status]] += n
+    trash = 0
+    for status, n in conn.execute(
+        select(Paper.status, func.count()).where(Paper.id.in_(trashed)).group_by(Paper.status)
+    ):
+        by_status[_STATUS[status]] -= n
+        trash += n
+    per_tag: dict[int, int] = defaultdict(int)
+    for tid, n in conn.execute(select(PaperTag.tag_id, func.count()).group_by(PaperTag.tag_id)):
+        per_tag[tid] += n
+    for tid, n in conn.execute(
+        select(PaperTag.tag_id, func.count())
+        .where(PaperTag.paper_id.in_(trashed))
+        .group_by(PaperTag.tag_id)
+    ):
+        per_tag[tid] -= n
+    names = conn.execute(select(Tag.id, Tag.name)).all()
+    tags = {name: per_tag.get(tid, 0) for tid, name in sorted(names, key=lambda r: r[1].casefold())}
+    return Counts(sum(by_status.values()), by_status, tags, trash)
 
 
 def tag_ids(s: Session, names: Sequence[str], create: bool) -> dict[str, int]:

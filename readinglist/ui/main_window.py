@@ -305,13 +305,22 @@ class MainWindow(Operations):
 
     # ------------------------------------------------------------------ selection
 
+    def _selected_row_numbers(self) -> list[int]:
+        # From the selection's ranges, not QItemSelectionModel.selectedRows(): that one
+        # checks every row against every range, quadratic for 1,000 scattered rows.
+        # The view selects whole rows, so each range spans every column.
+        rows: set[int] = set()
+        sel = self.table.selectionModel().selection()
+        for n in range(sel.size()):
+            rng = sel.at(n)
+            rows.update(range(rng.top(), rng.bottom() + 1))
+        return sorted(rows)
+
     def selected_ids(self) -> list[int]:
-        rows = sorted(i.row() for i in self.table.selectionModel().selectedRows())
-        return [self.table_model.row_at(r).id for r in rows]
+        return [self.table_model.row_at(r).id for r in self._selected_row_numbers()]
 
     def selected_rows(self) -> list[PaperRow]:
-        rows = sorted(i.row() for i in self.table.selectionModel().selectedRows())
-        return [self.table_model.row_at(r) for r in rows]
+        return [self.table_model.row_at(r) for r in self._selected_row_numbers()]
 
     def select_ids(self, ids: Sequence[int]) -> None:
         self._select_ids(list(ids), ids[0] if ids else None)
@@ -399,12 +408,8 @@ class MainWindow(Operations):
         present = [i for i in ids if model.row_of(i) is not None]
         f = self.current_filter()
         if present:
-            fresh = {}
-            for d in self._details(present):
-                old = model.row_at(model.row_of(d.id))  # type: ignore[arg-type]
-                fresh[d.id] = dataclasses.replace(
-                    old, title=d.title, year=d.year, status=d.status, tags=d.tags
-                )
+            # list rows only (no abstracts, authors JSON or ORM objects): cheap for 1,000s
+            fresh = {r.id: r for r in self.library.rows(present)}
             model.update_rows(fresh)
             folded = [t.casefold() for t in f.tags]
             gone = [

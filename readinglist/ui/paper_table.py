@@ -194,9 +194,11 @@ class PaperTableModel(QAbstractTableModel):
         for n in touched:
             self._rows[n] = changed[self._rows[n].id]
         self._listing = tuple(changed.get(r.id, r) for r in self._listing)
-        last = len(Column) - 1
-        for lo, hi in _runs(sorted(touched)):
-            self.dataChanged.emit(self.index(lo, 0), self.index(hi, last))
+        # one signal over the span, not one per run: 1,000 scattered rows would be
+        # 1,000 emits, each a trip through the view; the view repaints only what shows
+        self.dataChanged.emit(
+            self.index(min(touched), 0), self.index(max(touched), len(Column) - 1)
+        )
 
     def remove_ids(self, ids: Iterable[int]) -> None:
         """Drop rows that no longer belong in the view, in contiguous runs."""
