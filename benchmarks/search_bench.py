@@ -1,15 +1,20 @@
-"""Search speed: the Whoosh SearchIndex beside SQLite FTS5 on the same synthetic corpus.
+"""Search speed: both engines (Whoosh SearchIndex, FTS5 FtsSearchIndex) on one corpus.
 
     python -m benchmarks.search_bench [--sizes 1000,10000,100000] [--repeat 15]
+                                      [--engines whoosh,fts5]
 
-For each size: build the index (timed), open it in a fresh process (time to first
-query, peak RSS), run each query class `repeat` times with limit 100 (median, p95),
-and time one changed paper until search sees it. Not part of the test run.
+For each size and engine, through the same interface the library uses: build the
+index in batches of 5,000 (timed), open it in a fresh process (time to first query,
+peak RSS), run each query class `repeat` times with limit 100, without and with
+highlights (median, p95), and time one changed paper until search sees it.
+`build_fts`/`fts_query` remain for library_bench's raw FTS5 reference.
+Not part of the test run.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import resource
 import sqlite3
@@ -23,8 +28,8 @@ from pathlib import Path
 
 from benchmarks.corpus import CorpusGenerator, status_for
 from readinglist.domain import PaperDraft
+from readinglist.search import FtsSearchIndex, SearchIndex
 from readinglist.search.document import IndexDoc
-from readinglist.search.index import SearchIndex
 
 BATCH = 5000
 
@@ -87,15 +92,17 @@ def p95(xs: list[float]) -> float:
     return xs[min(len(xs) - 1, round(0.95 * (len(xs) - 1)))]
 
 
+ENGINES: dict[str, type[SearchIndex] | type[FtsSearchIndex]] = {
+    "whoosh": SearchIndex,
+    "fts5": FtsSearchIndex,
+}
+
+
 def open_probe(kind: str, path: str) -> None:
     """Run in a child process: open + first query, print ms and peak RSS (MB)."""
     t = time.perf_counter()
-    if kind == "whoosh":
-        ix = SearchIndex(Path(path), "bench")
-        n = ix.search("model").total
-    else:
-        con = sqlite3.connect(path)
-        n = con.execute("SELECT count(*) FROM papers WHERE papers MATCH 'model'").fetchone()[0]
+    ix = ENGINES[kind](Path(path), "bench")
+    n = ix.search("model", highlight=False).total
     ms = (time.perf_counter() - t) * 1000
     print(json.dumps({"ms": ms, "rss": peak_rss_mb(), "n": n}))
 
@@ -125,9 +132,9 @@ def probe(kind: str, path: Path) -> dict[str, float]:
     return dict(json.loads(out.stdout.strip().splitlines()[-1]))
 
 
-def build_whoosh(folder: Path, docs: list[IndexDoc]) -> float:
+def build(kind: str, folder: Path, docs: list[IndexDoc]) -> float:
     t = time.perf_counter()
-    ix = SearchIndex(folder, "bench")
+    ix = ENGINES[kind](folder, "bench")
     for start in range(0, len(docs), BATCH):
         ix.apply(docs[start : start + BATCH], [], start + BATCH)
     ix.close()
@@ -154,100 +161,71 @@ def build_fts(path: Path, docs: list[IndexDoc]) -> float:
     return time.perf_counter() - t
 
 
-def run_size(gen: CorpusGenerator, n: int, repeat: int, tmp: Path) -> None:
-    docs = [to_doc(i, p) for i, p in enumerate(gen.papers(n))]
-    wdir, fpath = tmp / f"whoosh-{n}", tmp / f"fts-{n}.sqlite"
-    rows: list[tuple[str, str, str]] = []
-    rows.append(("build (s)", f"{build_whoosh(wdir, docs):.1f}", f"{build_fts(fpath, docs):.1f}"))
-    w, f = probe("whoosh", wdir), probe("fts", fpath)
-    rows.append(("open + first query (ms)", f"{w['ms']:.0f}", f"{f['ms']:.0f}"))
-    rows.append(("peak RSS after open (MB)", f"{w['rss']:.0f}", f"{f['rss']:.0f}"))
+def measure(kind: str, folder: Path, docs: list[IndexDoc], repeat: int) -> dict[str, str]:
+    """Every row of the table for one engine."""
+    n = len(docs)
+    out = {"build (s)": f"{build(kind, folder, docs):.1f}"}
+    probed = probe(kind, folder)
+    out["open + first query (ms)"] = f"{probed['ms']:.0f}"
+    out["peak RSS after open (MB)"] = f"{probed['rss']:.0f}"
+    ix = ENGINES[kind](folder, "bench")
+    for highlight in (False, True):
+        for name, queries in query_classes(docs).items():
+            times: list[float] = []
+            totals: list[int] = []
+            for text, typing in queries:
+                ix.search(text, as_you_type=typing, highlight=highlight)  # warm-up
 
-    ix = SearchIndex(wdir, "bench")
-    con = sqlite3.connect(fpath)
-    sql = (
-        "SELECT rowid FROM papers WHERE papers MATCH ? "
-        "ORDER BY bm25(papers, 3.0, 1.0, 1.5, 1.5, 1.0, 1.0) LIMIT 100"
-    )
-    count = "SELECT count(*) FROM papers WHERE papers MATCH ?"
-    for name, queries in query_classes(docs).items():
-        wt: list[float] = []
-        ft: list[float] = []
-        totals = []
-        for text, typing in queries:
-            ix.search(text, as_you_type=typing)  # warm-up
-            wt += timed(lambda t=text, a=typing: ix.search(t, as_you_type=a), repeat)
-            totals.append(ix.search(text, as_you_type=typing).total)
-            m = fts_query(text, typing)
+                def run(
+                    t: str = text, a: bool = typing, h: bool = highlight, out: list[int] = totals
+                ) -> None:
+                    out.append(ix.search(t, as_you_type=a, highlight=h).total)
 
-            def fts(m: str = m) -> None:
-                con.execute(sql, (m,)).fetchall()
-                con.execute(count, (m,)).fetchone()
-
-            ft += timed(fts, repeat)
-        rows.append(
-            (
-                f"{name} ms med/p95 (hits {max(totals)})",
-                f"{statistics.median(wt):.1f} / {p95(wt):.1f}",
-                f"{statistics.median(ft):.1f} / {p95(ft):.1f}",
-            )
-        )
-    # restrict to a status-like third of the library (the sidebar filter)
+                times += timed(run, repeat)
+            label = f"{name}{', highlighted' if highlight else ''} ms med/p95"
+            out[label] = f"{statistics.median(times):.1f} / {p95(times):.1f} ({max(totals)})"
+    # restrict to the unread 60% of the library (the sidebar filter)
     allowed = [d.id for d in docs if d.status == "unread"]
-    wt = timed(lambda: ix.search("model", restrict=allowed), repeat)
-    rows.append(
-        ("restrict 60% (model) ms med/p95", f"{statistics.median(wt):.1f} / {p95(wt):.1f}", "")
-    )
-    wt = timed(lambda: ix.search("model", highlight=False), repeat)
-    rows.append(("model, no highlights ms med", f"{statistics.median(wt):.1f}", ""))
+    times = timed(lambda: ix.search("model", restrict=allowed, highlight=False), repeat)
+    out["restrict 60% (model) ms med/p95"] = f"{statistics.median(times):.1f} / {p95(times):.1f}"
 
     # one changed paper until search shows it
     changed = docs[n // 3]
-    marker = "zqxjvisible"
-
-    def update_whoosh(k: int) -> None:
-        doc = IndexDoc(**{**_fields(changed), "title": f"{changed.title} {marker}{k}"})
-        ix.apply([doc], [], n + k)
-        while not ix.search(f"{marker}{k}").total:
-            pass
-
-    def update_fts(k: int) -> None:
-        with con:
-            con.execute(
-                "UPDATE papers SET title = ? WHERE rowid = ?",
-                (f"{changed.title} {marker}{k}", changed.id),
-            )
-        while not con.execute(count, (f"{marker}{k}",)).fetchone()[0]:
-            pass
-
     counter = iter(range(1, 10_000))
-    wt = timed(lambda: update_whoosh(next(counter)), max(3, repeat // 3))
-    ft = timed(lambda: update_fts(next(counter)), max(3, repeat // 3))
-    rows.append(
-        (
-            "one update -> visible ms med/p95",
-            f"{statistics.median(wt):.0f} / {p95(wt):.0f}",
-            f"{statistics.median(ft):.1f} / {p95(ft):.1f}",
-        )
-    )
+
+    def update() -> None:
+        k = next(counter)
+        doc = dataclasses.replace(changed, title=f"{changed.title} zqxjvisible{k}")
+        ix.apply([doc], [], n + k)
+        while not ix.search(f"zqxjvisible{k}", highlight=False).total:
+            pass
+
+    update()  # warm-up: the first refresh opens the changed segment
+    times = timed(update, max(5, repeat))
+    out["one update -> visible ms med/p95"] = f"{statistics.median(times):.0f} / {p95(times):.0f}"
+    if isinstance(ix, SearchIndex):
+        out["segments after updates"] = str(len(ix._ix._segments()))
     ix.close()
-    con.close()
-    print(f"\n## {n:,} papers\n")
-    print(f"| {'measure':<42} | {'Whoosh':>16} | {'FTS5':>14} |")
-    print(f"|{'-' * 44}|{'-' * 18}|{'-' * 16}|")
-    for label, a, b in rows:
-        print(f"| {label:<42} | {a:>16} | {b:>14} |")
+    return out
+
+
+def run_size(gen: CorpusGenerator, n: int, repeat: int, tmp: Path, kinds: list[str]) -> None:
+    docs = [to_doc(i, p) for i, p in enumerate(gen.papers(n))]
+    results = {kind: measure(kind, tmp / f"{kind}-{n}", docs, repeat) for kind in kinds}
+    labels = list(dict.fromkeys(k for r in results.values() for k in r))
+    print(f"\n## {n:,} papers (limit 100; totals in brackets)\n")
+    print("| measure | " + " | ".join(kinds) + " |")
+    print("|---|" + "---|" * len(kinds))
+    for label in labels:
+        print(f"| {label} | " + " | ".join(results[k].get(label, "") for k in kinds) + " |")
     sys.stdout.flush()
-
-
-def _fields(doc: IndexDoc) -> dict[str, object]:
-    return {k: getattr(doc, k) for k in IndexDoc.__slots__}
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--sizes", default="1000,10000")
     ap.add_argument("--repeat", type=int, default=15)
+    ap.add_argument("--engines", default="whoosh,fts5")
     ap.add_argument("--probe", nargs=2, metavar=("KIND", "PATH"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.probe:
@@ -256,7 +234,7 @@ def main() -> None:
     gen = CorpusGenerator()
     with tempfile.TemporaryDirectory(prefix="rl-search-bench-") as tmp:
         for n in (int(s) for s in args.sizes.split(",")):
-            run_size(gen, n, args.repeat, Path(tmp))
+            run_size(gen, n, args.repeat, Path(tmp), args.engines.split(","))
 
 
 if __name__ == "__main__":

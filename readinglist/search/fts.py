@@ -213,7 +213,7 @@ class FtsSearchIndex:
             return SearchResults((), 0)
         where, params = "papers MATCH ?", [match]
         if restrict is not None:
-            where += " AND rowid IN (SELECT value FROM json_each(?))"
+            where += " AND +rowid IN (SELECT value FROM json_each(?))"
             params.append(json.dumps(list(restrict)))
         with self._read_lock:
             con = self._reader
