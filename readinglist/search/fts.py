@@ -123,6 +123,17 @@ class FtsSearchIndex:
         )
         self._writer, self._reader = con, self._connect()
 
+    # after close() the index still works, like the Whoosh one: connect again
+    def _reader_connection(self) -> sqlite3.Connection:
+        if self._reader is None:
+            self._reader = self._connect()
+        return self._reader
+
+    def _writer_connection(self) -> sqlite3.Connection:
+        if self._writer is None:
+            self._writer = self._connect()
+        return self._writer
+
     def _close_connections(self) -> None:
         for con in (self._writer, self._reader):
             if con is not None:
@@ -135,9 +146,11 @@ class FtsSearchIndex:
     def seq(self) -> int:
         """The library change number the index is up to date with (0: empty)."""
         with self._read_lock:
-            if self._reader is None:
-                return 0
-            row = self._reader.execute("SELECT value FROM meta WHERE key = 'seq'").fetchone()
+            row = (
+                self._reader_connection()
+                .execute("SELECT value FROM meta WHERE key = 'seq'")
+                .fetchone()
+            )
         return int(row[0]) if row else 0
 
     def apply(self, docs: Sequence[IndexDoc], deleted: Sequence[int], seq: int) -> None:
@@ -148,11 +161,12 @@ class FtsSearchIndex:
         """
         gone = set(deleted)
         with self._write_lock:
-            con = self._writer
-            assert con is not None
+            con = self._writer_connection()
             try:
                 con.execute("BEGIN IMMEDIATE")
             except sqlite3.OperationalError as exc:
+                if "lock" not in str(exc) and "busy" not in str(exc):
+                    raise
                 raise IndexLocked(
                     "the search index is busy in another ReadingList process; try again"
                 ) from exc
@@ -176,8 +190,7 @@ class FtsSearchIndex:
         FTS5 merges on its own as it goes (automerge); this is optional tidying.
         """
         with self._write_lock:
-            con = self._writer
-            assert con is not None
+            con = self._writer_connection()
             before = con.total_changes
             try:
                 con.execute("INSERT INTO papers(papers, rank) VALUES('merge', ?)", (budget,))
@@ -216,8 +229,7 @@ class FtsSearchIndex:
             where += " AND +rowid IN (SELECT value FROM json_each(?))"
             params.append(json.dumps(list(restrict)))
         with self._read_lock:
-            con = self._reader
-            assert con is not None
+            con = self._reader_connection()
             try:
                 con.execute("BEGIN")  # one snapshot for the hits and their count
                 ranked = con.execute(
@@ -253,9 +265,8 @@ class FtsSearchIndex:
         if match is None or not ids:
             return {}
         with self._read_lock:
-            assert self._reader is not None
             try:
-                return self._highlight(self._reader, match, list(ids))
+                return self._highlight(self._reader_connection(), match, list(ids))
             except sqlite3.OperationalError:
                 return {}
 

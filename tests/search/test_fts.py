@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
 
-from readinglist.search import FtsSearchIndex, SearchIndex, open_index
+from readinglist.search import FtsSearchIndex, IndexLocked, SearchIndex, open_index
 from readinglist.search.document import IndexDoc
+from readinglist.search.fts import DB_FILE
 from readinglist.search.fts_query import exact_token, to_match
 
 
@@ -86,3 +88,18 @@ def test_engine_is_chosen_by_the_environment(
     whoosh = open_index(tmp_path / "b", "lib")
     assert isinstance(whoosh, SearchIndex)
     whoosh.close()
+
+
+def test_a_writer_in_another_process_makes_apply_wait_then_give_up(tmp_path: Path) -> None:
+    ix = FtsSearchIndex(tmp_path / "ix", "lib", lock_timeout=0.1)
+    other = sqlite3.connect(tmp_path / "ix" / DB_FILE, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # as another ReadingList process would
+    with pytest.raises(IndexLocked):
+        ix.apply([doc(1, "blocked")], [], 1)
+    other.execute("ROLLBACK")
+    other.close()
+    ix.apply([doc(1, "free again")], [], 1)
+    assert ix.seq == 1 and [h.id for h in ix.search("free").hits] == [1]
+    ix.close()
+    assert [h.id for h in ix.search("free").hits] == [1]  # usable after close, as Whoosh
+    ix.close()
