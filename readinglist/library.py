@@ -360,9 +360,9 @@ class Library:
 
     def _existing(self, s: Session, ids: Iterable[int]) -> builtins.list[int]:
         wanted = list(dict.fromkeys(ids))
-        found: set[int] = set()
-        for part in store.chunks(wanted):
-            found.update(s.scalars(select(Paper.id).where(Paper.id.in_(part))))
+        found = set(
+            s.connection().scalars(select(Paper.id).where(store.id_in(Paper.id, wanted))).all()
+        )
         missing = [i for i in wanted if i not in found]
         if missing:
             raise PaperNotFound(f"no paper with id {', '.join(map(str, missing[:5]))}")
@@ -373,16 +373,17 @@ class Library:
         with self._transaction() as s:
             wanted = self._existing(s, ids)
             seq = store.next_seq(s)
-            changed: builtins.list[int] = []
-            for part in store.chunks(wanted):
-                changed.extend(
-                    s.scalars(
-                        update(Paper)
-                        .where(Paper.id.in_(part), Paper.status != status.value)
-                        .values(status=status.value, status_changed_at=now, change_seq=seq)
-                        .returning(Paper.id)
-                    )
+            # Core execution: no ORM objects are loaded here, nothing to synchronise
+            changed = builtins.list(
+                s.connection()
+                .scalars(
+                    update(Paper)
+                    .where(store.id_in(Paper.id, wanted), Paper.status != status.value)
+                    .values(status=status.value, status_changed_at=now, change_seq=seq)
+                    .returning(Paper.id)
                 )
+                .all()
+            )
         return self._changed(Changes(frozenset(changed), status=True))
 
     def add_tags(self, ids: Iterable[int], tags: Sequence[str]) -> Changes:
@@ -401,12 +402,12 @@ class Library:
         with self._transaction() as s:
             wanted = self._existing(s, ids)
             tid = store.tag_ids(s, list(tags), create=False)
-            for part in store.chunks(wanted):
-                s.execute(
-                    delete(PaperTag).where(
-                        PaperTag.paper_id.in_(part), PaperTag.tag_id.in_(list(tid.values()))
-                    )
+            s.connection().execute(
+                delete(PaperTag).where(
+                    store.id_in(PaperTag.paper_id, wanted),
+                    PaperTag.tag_id.in_(list(tid.values())),
                 )
+            )
             store.mark_changed(s, wanted, store.next_seq(s))
             store.delete_orphan_tags(s)
         return self._changed(Changes(frozenset(wanted), tags=True))
@@ -467,10 +468,11 @@ class Library:
         with self._transaction() as s:
             wanted = self._existing(s, ids)
             seq = store.next_seq(s)
-            for part in store.chunks(wanted):
-                s.execute(
-                    update(Paper).where(Paper.id.in_(part)).values(trashed_at=when, change_seq=seq)
-                )
+            s.connection().execute(
+                update(Paper)
+                .where(store.id_in(Paper.id, wanted))
+                .values(trashed_at=when, change_seq=seq)
+            )
         return self._changed(Changes(frozenset(wanted), rows=True, tags=True))
 
     def purge(self, ids: Iterable[int]) -> Changes:

@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, String, delete, func, insert, select, text, type_coerce, update
-from sqlalchemy.orm import Session
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    String,
+    delete,
+    func,
+    insert,
+    select,
+    text,
+    type_coerce,
+    update,
+)
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from ..domain import Counts, Filter, PaperDetail, PaperRow, Status
 from .convert import detail_from_paper
@@ -21,6 +33,16 @@ CHUNK = 900
 def chunks(ids: Sequence[int], size: int = CHUNK) -> Iterable[Sequence[int]]:
     for i in range(0, len(ids), size):
         yield ids[i : i + size]
+
+
+def id_in(col: InstrumentedAttribute[int], ids: Iterable[int]) -> ColumnElement[bool]:
+    """`col IN (ids)` with the ids bound as ONE JSON array (SQLite's json_each).
+
+    `col.in_(ids)` binds a parameter per id: SQLite's limit forces chunks, and
+    SQLAlchemy coerces and renders every element (~30 ms per 1,000 ids). One JSON
+    text is a single, cached statement for any number of ids."""
+    each = func.json_each(json.dumps([int(i) for i in ids])).table_valued("value")
+    return col.in_(select(each.c.value))
 
 
 def next_seq(s: Session) -> int:
@@ -77,10 +99,8 @@ def tags_by_paper(s: Session, ids: Collection[int] | None = None) -> dict[int, l
         for pid, name in conn.execute(q).all():
             out[pid].append(name)
         return out
-    id_list = list(ids)
-    for part in chunks(id_list):
-        for pid, name in conn.execute(q.where(PaperTag.paper_id.in_(part))).all():
-            out[pid].append(name)
+    for pid, name in conn.execute(q.where(id_in(PaperTag.paper_id, ids))).all():
+        out[pid].append(name)
     return out
 
 
@@ -147,18 +167,16 @@ def rows_for_ids(s: Session, ids: Sequence[int]) -> list[PaperRow]:
     """Rows for the given ids, in the given order (ids missing from the DB are dropped)."""
     raw: dict[int, Sequence[Any]] = {}
     conn = s.connection()
-    for part in chunks(list(ids)):
-        for r in conn.execute(select(*_ROW_COLUMNS).where(Paper.id.in_(part))):
-            raw[r[0]] = r
+    for r in conn.execute(select(*_ROW_COLUMNS).where(id_in(Paper.id, ids))).all():
+        raw[r[0]] = r
     tags = tags_by_paper(s, list(raw))
     return _to_rows((raw[i] for i in ids if i in raw), tags)
 
 
 def details_for_ids(s: Session, ids: Sequence[int]) -> list[PaperDetail]:
     found: dict[int, Paper] = {}
-    for part in chunks(list(ids)):
-        for p in s.scalars(select(Paper).where(Paper.id.in_(part))):
-            found[p.id] = p
+    for p in s.scalars(select(Paper).where(id_in(Paper.id, ids))):
+        found[p.id] = p
     tags = tags_by_paper(s, list(found))
     return [detail_from_paper(found[i], tags.get(i, [])) for i in ids if i in found]
 
@@ -214,8 +232,7 @@ def tag_ids(s: Session, names: Sequence[str], create: bool) -> dict[str, int]:
 
 
 def mark_changed(s: Session, ids: Sequence[int], seq: int) -> None:
-    for part in chunks(list(ids)):
-        s.execute(update(Paper).where(Paper.id.in_(part)).values(change_seq=seq))
+    s.connection().execute(update(Paper).where(id_in(Paper.id, ids)).values(change_seq=seq))
 
 
 def delete_orphan_tags(s: Session) -> None:

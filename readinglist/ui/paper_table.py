@@ -78,7 +78,8 @@ def _local_date(when: datetime) -> str:
 class PaperTableModel(QAbstractTableModel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._listing: tuple[PaperRow, ...] = ()  # as the library gave them (rank/newest)
+        self._listing: list[PaperRow] = []  # as the library gave them (rank/newest)
+        self._listing_pos: dict[int, int] | None = None  # id -> index in _listing, lazily
         self._rows: list[PaperRow] = []  # as shown (sorted)
         self._row_of: dict[int, int] = {}
         self._sort: tuple[int, Qt.SortOrder] = (-1, Qt.SortOrder.AscendingOrder)
@@ -169,7 +170,8 @@ class PaperTableModel(QAbstractTableModel):
     def set_rows(self, rows: Sequence[PaperRow]) -> None:
         """Replace everything (the view's selection is restored by id by the caller)."""
         self.beginResetModel()
-        self._listing = tuple(rows)
+        self._listing = list(rows)
+        self._listing_pos = None
         self._rows = self._sorted(list(self._listing))
         self._reindex()
         self.endResetModel()
@@ -193,7 +195,15 @@ class PaperTableModel(QAbstractTableModel):
             return
         for n in touched:
             self._rows[n] = changed[self._rows[n].id]
-        self._listing = tuple(changed.get(r.id, r) for r in self._listing)
+        if not 0 <= self._sort[0] < len(Column):  # the library's order: same positions
+            for n in touched:
+                self._listing[n] = self._rows[n]
+        else:  # no pass over every row (100k) to replace a few
+            if self._listing_pos is None:
+                self._listing_pos = {r.id: n for n, r in enumerate(self._listing)}
+            for i, row in changed.items():
+                if (at := self._listing_pos.get(i)) is not None:
+                    self._listing[at] = row
         # one signal over the span, not one per run: 1,000 scattered rows would be
         # 1,000 emits, each a trip through the view; the view repaints only what shows
         self.dataChanged.emit(
@@ -210,7 +220,8 @@ class PaperTableModel(QAbstractTableModel):
             del self._rows[lo : hi + 1]
             self.endRemoveRows()
         gone = set(ids)
-        self._listing = tuple(r for r in self._listing if r.id not in gone)
+        self._listing = [r for r in self._listing if r.id not in gone]
+        self._listing_pos = None
         self._reindex()
 
     def _sorted(self, rows: list[PaperRow]) -> list[PaperRow]:
