@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, func, select, tuple_
 from sqlalchemy.orm import Session
@@ -19,8 +20,9 @@ from .db.convert import authors_from_json
 from .db.models import Paper, Tombstone
 from .db.store import current_seq, tags_by_paper
 from .domain import CancelFn, Cancelled, ProgressFn
-from .search.document import IndexDoc
-from .search.index import SearchIndex
+
+if TYPE_CHECKING:
+    from .search.index import SearchIndex
 
 log = logging.getLogger(__name__)
 
@@ -28,10 +30,33 @@ BATCH = 2000
 
 
 class IndexFollower:
-    def __init__(self, engine: Engine, index: SearchIndex) -> None:
+    """`index` may be given open, or as a function that opens it on first use: opening
+    a 100k-paper Whoosh index (and importing Whoosh) costs ~0.3 s the window need
+    not spend before it shows the list."""
+
+    def __init__(self, engine: Engine, index: SearchIndex | Callable[[], SearchIndex]) -> None:
         self._engine = engine
-        self.index = index
+        self._index: SearchIndex | None = None
+        self._open_index: Callable[[], SearchIndex] | None = None
+        if callable(index):
+            self._open_index = index
+        else:
+            self._index = index
+        self._open_lock = threading.Lock()
         self._lock = threading.Lock()  # one catch-up at a time in this process
+
+    @property
+    def index(self) -> SearchIndex:
+        if self._index is None:
+            with self._open_lock:
+                if self._index is None:
+                    assert self._open_index is not None
+                    self._index = self._open_index()
+        return self._index
+
+    @property
+    def index_open(self) -> bool:
+        return self._index is not None
 
     def behind(self) -> bool:
         with Session(self._engine) as s:
@@ -73,6 +98,8 @@ class IndexFollower:
         progress: ProgressFn | None,
         cancel: CancelFn | None,
     ) -> int:
+        from .search.document import IndexDoc  # the search package imports Whoosh
+
         done = 0
         last = (start, 0)
         deleted_done = False

@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -43,7 +44,9 @@ from .domain import (
     Status,
 )
 from .indexer import BackgroundIndexer, IndexFollower
-from .search.index import SearchIndex
+
+if TYPE_CHECKING:
+    from .search.index import SearchIndex
 
 log = logging.getLogger(__name__)
 
@@ -100,12 +103,23 @@ class Library:
         except OSError as exc:
             raise LibraryError(f"cannot open the library in {self.folder}: {exc}") from exc
         self.library_id = library_id
-        self._index = SearchIndex(self.folder / INDEX_DIR, library_id)
-        self._follower = IndexFollower(self._engine, self._index)
+        # The index opens on first use (a search, a catch-up): listing, counting and
+        # writing never need it, so the window shows its list without waiting for it.
+        self._follower = IndexFollower(self._engine, self._open_index)
         self._background: BackgroundIndexer | None = None
         if background:
+            # Not poked now: its first round (POLL_S later) catches up whatever other
+            # processes wrote, after the window is up rather than while it builds.
             self._background = BackgroundIndexer(self._follower)
-            self._background.poke()
+
+    def _open_index(self) -> SearchIndex:
+        from .search.index import SearchIndex  # Whoosh: imported when first needed
+
+        return SearchIndex(self.folder / INDEX_DIR, self.library_id)
+
+    @property
+    def _index(self) -> SearchIndex:
+        return self._follower.index
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -119,7 +133,8 @@ class Library:
                 self._follower.catch_up()
             except Exception:  # the next open catches up instead
                 log.exception("could not bring the index up to date on close")
-        self._index.close()
+        if self._follower.index_open:
+            self._index.close()
         self._engine.dispose()
 
     def __enter__(self) -> Library:
