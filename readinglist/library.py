@@ -113,9 +113,11 @@ class Library:
             self._background = BackgroundIndexer(self._follower)
 
     def _open_index(self) -> SearchIndex:
-        from .search.index import SearchIndex  # Whoosh: imported when first needed
+        from .search import open_index  # Whoosh: imported when first needed
 
-        return SearchIndex(self.folder / INDEX_DIR, self.library_id)
+        # the engine the environment asks for (Whoosh unless told otherwise); both
+        # keep SearchIndex's contract
+        return open_index(self.folder / INDEX_DIR, self.library_id)  # type: ignore[return-value]
 
     @property
     def _index(self) -> SearchIndex:
@@ -171,6 +173,13 @@ class Library:
     def index_behind(self) -> bool:
         return self._follower.behind()
 
+    def index_status(self) -> bool | None:
+        """Like `index_behind`, but None while the background indexer has not opened
+        the index yet: asking never opens it (the window polls this on its thread)."""
+        if self._background is not None and not self._follower.index_open:
+            return None
+        return self._follower.behind()
+
     def catch_up_index(
         self, progress: ProgressFn | None = None, cancel: CancelFn | None = None
     ) -> int:
@@ -208,7 +217,7 @@ class Library:
                 return self._search_trash(s, f)
             restrict = None
             if f.status is not None or f.tags:
-                restrict = set(s.scalars(store.filtered_ids(f)))
+                restrict = set(s.connection().scalars(store.filtered_ids(f)).all())
         self._fresh_index()
         found = self._index.search(f.query, limit=limit, as_you_type=as_you_type, restrict=restrict)
         with Session(self._engine) as s:
@@ -217,7 +226,8 @@ class Library:
                 alive = set(
                     s.scalars(
                         select(Paper.id).where(
-                            Paper.id.in_([r.id for r in rows]), Paper.trashed_at.is_(None)
+                            store.id_in(Paper.id, [r.id for r in rows]),
+                            Paper.trashed_at.is_(None),
                         )
                     )
                 )

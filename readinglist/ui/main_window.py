@@ -468,7 +468,12 @@ class MainWindow(Operations):
             self._index_timer.start()
 
     def _poll_index(self) -> None:
-        behind = self.library.index_behind()
+        status = self.library.index_status()
+        if status is None:  # still opening in the background: ask again later
+            if not self._index_timer.isActive():
+                self._index_timer.start()
+            return
+        behind = status
         was = bool(self.index_label.text())
         self.index_label.setText("Search index catching up…" if behind else "")
         if not behind:

@@ -62,6 +62,8 @@ if TYPE_CHECKING:
     from .sidebar import SidebarView
     from .tasks import TaskRunner
 
+SELECT_IMPORTED_MAX = 2000  # an import selects its papers up to this many
+
 IMPORT_FILTER = (
     "Reference files (*.bib *.bibtex *.ris *.json *.xml *.txt);;"
     "BibTeX (*.bib *.bibtex);;RIS (*.ris);;CSL-JSON (*.json);;arXiv Atom (*.xml);;"
@@ -154,7 +156,11 @@ class Operations(QMainWindow):
             if f.status is not None or f.tags or f.query or f.trashed:
                 self.search.set_query("")
                 self.sidebar.select_keys(["all"])
-            self._pending_select = list(report.added)
+            # A few new papers are selected, ready to tag; a big import selects only
+            # the first: Qt's first paint of a 100k-row selection checks every cell
+            # through the model (600,000 calls into Python, a stalled window).
+            added = list(report.added)
+            self._pending_select = added if len(added) <= SELECT_IMPORTED_MAX else added[:1]
         self.apply_changes(report.changes)
         if report.added and not report.changes.rows:
             self.refresh_list()
