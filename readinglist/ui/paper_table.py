@@ -9,6 +9,7 @@ only reads the tuple, never the database.
 from __future__ import annotations
 
 import enum
+import functools
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -34,6 +35,19 @@ _STATUS_ORDER = {Status.UNREAD: 0, Status.READING: 1, Status.READ: 2}
 _STATUS_LABEL = {Status.UNREAD: "Unread", Status.READING: "Reading", Status.READ: "Read"}
 
 Index = QModelIndex | QPersistentModelIndex
+_ROLES = frozenset(
+    int(r)
+    for r in (
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.FontRole,
+        Qt.ItemDataRole.DecorationRole,
+        Qt.ItemDataRole.ToolTipRole,
+        Qt.ItemDataRole.TextAlignmentRole,
+        ID_ROLE,
+        SORT_ROLE,
+        ROW_ROLE,
+    )
+)
 
 
 class Column(enum.IntEnum):
@@ -71,7 +85,10 @@ SORT_KEYS: dict[Column, Callable[[PaperRow], Any]] = {
 }
 
 
+@functools.lru_cache(maxsize=4096)
 def _local_date(when: datetime) -> str:
+    # cached: painting asks again for every visible row, and an import stamps all
+    # its papers with one timestamp
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return when.astimezone().strftime("%Y-%m-%d")
@@ -107,6 +124,8 @@ class PaperTableModel(QAbstractTableModel):
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role not in _ROLES:  # a painted cell asks ~10 roles; most are not ours
+            return None
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         r = self._rows[index.row()]

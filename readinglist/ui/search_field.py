@@ -19,7 +19,10 @@ from PySide6.QtWidgets import QLineEdit, QWidget
 from readinglist.domain import Filter, LibraryError, Listing
 from readinglist.library import Library
 
-DEBOUNCE_MS = 60  # short: the search is off the UI thread, so typing never waits
+# Short: the search is off the UI thread and a newer request replaces a waiting one,
+# so a keystroke that lands mid-search costs at most that one search. (Was 60 ms:
+# more than half of the 100 ms keystroke-to-list budget at 10k papers.)
+DEBOUNCE_MS = 25
 
 SYNTAX_HINT = (
     "<b>Search syntax</b><br>"
