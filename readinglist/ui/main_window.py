@@ -292,12 +292,12 @@ class MainWindow(Operations):
         header = self.table.horizontalHeader()
         searching = bool(query)
         header.blockSignals(True)
-        if searching:  # results in rank order until the user clicks a column
-            header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
-            self.table_model.sort(-1)
-        else:
-            header.setSortIndicator(*self._user_sort)
-            self.table_model.sort(*self._user_sort)
+        # results in rank order until the user clicks a column; re-sorting an
+        # already unsorted list would re-lay-out 100k rows on the first keystroke
+        wanted = (-1, Qt.SortOrder.AscendingOrder) if searching else self._user_sort
+        header.setSortIndicator(*wanted)
+        if self.table_model.sort_state[0] >= 0 or wanted[0] >= 0:
+            self.table_model.sort(*wanted)
         header.blockSignals(False)
         self.refresh_list(as_you_type=searching)
 
