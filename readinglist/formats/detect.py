@@ -59,15 +59,9 @@ def detect_format(text: str, filename: str = "") -> SourceFormat | None:
             )  # a feed without the namespaces: the reader says what is wrong
         return None  # some other XML or HTML
 
-    bibtex = _BIBTEX.search(text)
-    ris = _RIS.search(text)
-    if bibtex and ris:
-        # An abstract of one format may quote the other; the first record decides.
-        return SourceFormat.BIBTEX if bibtex.start() < ris.start() else SourceFormat.RIS
-    if bibtex:
-        return SourceFormat.BIBTEX
-    if ris:
-        return SourceFormat.RIS
+    marker = _first_record_marker(text)
+    if marker is not None:
+        return marker
     if is_web_of_science(text):
         return None
     if looks_like_trending(text):
@@ -76,6 +70,32 @@ def detect_format(text: str, filename: str = "") -> SourceFormat | None:
     # except where the content clearly is not that format (a .ris without any "TY  -").
     if hint in (SourceFormat.BIBTEX, SourceFormat.TRENDING):
         return hint
+    return None
+
+
+# Record markers are looked for in line-aligned windows, and only near the start: a
+# regex over a whole 100 MB file holds the interpreter lock for about a second (the
+# window freezes), while a real BibTeX or RIS file shows its first record early.
+_WINDOW = 1 << 20
+_MARKER_SCAN = 4 << 20
+
+
+def _first_record_marker(text: str) -> SourceFormat | None:
+    start = 0
+    while start < min(len(text), _MARKER_SCAN):
+        end = text.find("\n", start + _WINDOW)
+        end = len(text) if end < 0 else end + 1
+        window = text[start:end]
+        bibtex = _BIBTEX.search(window)
+        ris = _RIS.search(window)
+        if bibtex and ris:
+            # An abstract of one format may quote the other; the first record decides.
+            return SourceFormat.BIBTEX if bibtex.start() < ris.start() else SourceFormat.RIS
+        if bibtex:
+            return SourceFormat.BIBTEX
+        if ris:
+            return SourceFormat.RIS
+        start = end
     return None
 
 

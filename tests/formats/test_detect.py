@@ -133,3 +133,11 @@ def test_sample_page_is_trending(sample_page: Path) -> None:
     text = sample_page.read_text(encoding="utf-8")
     assert detect_format(text, sample_page.name) is SourceFormat.TRENDING
     assert detect_format(text) is SourceFormat.TRENDING
+
+
+def test_markers_are_found_across_scan_windows_and_the_earliest_wins() -> None:
+    filler = "An abstract line that is neither format.\n" * 60_000  # ~2.5 MB, several windows
+    assert detect_format(filler + "TY  - JOUR\nTI  - X\nER  - \n") is SourceFormat.RIS
+    assert (
+        detect_format(filler + "@article{a, title={X}}\nTY  - JOUR\n") is SourceFormat.BIBTEX
+    )
