@@ -138,6 +138,4 @@ def test_sample_page_is_trending(sample_page: Path) -> None:
 def test_markers_are_found_across_scan_windows_and_the_earliest_wins() -> None:
     filler = "An abstract line that is neither format.\n" * 60_000  # ~2.5 MB, several windows
     assert detect_format(filler + "TY  - JOUR\nTI  - X\nER  - \n") is SourceFormat.RIS
-    assert (
-        detect_format(filler + "@article{a, title={X}}\nTY  - JOUR\n") is SourceFormat.BIBTEX
-    )
+    assert detect_format(filler + "@article{a, title={X}}\nTY  - JOUR\n") is SourceFormat.BIBTEX
