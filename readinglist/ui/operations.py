@@ -410,14 +410,10 @@ class Operations(QMainWindow):
 
     def rename_tag(self, old: str, new: str) -> None:
         keys = self.sidebar.selected_keys()
-        try:
-            changes = self.library.rename_tag(old, new)
-        except LibraryError as exc:
-            self.show_error(str(exc))
+        if not self._push(undo.RenameTag(*self._command_args(), old, new)):
             return
         # keep the renamed tag selected if it was
         keys = [f"tag:{new}" if k == f"tag:{old}" else k for k in keys]
-        self.apply_changes(changes)
         self.sidebar.select_keys(keys)
 
     def delete_tag(self, tag: str) -> None:

@@ -1,4 +1,4 @@
-"""Undoable library edits: status, tags on papers, trash/restore, tag delete.
+"""Undoable library edits: status, tags on papers, trash/restore, tag rename and delete.
 
 Each command remembers what it needs to go back (the previous status of every paper,
 which papers already had a tag) and reports the library's `Changes` to `on_changes`
@@ -139,16 +139,46 @@ class RemoveTag(LibraryCommand):
         return self.library.add_tags(self.ids, [self.tag])
 
 
+class RenameTag(LibraryCommand):
+    """Rename a tag, or merge it into an existing one; undo splits them again."""
+
+    def __init__(
+        self, library: Library, on_changes: OnChanges, on_error: OnError, old: str, new: str
+    ):
+        super().__init__(library, on_changes, on_error, f"Rename tag {old} to {new}")
+        self.old, self.new = old, new
+        self.had_old = _tagged(library, old)
+        # a merge: the papers that carried `new` before keep it on undo
+        self.had_new = set() if old.casefold() == new.casefold() else set(_tagged(library, new))
+
+    def do(self) -> Changes:
+        return self.library.rename_tag(self.old, self.new)
+
+    def undo_it(self) -> Changes:
+        if not self.had_new:
+            return self.library.rename_tag(self.new, self.old)
+        gained = [i for i in self.had_old if i not in self.had_new]
+        changes = self.library.add_tags(self.had_old, [self.old])
+        if gained:
+            changes = changes | self.library.remove_tags(gained, [self.new])
+        return changes
+
+
+def _tagged(library: Library, tag: str) -> list[int]:
+    """Every paper carrying `tag`, the trash included."""
+    return [
+        *library.ids(Filter(tags=(tag,))),
+        *library.ids(Filter(tags=(tag,), trashed=True)),
+    ]
+
+
 class DeleteTag(LibraryCommand):
     """Delete a tag from every paper (trash included); undo puts it back."""
 
     def __init__(self, library: Library, on_changes: OnChanges, on_error: OnError, tag: str):
         super().__init__(library, on_changes, on_error, f"Delete tag {tag}")
         self.tag = tag
-        self.ids: list[int] = [
-            *library.ids(Filter(tags=(tag,))),
-            *library.ids(Filter(tags=(tag,), trashed=True)),
-        ]
+        self.ids: list[int] = _tagged(library, tag)
 
     def do(self) -> Changes:
         return self.library.delete_tag(self.tag)

@@ -239,6 +239,31 @@ def test_tag_rename_merge_and_delete(
     assert seeded_library.counts().tags == {"vision": 3}
 
 
+def test_tag_rename_and_merge_can_be_undone(
+    qtbot: QtBot, window: MainWindow, seeded_library: Library
+) -> None:
+    ids = shown_ids(window)
+    seeded_library.add_tags(ids[:2], ["vision"])
+    seeded_library.add_tags(ids[1:4], ["cv"])  # ids[1] carries both
+    window.full_refresh()
+    wait_list(qtbot, window)
+    window.rename_tag("cv", "vision")  # merge
+    wait_list(qtbot, window)
+    assert seeded_library.counts().tags == {"vision": 4}
+    window.undo_stack.undo()
+    wait_list(qtbot, window)
+    assert seeded_library.counts().tags == {"cv": 3, "vision": 2}
+    assert sorted(seeded_library.ids(Filter(tags=("vision",)))) == sorted(ids[:2])
+    assert window.sidebar_model.tag_names() == ["cv", "vision"]
+    window.undo_stack.redo()
+    assert seeded_library.counts().tags == {"vision": 4}
+    window.undo_stack.undo()
+    window.rename_tag("cv", "Computer Vision")  # a plain rename
+    assert seeded_library.counts().tags == {"Computer Vision": 3, "vision": 2}
+    window.undo_stack.undo()
+    assert seeded_library.counts().tags == {"cv": 3, "vision": 2}
+
+
 def test_ctrl_f_focuses_search_and_shortcut_list_opens(qtbot: QtBot, window: MainWindow) -> None:
     window.activateWindow()
     window.table.setFocus()
