@@ -1,6 +1,7 @@
 """The library end to end: import, list, index catch-up, open, search, writes.
 
     python -m benchmarks.library_bench [--sizes 1000,10000,100000] [--repeat 10]
+                                       [--engine whoosh|fts5]
 
 Everything goes through the `Library` facade on a real SQLite file and Whoosh index,
 as the app and the CLI use it; the same queries run on SQLite FTS5 over the same
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sqlite3
 import statistics
 import subprocess
@@ -165,8 +167,12 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="1000,10000")
     parser.add_argument("--repeat", type=int, default=10)
+    parser.add_argument("--engine", choices=["whoosh", "fts5"], default="whoosh")
     parser.add_argument("--probe", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    # the library's own engine switch (search.open_index); the probe process inherits it
+    os.environ["READINGLIST_SEARCH_ENGINE"] = args.engine
+    print(f"search engine behind the library: {args.engine}")
     if args.probe:
         open_probe(args.probe)
         return
