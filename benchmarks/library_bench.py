@@ -170,12 +170,12 @@ def main() -> None:
     parser.add_argument("--engine", choices=["whoosh", "fts5"], default="whoosh")
     parser.add_argument("--probe", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    # the library's own engine switch (search.open_index); the probe process inherits it
-    os.environ["READINGLIST_SEARCH_ENGINE"] = args.engine
-    print(f"search engine behind the library: {args.engine}")
-    if args.probe:
+    if args.probe:  # inherits the engine from the parent's environment
         open_probe(args.probe)
         return
+    # the library's own engine switch (search.open_index)
+    os.environ["READINGLIST_SEARCH_ENGINE"] = args.engine
+    print(f"search engine behind the library: {args.engine}")
     gen = CorpusGenerator()
     with tempfile.TemporaryDirectory() as tmp:
         for n in (int(s) for s in args.sizes.split(",")):
