@@ -9,6 +9,7 @@ single-worker TaskRunner; edits with undo go through `undo.py` commands.
 from __future__ import annotations
 
 import dataclasses
+import gc
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -66,6 +67,7 @@ class MainWindow(Operations):
         self._seen_seq = library.change_seq()
         self._shown_id: int | None = None
         self.last_dialog: QWidget | None = None  # the latest non-modal dialog (tests close it)
+        self._heap_frozen = False
 
         self._build_widgets()
         self.acts = build_actions(self)
@@ -210,6 +212,9 @@ class MainWindow(Operations):
         self.save_state()
         self._index_timer.stop()
         self.listing_runner.stop()
+        if self._heap_frozen:
+            gc.unfreeze()  # what this window kept alive may be collected again
+            self._heap_frozen = False
         super().closeEvent(event)
 
     # ------------------------------------------------------------------ listing
@@ -253,6 +258,20 @@ class MainWindow(Operations):
         self._update_match_label(listing)
         self._update_welcome()
         self._on_selection()
+        if not self._heap_frozen:
+            self._freeze_heap()
+
+    def _freeze_heap(self) -> None:
+        """Hide what is alive once the first list is shown from Python's full collections.
+
+        The window stands on ~100k long-lived objects (Qt wrappers, SQLAlchemy
+        mappers, modules, the list's rows). A full collection walks them all holding
+        the GIL (~100 ms), and an import's allocations on the worker trigger one
+        mid-parse: the window stalls. Frozen objects are still freed by reference
+        counting; only a cycle among them would wait for `gc.unfreeze` at close.
+        """
+        gc.freeze()
+        self._heap_frozen = True
 
     def _update_match_label(self, listing: Listing | None = None) -> None:
         shown = self.table_model.rowCount()
