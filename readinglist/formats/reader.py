@@ -47,7 +47,7 @@ def read_path(path: Path, fmt: SourceFormat | None = None) -> ParseResult:
 
 
 def read_bytes(data: bytes, source: str, fmt: SourceFormat | None = None) -> ParseResult:
-    if not data.strip():
+    if not data or data.isspace():  # no copy of a 100 MB file
         return _empty(source, fmt)
     try:
         decoded = decode_bytes(data)
@@ -63,7 +63,7 @@ def read_bytes(data: bytes, source: str, fmt: SourceFormat | None = None) -> Par
 def read_text(text: str, source: str, fmt: SourceFormat | None = None) -> ParseResult:
     """Read text already in memory (a pasted page, a decoded file)."""
     text = normalise_newlines(text.removeprefix("\ufeff"))
-    if not text.strip():
+    if not text or text.isspace():
         return _empty(source, fmt)
     found = fmt or detect_format(text, source)
     if found is None:

@@ -131,8 +131,13 @@ def read(text: str, source: str) -> ParseResult:
 
 def looks_like_trending(text: str, max_lines: int = 400) -> bool:
     """True when most of the (first) content lines pair up as title + abstract."""
+    # 400 lines fit well within the first MB; splitting a 100 MB page whole would
+    # hold the interpreter (and the window) for a noticeable moment
+    head = text[: 1 << 20]
+    if len(head) < len(text):
+        head = head[: head.rfind("\n") + 1] or head
     lines = []
-    for line in _content_lines(text):
+    for line in _content_lines(head):
         lines.append(line)
         if len(lines) >= max_lines:
             break
