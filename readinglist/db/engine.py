@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
@@ -101,7 +100,3 @@ def upgrade(engine: Engine, db_path: Path, backups: Path) -> None:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
         conn.commit()
-
-
-def copy_database(db_path: Path, target: Path) -> None:
-    shutil.copy2(db_path, target)

@@ -70,12 +70,13 @@ def set_meta(s: Session, key: str, value: str) -> None:
         existing.value = value
 
 
-def filtered_ids(f: Filter) -> Select[int]:
-    """Ids matching the filter's status, tags and trash state (the query aside)."""
-    q = select(Paper.id)
-    q = q.where(Paper.trashed_at.is_not(None) if f.trashed else Paper.trashed_at.is_(None))
+def _filter_conditions(f: Filter) -> list[ColumnElement[bool]]:
+    """The filter's status, tags and trash state (the query aside) as WHERE terms."""
+    conditions: list[ColumnElement[bool]] = [
+        Paper.trashed_at.is_not(None) if f.trashed else Paper.trashed_at.is_(None)
+    ]
     if f.status is not None:
-        q = q.where(Paper.status == f.status.value)
+        conditions.append(Paper.status == f.status.value)
     if f.tags:
         folded = [t.casefold() for t in f.tags]
         having = (
@@ -85,8 +86,13 @@ def filtered_ids(f: Filter) -> Select[int]:
             .group_by(PaperTag.paper_id)
             .having(func.count(func.distinct(Tag.id)) == len(set(folded)))
         )
-        q = q.where(Paper.id.in_(having))
-    return q
+        conditions.append(Paper.id.in_(having))
+    return conditions
+
+
+def filtered_ids(f: Filter) -> Select[int]:
+    """Ids matching the filter's status, tags and trash state (the query aside)."""
+    return select(Paper.id).where(*_filter_conditions(f))
 
 
 def tags_by_paper(s: Session, ids: Collection[int] | None = None) -> dict[int, list[str]]:
@@ -206,11 +212,7 @@ def _to_rows(raw: Iterable[Sequence[Any]], tags: _TagNames) -> list[PaperRow]:
 
 def rows_for_filter(s: Session, f: Filter) -> list[PaperRow]:
     """All rows matching a filter (without query), newest first, as plain tuples."""
-    ids = filtered_ids(f)
-    q = select(*_ROW_COLUMNS).where(Paper.id.in_(ids)).order_by(Paper.id.desc())
-    if f == Filter(trashed=f.trashed) and not f.trashed:
-        # the whole library: no IN over a subquery, and the tag map in one pass
-        q = select(*_ROW_COLUMNS).where(Paper.trashed_at.is_(None)).order_by(Paper.id.desc())
+    q = select(*_ROW_COLUMNS).where(*_filter_conditions(f)).order_by(Paper.id.desc())
     raw = plain_rows(s, q)
     return _to_rows(raw, _TagNames(s, None if len(raw) > 2000 else [r[0] for r in raw]))
 
