@@ -219,7 +219,9 @@ class Library:
             if f.status is not None or f.tags:
                 restrict = set(s.connection().scalars(store.filtered_ids(f)).all())
         self._fresh_index()
-        found = self._index.search(f.query, limit=limit, as_you_type=as_you_type, restrict=restrict)
+        found = self._index.search(
+            f.query, limit=limit, as_you_type=as_you_type, restrict=restrict, highlight=highlight
+        )
         with Session(self._engine) as s:
             rows = store.rows_for_ids(s, [h.id for h in found.hits])
             if restrict is None:  # the index may still hold a paper trashed a moment ago

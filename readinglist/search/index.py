@@ -42,6 +42,7 @@ from readinglist.domain import LibraryError, SearchHit
 
 from . import highlight, merging
 from .document import IndexDoc, SearchResults
+from .evaluate import Evaluator
 from .query import QueryBuilder, positive_terms
 from .schema import HIGHLIGHT_FIELDS, SCHEMA_VERSION, fields_for, make_schema
 
@@ -74,6 +75,7 @@ class SearchIndex:
         # per searcher generation: docnum -> paper id, and paper id -> live docnum
         self._ids: list[int] | None = None
         self._docnums: dict[int, int] | None = None
+        self._evaluator: Evaluator | None = None
         self._ix: Any = self._open()
 
     # -- opening, wiping -------------------------------------------------------
@@ -124,6 +126,7 @@ class SearchIndex:
         self._searcher = None
         self._generation = -1
         self._ids = self._docnums = None
+        self._evaluator = None
 
     # -- the contract ----------------------------------------------------------
 
@@ -226,13 +229,12 @@ class SearchIndex:
                 allow = {d for i in restrict if (d := docnums.get(i)) is not None}
                 if not allow:
                     return SearchResults((), 0)
-            results = searcher.search(q, limit=limit, filter=allow)
+            top_n, total = self._evaluator_for(searcher).top(q, limit, allow)
             ids = self._id_list(searcher)
-            ranked = [(ids[docnum], score) for score, docnum in results.top_n]
-            total = len(results)
+            ranked = [(ids[docnum], score) for score, docnum in top_n]
             marks: dict[int, Mapping[str, str]] = {}
             if highlight and ranked:
-                top = [docnum for _, docnum in results.top_n[:HIGHLIGHT_TOP]]
+                top = [docnum for _, docnum in top_n[:HIGHLIGHT_TOP]]
                 marks = self._highlight(searcher, q, top)
         hits = tuple(
             SearchHit(pid, score, marks.get(pid, MappingProxyType({}))) for pid, score in ranked
@@ -271,6 +273,7 @@ class SearchIndex:
                 time.sleep(0.02)
         self._searcher, self._generation = fresh, generation
         self._ids = self._docnums = None
+        self._evaluator = None
         return fresh
 
     def _open_searcher(self, old: Any) -> tuple[Any, int]:
@@ -319,6 +322,11 @@ class SearchIndex:
             # an empty index has no column to read
             self._ids = list(reader.column_reader("id")) if reader.doc_count_all() else []
         return self._ids
+
+    def _evaluator_for(self, searcher: Any) -> Evaluator:
+        if self._evaluator is None:
+            self._evaluator = Evaluator(searcher, searcher.weighting)
+        return self._evaluator
 
     def _docnum_map(self, searcher: Any) -> dict[int, int]:
         if self._docnums is None:

@@ -85,8 +85,10 @@ class BoundedPrefix(query.Prefix):  # type: ignore[misc]
         qs = [query.Term(self.fieldname, b) for b in self._btexts(searcher.reader())]
         if not qs:
             return matching.NullMatcher()
-        if len(qs) == 1:
-            return qs[0].matcher(searcher, context)
+        if len(qs) == 1:  # keep the boost (a title prefix weighs 3x with one term too)
+            return query.Term(self.fieldname, qs[0].text, boost=self.boost).matcher(
+                searcher, context
+            )
         return ExpansionOr(qs, boost=self.boost).matcher(searcher, context)
 
 

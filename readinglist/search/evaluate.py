@@ -1,0 +1,240 @@
+"""Scoring a parsed query from cached postings, so typing does not re-read the index.
+
+Whoosh's matchers decode and score every posting in Python on every query, and as
+you type, consecutive queries share most of their terms (`diffusion mod` ->
+`diffusion mode`): at 10k papers that re-reading was most of a keystroke's time.
+Here each (field, term)'s BM25F scores are read once per searcher (a commit brings a
+new searcher and so a new cache) and a query is evaluated as unions and
+intersections of {docnum: score} dicts. The scores are Whoosh's own formula, so
+results equal its matchers' (tests compare both). Query types not handled here
+(phrases, ranges, NOT alone, ...) are run by Whoosh and their scores used as they
+are.
+
+Prefixes expand over the whole index (not per segment as Whoosh's matchers do), so a
+query finds the same papers however the index happens to be split into segments.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import OrderedDict
+from collections.abc import Collection, Sequence
+from typing import Any
+
+from whoosh import query
+from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.matching.wrappers import FilterMatcher
+from whoosh.scoring import BM25F
+from whoosh.util.numeric import byte_to_length
+
+from .query import BoundedPrefix
+
+Scores = dict[int, float]
+
+# Postings kept decoded, all terms together (about 100 bytes each as dict entries);
+# the least recently used terms go first beyond this.
+MAX_CACHED_POSTINGS = 1_500_000
+_LENGTH_OF_BYTE = [float(byte_to_length(b)) for b in range(256)]
+
+
+class Evaluator:
+    """Evaluates queries against one searcher; its caches live as long as it does."""
+
+    def __init__(self, searcher: Any, weighting: BM25F) -> None:
+        self._searcher = searcher
+        self._reader = searcher.reader()
+        self._leaves: list[tuple[Any, int]] = list(self._reader.leaf_readers())
+        self._k1 = float(weighting.K1)
+        self._b_default = float(weighting.B)
+        self._b_field: dict[str, float] = dict(weighting._field_B)
+        self._terms: OrderedDict[tuple[str, bytes], Scores] = OrderedDict()
+        self._cached = 0
+        self._norms: dict[tuple[int, str], list[float]] = {}
+        self._expansions: dict[tuple[str, str], list[bytes]] = {}
+
+    # -- the one entry point ---------------------------------------------------
+
+    def top(
+        self, q: query.Query, limit: int | None, allow: Collection[int] | None
+    ) -> tuple[list[tuple[float, int]], int]:
+        """(score, docnum) pairs best first (ties: lower docnum first), and the total."""
+        scores = self.scores(q)
+        if allow is not None:
+            scores = {d: s for d, s in scores.items() if d in allow}
+        total = len(scores)
+        if limit is None or limit >= total:
+            best = sorted(scores.items(), key=_rank)
+        else:
+            best = heapq.nsmallest(limit, scores.items(), key=_rank)
+        return [(s, d) for d, s in best], total
+
+    def scores(self, q: query.Query) -> Scores:
+        boost = float(getattr(q, "boost", 1.0))
+        if isinstance(q, BoundedPrefix):
+            found = self._union([self._term(q.fieldname, b) for b in self._expand(q)])
+        elif type(q) is query.Term and self._scorable(q.fieldname):
+            field = self._reader.schema[q.fieldname]
+            found = self._term(q.fieldname, field.to_bytes(q.text))
+        elif isinstance(q, query.Or) and not q.minmatch and not q.scale:
+            found = self._union([self.scores(s) for s in q.subqueries])
+        elif type(q) is query.And:
+            found = self._intersection([self.scores(s) for s in q.subqueries])
+        elif type(q) is query.AndNot:
+            found = self.scores(q.a)
+            if found:
+                gone = self.scores(q.b)
+                found = {d: s for d, s in found.items() if d not in gone}
+            boost = 1.0  # Whoosh keeps the positive side's scores as they are
+        elif type(q) is query.AndMaybe:
+            found = self.scores(q.a)
+            extra = self.scores(q.b) if found else {}
+            found = {d: s + extra.get(d, 0.0) for d, s in found.items()}
+            boost = 1.0
+        else:
+            return self._by_whoosh(q)
+        if boost != 1.0:
+            found = {d: s * boost for d, s in found.items()}
+        return found
+
+    # -- combining ------------------------------------------------------------------
+
+    @staticmethod
+    def _union(parts: Sequence[Scores]) -> Scores:
+        parts = [p for p in parts if p]
+        if not parts:
+            return {}
+        parts = sorted(parts, key=len, reverse=True)
+        out = dict(parts[0])  # never the cached dict itself: it is added to
+        get = out.get
+        for part in parts[1:]:
+            for d, s in part.items():
+                out[d] = get(d, 0.0) + s
+        return out
+
+    @staticmethod
+    def _intersection(parts: Sequence[Scores]) -> Scores:
+        if not parts or not all(parts):
+            return {}
+        parts = sorted(parts, key=len)
+        smallest, rest = parts[0], parts[1:]
+        out: Scores = {}
+        for d, s in smallest.items():
+            for part in rest:
+                other = part.get(d)
+                if other is None:
+                    break
+                s += other
+            else:
+                out[d] = s
+        return out
+
+    def _by_whoosh(self, q: query.Query) -> Scores:
+        results = self._searcher.search(q, limit=None, optimize=False)
+        return {docnum: score for score, docnum in results.top_n}
+
+    # -- terms --------------------------------------------------------------------
+
+    def _scorable(self, fieldname: str) -> bool:
+        schema = self._reader.schema
+        return fieldname in schema and bool(schema[fieldname].scorable)
+
+    def _expand(self, q: BoundedPrefix) -> list[bytes]:
+        key = (q.fieldname, q.text)
+        found = self._expansions.get(key)
+        if found is None:
+            found = self._expansions[key] = (
+                q._btexts(self._reader) if self._scorable(q.fieldname) else []
+            )
+        return found
+
+    def _term(self, fieldname: str, btext: bytes) -> Scores:
+        key = (fieldname, btext)
+        found = self._terms.get(key)
+        if found is not None:
+            self._terms.move_to_end(key)
+            return found
+        found = self._read_term(fieldname, btext)
+        self._terms[key] = found
+        self._cached += len(found)
+        while self._cached > MAX_CACHED_POSTINGS and len(self._terms) > 1:
+            _, old = self._terms.popitem(last=False)
+            self._cached -= len(old)
+        return found
+
+    def _read_term(self, fieldname: str, btext: bytes) -> Scores:
+        """BM25F scores of one term in every live document that has it.
+
+        Whoosh's formula: idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * fl / avgfl)),
+        with idf and the average field length over the whole index.
+        """
+        if (fieldname, btext) not in self._reader:
+            return {}
+        searcher = self._searcher
+        idf = searcher.idf(fieldname, btext)
+        top = idf * (self._k1 + 1)
+        out: Scores = {}
+        for n, (leaf, base) in enumerate(self._leaves):
+            if (fieldname, btext) not in leaf:
+                continue
+            ids, weights, deleted = _postings(leaf.postings(fieldname, btext))
+            norms = self._norms_for(n, leaf, fieldname)
+            for d, tf in zip(ids, weights, strict=True):
+                if deleted is None or d not in deleted:
+                    out[base + d] = top * tf / (tf + norms[d])
+        return out
+
+    def _norms_for(self, n: int, leaf: Any, fieldname: str) -> list[float]:
+        """Per document of one segment: K1 * (1 - B + B * fl / avgfl) for a field."""
+        key = (n, fieldname)
+        found = self._norms.get(key)
+        if found is None:
+            b = self._b_field.get(fieldname, self._b_default)
+            avgfl = self._searcher.avg_field_length(fieldname) or 1
+            k1 = self._k1
+            c0, c1 = k1 * (1 - b), k1 * b / avgfl
+            found = [c0 + c1 * fl for fl in _field_lengths(leaf, fieldname)]
+            self._norms[key] = found
+        return found
+
+
+def _rank(item: tuple[int, float]) -> tuple[float, int]:
+    return (-item[1], item[0])
+
+
+def _postings(m: Any) -> tuple[Sequence[int], Sequence[float], frozenset[int] | None]:
+    """All (segment) docnums and weights of a term's matcher, and the deleted docnums."""
+    deleted: frozenset[int] | None = None
+    if isinstance(m, FilterMatcher) and m._exclude:
+        deleted = frozenset(m._ids)
+        m = m.child
+    ids: list[int] = []
+    weights: list[float] = []
+    if isinstance(m, W3LeafMatcher):
+        # a block at a time: its ids and weights are decoded as whole arrays
+        while m.is_active():
+            m._read_ids()
+            m._read_weights()
+            ids.extend(m._ids)
+            weights.extend(m._weights)
+            m._next_block()
+    else:
+        while m.is_active():
+            ids.append(m.id())
+            weights.append(m.weight())
+            m.next()
+    return ids, weights, deleted
+
+
+def _field_lengths(leaf: Any, fieldname: str) -> list[float]:
+    """Each document's length in a field, as Whoosh's scorer sees it (1 when unknown)."""
+    count = leaf.doc_count_all()
+    perdoc = getattr(leaf, "_perdoc", None)
+    if perdoc is not None and hasattr(perdoc, "_cached_reader"):
+        from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+
+        column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+        if column is None:
+            return [1.0] * count
+        table = _LENGTH_OF_BYTE
+        return [table[b] if b else 1.0 for b in column]
+    return [float(leaf.doc_field_length(d, fieldname, 1)) for d in range(count)]
