@@ -58,6 +58,10 @@ class IndexFollower:
     def index_open(self) -> bool:
         return self._index is not None
 
+    def warm(self) -> None:
+        """Ready the index for the next search (see SearchIndex.warm)."""
+        self.index.warm()
+
     def behind(self) -> bool:
         with Session(self._engine) as s:
             return current_seq(s) > self.index.seq
@@ -216,3 +220,9 @@ class BackgroundIndexer:
                 continue
             if n and self.on_caught_up is not None:
                 self.on_caught_up(n)
+            try:
+                # while the user is not typing yet: the first keystroke after a
+                # start or a commit would otherwise open the searcher itself
+                self._follower.warm()
+            except Exception:
+                log.exception("warming the search index failed")

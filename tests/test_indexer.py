@@ -99,6 +99,20 @@ def test_background_follower_makes_writes_searchable(tmp_path: Path) -> None:
         lib.close()
 
 
+def test_background_follower_warms_the_searcher_before_the_first_search(tmp_path: Path) -> None:
+    lib = Library(tmp_path / "lib", background=True)
+    try:
+        lib.import_drafts(_drafts(3), source="x")
+        index = lib._follower.index
+        deadline = time.monotonic() + 20
+        while index._searcher is None or index._ids is None:  # nobody searched
+            assert time.monotonic() < deadline, "the index was never warmed"
+            time.sleep(0.05)
+        assert len(index._ids) == 3
+    finally:
+        lib.close()
+
+
 def test_rebuild_gives_the_same_answers(tmp_path: Path) -> None:
     with Library(tmp_path / "lib") as lib:
         lib.import_drafts(_drafts(40, "zebra"), source="x")

@@ -203,6 +203,9 @@ class FtsSearchIndex:
         with self._write_lock, self._read_lock:
             self._create()
 
+    def warm(self) -> None:
+        """Nothing to prepare: SQLite opens and pages in what a query needs in ms."""
+
     def close(self) -> None:
         with self._write_lock, self._read_lock:
             self._close_connections()

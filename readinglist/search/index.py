@@ -44,7 +44,7 @@ from . import highlight, merging
 from .document import IndexDoc, SearchResults
 from .evaluate import Evaluator
 from .query import QueryBuilder, positive_terms
-from .schema import HIGHLIGHT_FIELDS, SCHEMA_VERSION, fields_for, make_schema
+from .schema import DEFAULT_FIELDS, HIGHLIGHT_FIELDS, SCHEMA_VERSION, fields_for, make_schema
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +76,9 @@ class SearchIndex:
         self._ids: list[int] | None = None
         self._docnums: dict[int, int] | None = None
         self._evaluator: Evaluator | None = None
+        # per segment id, kept across searchers: paper ids, and (id, field) -> lengths
+        self._segment_ids: dict[str, list[int]] = {}
+        self._segment_lengths: dict[tuple[str, str], bytes] = {}
         self._ix: Any = self._open()
 
     # -- opening, wiping -------------------------------------------------------
@@ -200,6 +203,15 @@ class SearchIndex:
             self._drop_searcher()
             self._ix = self._create()
 
+    def warm(self) -> None:
+        """Open the searcher and read what every query needs (paper ids, the default
+        fields' lengths), so the first keystroke does not pay for it (0.5 s at 100k
+        papers). Cheap when nothing changed since the last call."""
+        with self._read_lock:
+            searcher = self._current_searcher()
+            self._id_list(searcher)
+            self._evaluator_for(searcher).prepare(DEFAULT_FIELDS)
+
     def close(self) -> None:
         with self._read_lock:
             self._drop_searcher()
@@ -274,6 +286,7 @@ class SearchIndex:
         self._searcher, self._generation = fresh, generation
         self._ids = self._docnums = None
         self._evaluator = None
+        self._forget_old_segments(fresh)
         return fresh
 
     def _open_searcher(self, old: Any) -> tuple[Any, int]:
@@ -317,16 +330,35 @@ class SearchIndex:
         return Searcher(reader, fromindex=self._ix, weighting=BM25F()), info.generation
 
     def _id_list(self, searcher: Any) -> list[int]:
+        """docnum -> paper id, built from per-segment lists that outlive the searcher:
+        segments never change their documents, so after a one-paper commit only the
+        new segment is read (reading 100k ids took 0.3 s)."""
         if self._ids is None:
-            reader = searcher.reader()
-            # an empty index has no column to read
-            self._ids = list(reader.column_reader("id")) if reader.doc_count_all() else []
+            ids: list[int] = []
+            for leaf, _ in searcher.reader().leaf_readers():
+                if not leaf.doc_count_all():
+                    continue  # an empty segment has no column to read
+                key = _segment_key(leaf)
+                part = self._segment_ids.get(key) if key else None
+                if part is None:
+                    part = list(leaf.column_reader("id"))
+                    if key:
+                        self._segment_ids[key] = part
+                ids.extend(part)
+            self._ids = ids
         return self._ids
 
     def _evaluator_for(self, searcher: Any) -> Evaluator:
         if self._evaluator is None:
-            self._evaluator = Evaluator(searcher, searcher.weighting)
+            self._evaluator = Evaluator(searcher, searcher.weighting, self._segment_lengths)
         return self._evaluator
+
+    def _forget_old_segments(self, searcher: Any) -> None:
+        live = {_segment_key(leaf) for leaf, _ in searcher.reader().leaf_readers()}
+        for key in [k for k in self._segment_ids if k not in live]:
+            del self._segment_ids[key]
+        for both in [k for k in self._segment_lengths if k[0] not in live]:
+            del self._segment_lengths[both]
 
     def _docnum_map(self, searcher: Any) -> dict[int, int]:
         if self._docnums is None:
@@ -357,3 +389,9 @@ class SearchIndex:
             }
             out[ids[docnum]] = MappingProxyType(snippets)
         return out
+
+
+def _segment_key(leaf: Any) -> str:
+    """The segment's id ('' for a reader without a segment, which is never cached)."""
+    seg = leaf.segment() if hasattr(leaf, "segment") else None
+    return str(seg.segment_id()) if seg is not None else ""

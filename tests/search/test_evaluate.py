@@ -214,3 +214,49 @@ def test_limit_and_restrict(one_segment: SearchIndex) -> None:
 
 def _fields(d: IndexDoc) -> dict[str, object]:
     return {name: getattr(d, name) for name in IndexDoc.__slots__}
+
+
+def test_warm_prepares_the_searcher_and_lengths(one_segment: SearchIndex) -> None:
+    one_segment.close()  # no searcher open
+    assert one_segment._searcher is None
+    one_segment.warm()
+    assert one_segment._searcher is not None and one_segment._ids is not None
+    evaluator = one_segment._evaluator
+    assert evaluator is not None and {f for _, f in evaluator._norms} >= {"title", "abstract"}
+    before = len(evaluator._terms)
+    one_segment.warm()  # nothing changed: the same searcher and caches
+    assert one_segment._evaluator is evaluator and len(evaluator._terms) == before
+
+
+def test_segment_caches_survive_commits_and_follow_them(tmp_path: Path) -> None:
+    ix = SearchIndex(tmp_path / "ix", "lib")
+    docs = corpus(300)
+    ix.apply(docs[:200], [], 1)
+    ix.warm()
+    first = dict(ix._segment_ids)
+    assert len(first) == 1
+    ix.apply(docs[200:], [5, 6], 2)  # a new segment; deletions in the old one
+    ix.warm()
+    assert len(ix._segment_ids) == 2
+    # the first segment's ids were not read again
+    ((key, part),) = first.items()
+    assert ix._segment_ids.get(key) is part
+    found = {h.id for h in ix.search("model OR graph OR privacy", limit=None).hits}
+    expected = {
+        d.id
+        for d in docs
+        if d.id not in (5, 6)
+        and any(
+            w in f"{d.title} {d.abstract}".lower().split()
+            for w in ("model", "models", "modeling", "graph", "privacy")
+        )
+    }
+    assert expected <= found
+    assert not {5, 6} & found
+    # a full merge leaves one new segment: the old entries are forgotten
+    writer = ix._ix.writer()
+    writer.commit(optimize=True)
+    ix.warm()
+    assert key not in ix._segment_ids and len(ix._segment_ids) == 1
+    assert all(k[0] in ix._segment_ids for k in ix._segment_lengths)
+    ix.close()

@@ -212,6 +212,16 @@ def test_as_you_type_needs_a_few_letters(index: SearchIndex) -> None:
     assert ids(index, "tra", as_you_type=True) == {1, 5}
 
 
+def test_as_you_type_ignores_a_short_last_fragment_after_other_words(index: SearchIndex) -> None:
+    # "graph a" must not empty the list while "attention" is being typed
+    assert ids(index, "graph a", as_you_type=True) == ids(index, "graph") == {4}
+    assert ids(index, "graph at", as_you_type=True) == {4}
+    assert ids(index, "graph att", as_you_type=True) == {4}
+    # finished with a space, or not as-you-type, the short word counts
+    assert ids(index, "graph at ", as_you_type=True) == set()
+    assert ids(index, "graph at") == set()
+
+
 def test_as_you_type_complete_word_matches_its_stem(index: SearchIndex) -> None:
     # "classification" is indexed as "classif": the typed full word must still match
     assert ids(index, "classification", as_you_type=True) == {3}
