@@ -40,7 +40,7 @@ from whoosh.searching import Searcher
 
 from readinglist.domain import LibraryError, SearchHit
 
-from . import highlight, merging
+from . import highlight, merging, pool
 from .document import IndexDoc, SearchResults
 from .evaluate import Evaluator
 from .query import QueryBuilder, positive_terms
@@ -157,6 +157,7 @@ class SearchIndex:
                     "the search index is busy in another ReadingList process; try again"
                 ) from exc
             try:
+                pool.use_short_sorts(writer)
                 # a fresh index has nothing to replace: adding skips the lookups
                 fresh = self._ix.doc_count_all() == 0
                 for paper_id in deleted:
@@ -189,6 +190,7 @@ class SearchIndex:
             except LockError:
                 return True
             try:
+                pool.use_short_sorts(writer)
                 before = len(writer.segments)
                 writer.commit(mergetype=merging.merge_budget(budget))
             except BaseException:
