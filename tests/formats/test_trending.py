@@ -2,7 +2,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from readinglist.domain import SourceFormat
+from readinglist.formats import trending
 from readinglist.formats.trending import looks_like_trending, read
 
 # Sample-like lines (written for these tests, in the style of the copied page).
@@ -176,3 +179,10 @@ def test_looks_like_trending() -> None:
     assert looks_like_trending(f"{T1}\n{A1}\n{T2}\n{A2}")
     assert not looks_like_trending(T1)
     assert not looks_like_trending("\n".join(["AU Doe, J", "TI Title", "SO Journal"] * 10))
+
+
+@pytest.mark.parametrize(
+    "text", ["", "a", "a\n", "\n", "a\nb", "a\n\nb\n", "\n\nx\n\n", "one\ntwo\nthree"]
+)
+def test_lines_are_split_like_str_split(text: str) -> None:
+    assert list(trending._lines(text)) == text.split("\n")
