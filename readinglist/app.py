@@ -38,6 +38,10 @@ def run(argv: list[str]) -> int:
         else:
             print(uninstall_desktop_entry())
         return 0
+    if args.catch_up_index:
+        from .index_worker import child_main
+
+        return child_main(resolve_library_dir(args.library))
     if args.self_test:
         from .selftest import run_self_test
 

@@ -47,6 +47,8 @@ def build_parser(*, subcommands: bool = True) -> argparse.ArgumentParser:
     )
     p.add_argument("--library", metavar="DIR", help="library folder (default: per-user data dir)")
     p.add_argument("--self-test", action="store_true", help="check this installation and exit")
+    # the app's own child process that catches the search index up (index_worker.py)
+    p.add_argument("--catch-up-index", action="store_true", help=argparse.SUPPRESS)
     p.add_argument(
         "--install-desktop-entry", action="store_true", help="add ReadingList to the app menu"
     )

@@ -20,6 +20,7 @@ from .db.convert import authors_from_json
 from .db.models import Paper, Tombstone
 from .db.store import current_seq, tags_by_paper
 from .domain import CancelFn, Cancelled, ProgressFn
+from .index_worker import CHILD_MIN_PAPERS, ChildCatchUp, ChildFailed
 
 if TYPE_CHECKING:
     from .search.index import SearchIndex
@@ -34,8 +35,16 @@ class IndexFollower:
     a 100k-paper Whoosh index (and importing Whoosh) costs ~0.3 s the window need
     not spend before it shows the list."""
 
-    def __init__(self, engine: Engine, index: SearchIndex | Callable[[], SearchIndex]) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        index: SearchIndex | Callable[[], SearchIndex],
+        child: ChildCatchUp | None = None,
+    ) -> None:
+        """With `child`, catch-ups of CHILD_MIN_PAPERS or more run in a child process
+        (see index_worker.py); the rest, and anything the child could not do, here."""
         self._engine = engine
+        self._child = child
         self._index: SearchIndex | None = None
         self._open_index: Callable[[], SearchIndex] | None = None
         if callable(index):
@@ -69,12 +78,37 @@ class IndexFollower:
     def catch_up(self, progress: ProgressFn | None = None, cancel: CancelFn | None = None) -> int:
         """Index every change up to the database's latest; returns papers indexed."""
         with self._lock:
-            return self._catch_up(progress, cancel)
+            done = self._in_child(progress, cancel)
+            return done + self._catch_up(progress, cancel)
 
     def rebuild(self, progress: ProgressFn | None = None, cancel: CancelFn | None = None) -> int:
         with self._lock:
             self.index.reset()
-            return self._catch_up(progress, cancel)
+            done = self._in_child(progress, cancel)
+            return done + self._catch_up(progress, cancel)
+
+    def stop_child(self) -> None:
+        """End a child catch-up now and refuse new ones (closing)."""
+        if self._child is not None:
+            self._child.stop()
+
+    def _pending(self) -> int:
+        """Papers changed since the index's last catch-up."""
+        start = self.index.seq
+        with Session(self._engine) as s:
+            return int(
+                s.scalar(select(func.count()).select_from(Paper).where(Paper.change_seq > start))
+                or 0
+            )
+
+    def _in_child(self, progress: ProgressFn | None, cancel: CancelFn | None) -> int:
+        if self._child is None or self._pending() < CHILD_MIN_PAPERS:
+            return 0
+        try:
+            return self._child.run(progress, cancel)
+        except ChildFailed as exc:  # index here instead: slower for the window, but done
+            log.warning("%s; indexing in this process", exc)
+            return 0
 
     def _catch_up(self, progress: ProgressFn | None, cancel: CancelFn | None) -> int:
         with Session(self._engine) as s:
@@ -202,6 +236,7 @@ class BackgroundIndexer:
     def stop(self) -> None:
         self._stop.set()
         self._wake.set()
+        self._follower.stop_child()
         self._thread.join(timeout=30)
 
     def _run(self) -> None:

@@ -43,6 +43,7 @@ from .domain import (
     SearchHit,
     Status,
 )
+from .index_worker import ChildCatchUp
 from .indexer import BackgroundIndexer, IndexFollower
 
 if TYPE_CHECKING:
@@ -105,7 +106,10 @@ class Library:
         self.library_id = library_id
         # The index opens on first use (a search, a catch-up): listing, counting and
         # writing never need it, so the window shows its list without waiting for it.
-        self._follower = IndexFollower(self._engine, self._open_index)
+        # The app indexes big batches in a child process (the window would wait for
+        # the GIL); the CLI and tests index in-process.
+        child = ChildCatchUp(self.folder) if background else None
+        self._follower = IndexFollower(self._engine, self._open_index, child)
         self._background: BackgroundIndexer | None = None
         if background:
             # Not poked now: its first round (POLL_S later) catches up whatever other

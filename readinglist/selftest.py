@@ -142,6 +142,26 @@ def _step_note(run: _Run) -> str:
     return "saved and rendered"
 
 
+def _step_index_worker(run: _Run) -> str:
+    """The app indexes big imports by starting itself again (index_worker.py)."""
+    from .index_worker import ChildCatchUp
+    from .library import Library
+
+    folder = run.folder / "child-indexed"
+    lib = Library(folder)
+    try:
+        lib.import_paths([resource_path("examples", "trending.txt")])
+        lib.close(catch_up=False)  # nothing indexed by this process
+        done = ChildCatchUp(folder).run()
+        lib = Library(folder)
+        _check(done == 2, f"the indexing process indexed {done} papers, not 2")
+        _check(not lib.index_behind(), "the index is still behind after the indexing process")
+        _check(len(lib.search("lantern")) == 1, "a paper indexed by the child is not found")
+    finally:
+        lib.close(catch_up=False)
+    return "2 papers indexed by a child process"
+
+
 def _step_export(run: _Run) -> str:
     from .formats.reader import read_text
 
@@ -237,6 +257,7 @@ STEPS: tuple[tuple[str, Callable[[_Run], str]], ...] = (
     ("search", _step_search),
     ("mark", _step_mark),
     ("note", _step_note),
+    ("index worker", _step_index_worker),
     ("export", _step_export),
     ("icon", _step_icon),
     ("single-instance", _step_single_instance),

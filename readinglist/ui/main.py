@@ -55,5 +55,8 @@ def run_gui(
         code = app.exec()
     finally:
         server.close()
-        library.close()
+        # The index follows the database and the next start catches it up in the
+        # background; catching up here could keep an invisible process busy for
+        # minutes after a big import.
+        library.close(catch_up=False)
     return int(code)

@@ -1,0 +1,123 @@
+"""Big catch-ups of the search index run in a child process.
+
+Whoosh indexes in pure Python. On a thread beside the window it holds the GIL most
+of the time, and every call Qt makes into Python (each `data()` while painting the
+list) first waits for the indexer to let go of it: after a 100k import the window
+stalled 250-650 ms at a time while the index caught up (minutes). A child process
+has its own interpreter, so the window never waits for it. Small catch-ups (a note,
+a status) stay on the thread: starting a child costs ~0.5 s.
+
+The child is this program again (`--catch-up-index`, also from the frozen bundle),
+opening the same library folder; it reports `progress DONE TOTAL` lines on stdout.
+Whoosh commits are atomic and the index records how far it got after each one, so
+stopping the child at any moment loses nothing: the next catch-up goes on from there.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+from .domain import CancelFn, Cancelled, LibraryError, ProgressFn
+
+log = logging.getLogger(__name__)
+
+FLAG = "--catch-up-index"
+# Behind by at least this many papers: index in a child process.
+CHILD_MIN_PAPERS = 2000
+
+
+class ChildFailed(LibraryError):
+    """The child process could not index (the caller indexes on its own thread)."""
+
+
+def child_command(folder: Path) -> list[str]:
+    if getattr(sys, "frozen", False):  # the PyInstaller bundle: its executable is the app
+        return [sys.executable, "--library", str(folder), FLAG]
+    return [sys.executable, "-m", "readinglist", "--library", str(folder), FLAG]
+
+
+class ChildCatchUp:
+    """Runs catch-ups of one library folder in child processes, one at a time."""
+
+    def __init__(self, folder: Path) -> None:
+        self._folder = Path(folder)
+        self._lock = threading.Lock()
+        self._proc: subprocess.Popen[str] | None = None
+        self._stopped = False
+
+    def run(self, progress: ProgressFn | None = None, cancel: CancelFn | None = None) -> int:
+        """Catch the index up in a child; the number of papers it indexed.
+
+        Raises Cancelled when `cancel()` turned true (checked at each progress line)
+        or `stop()` was called, ChildFailed when the child could not do it.
+        """
+        with self._lock:
+            if self._stopped:
+                raise Cancelled
+            try:
+                self._proc = subprocess.Popen(
+                    child_command(self._folder),
+                    stdin=subprocess.DEVNULL,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                    text=True,
+                    env={**os.environ, "PYTHONUNBUFFERED": "1"},
+                    # no console window flashing up from the Windows GUI app
+                    creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),
+                )
+            except OSError as exc:
+                raise ChildFailed(f"cannot start the indexing process: {exc}") from exc
+            proc = self._proc
+        done = 0
+        try:
+            assert proc.stdout is not None
+            for line in proc.stdout:
+                words = line.split()
+                if len(words) == 3 and words[0] == "progress":
+                    done, total = int(words[1]), int(words[2])
+                    if progress is not None:
+                        progress(done, total)
+                if cancel is not None and cancel():
+                    proc.terminate()
+                    break
+            _, err = proc.communicate()
+        finally:
+            with self._lock:
+                self._proc = None
+        if (cancel is not None and cancel()) or self._stopped:
+            raise Cancelled
+        if proc.returncode != 0:
+            tail = " ".join(err.strip().splitlines()[-1:]) if err else ""
+            raise ChildFailed(f"the indexing process failed ({proc.returncode}): {tail}")
+        return done
+
+    def stop(self) -> None:
+        """End a running child now (the window is closing); later runs are refused."""
+        with self._lock:
+            self._stopped = True
+            if self._proc is not None:
+                self._proc.terminate()
+
+
+def child_main(folder: Path) -> int:
+    """The child's side: catch the library's index up, reporting progress."""
+    from .library import Library
+
+    def report(done: int, total: int) -> None:
+        print(f"progress {done} {total}", flush=True)
+
+    try:
+        lib = Library(folder)
+        try:
+            lib.catch_up_index(progress=report)
+        finally:
+            lib.close(catch_up=False)
+    except LibraryError as exc:
+        print(f"readinglist: {exc}", file=sys.stderr)
+        return 1
+    return 0
