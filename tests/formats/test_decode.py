@@ -157,3 +157,15 @@ def test_corpora_encodings(corpora: Path) -> None:
     for path in sorted(corpora.glob("*/*")):
         if path.suffix != ".tsv" and path.name != "README.md":
             assert "\r" not in decode_bytes(path.read_bytes()).text
+
+
+def test_big_files_decode_in_pieces_exactly(monkeypatch: pytest.MonkeyPatch) -> None:
+    from readinglist.formats import decode as module
+
+    monkeypatch.setattr(module, "_PIECE", 7)  # pieces split multi-byte characters
+    text = "Schrödinger’s ζ-function — 你好, naïve café\n" * 5
+    result = decode_bytes(text.encode("utf-8"))
+    assert result.text == text and result.encoding == "utf-8" and result.warning is None
+    # a stray byte in a later piece is still found: mostly UTF-8, with a warning
+    bad = text.encode("utf-8") + b"\xff" + text.encode("utf-8")
+    assert decode_bytes(bad).warning is not None
