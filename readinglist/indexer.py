@@ -8,6 +8,7 @@ process or a deleted index all end the same way: the index catches up.
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 from collections.abc import Callable
@@ -200,6 +201,11 @@ class IndexFollower:
             # a batch may end inside one change number: only what is complete counts
             reached = (papers[-1].change_seq - 1) if full else target
             self.index.apply(docs, gone, max(reached, start))
+            if full:
+                # Whoosh leaves each commit's writer and readers in reference cycles
+                # that the automatic collector reaches too seldom: a 100k catch-up
+                # grew to 6-7 GB. Collected after each full batch it stays ~0.4 GB.
+                gc.collect()
             done += len(papers)
             if progress is not None:
                 progress(done, total)
