@@ -218,6 +218,12 @@ class Library:
             self._background.poke()
         return changes
 
+    def prepare_search(self) -> None:
+        """Have the background indexer open and warm the index now rather than at its
+        next poll (the window calls this once its list is shown). No-op without one."""
+        if self._background is not None:
+            self._background.poke()
+
     def _fresh_index(self) -> None:
         if self._background is None:
             self._follower.catch_up()

@@ -7,8 +7,10 @@ import shutil
 import time
 from pathlib import Path
 
+import pytest
+
 from readinglist.domain import Filter, PaperDraft, Person, Status
-from readinglist.indexer import BATCH
+from readinglist.indexer import BATCH, BackgroundIndexer
 from readinglist.library import INDEX_DIR, Library
 
 
@@ -109,6 +111,23 @@ def test_background_follower_warms_the_searcher_before_the_first_search(tmp_path
             assert time.monotonic() < deadline, "the index was never warmed"
             time.sleep(0.05)
         assert len(index._ids) == 3
+    finally:
+        lib.close()
+
+
+def test_prepare_search_warms_the_index_without_waiting_for_the_poll(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with Library(tmp_path / "lib") as lib:
+        lib.import_drafts(_drafts(3), source="x")
+    monkeypatch.setattr(BackgroundIndexer, "POLL_S", 120.0)  # the poll would not come
+    lib = Library(tmp_path / "lib", background=True)
+    try:
+        lib.prepare_search()
+        deadline = time.monotonic() + 20
+        while not lib._follower.index_open or lib._follower.index._ids is None:
+            assert time.monotonic() < deadline, "prepare_search did not warm the index"
+            time.sleep(0.05)
     finally:
         lib.close()
 

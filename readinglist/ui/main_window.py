@@ -260,6 +260,8 @@ class MainWindow(Operations):
         self._on_selection()
         if not self._heap_frozen:
             self._freeze_heap()
+            # the list is up: the search index can open while the user reads it
+            self.library.prepare_search()
 
     def _freeze_heap(self) -> None:
         """Hide what is alive once the first list is shown from Python's full collections.
