@@ -158,11 +158,21 @@ class SearchIndex:
                 ) from exc
             try:
                 pool.use_short_sorts(writer)
-                # a fresh index has nothing to replace: adding skips the lookups
-                fresh = self._ix.doc_count_all() == 0
-                for paper_id in deleted:
-                    writer.delete_by_term("id", paper_id)
-                add = writer.add_document if fresh else writer.update_document
+                live = self._live_docnums(writer)
+                if live is not None:
+                    # our own map finds the old copies: Whoosh's lookup opens a reader
+                    # on every segment (0.2-0.6 s per commit at 100k papers)
+                    for paper_id in {*deleted, *(d.id for d in docs)}:
+                        docnum = live.get(paper_id)
+                        if docnum is not None:
+                            writer.delete_document(docnum)
+                    add = writer.add_document
+                else:
+                    for paper_id in deleted:
+                        writer.delete_by_term("id", paper_id)
+                    # a fresh index has nothing to replace: adding skips the lookups
+                    fresh = not any(seg.doc_count_all() for seg in writer.segments)
+                    add = writer.add_document if fresh else writer.update_document
                 for doc in docs:
                     if doc.id not in gone:
                         add(**fields_for(doc))
@@ -361,6 +371,19 @@ class SearchIndex:
             del self._segment_ids[key]
         for both in [k for k in self._segment_lengths if k[0] not in live]:
             del self._segment_lengths[both]
+
+    def _live_docnums(self, writer: Any) -> dict[int, int] | None:
+        """paper id -> docnum of its live copy in the segments `writer` starts from,
+        or None when our searcher cannot be brought to exactly those segments."""
+        with self._read_lock:
+            try:
+                searcher = self._current_searcher()
+            except OSError:
+                return None
+            # we hold the index's write lock: nobody can commit past the writer's base
+            if self._generation != writer.generation - 1:
+                return None
+            return self._docnum_map(searcher)
 
     def _docnum_map(self, searcher: Any) -> dict[int, int]:
         if self._docnums is None:
