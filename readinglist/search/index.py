@@ -24,6 +24,7 @@ import json
 import logging
 import os
 import shutil
+import struct
 import threading
 import time
 from collections.abc import Collection, Mapping, Sequence
@@ -92,10 +93,17 @@ class SearchIndex:
         ):
             try:
                 ix = index.open_dir(str(self._folder), indexname=INDEX_NAME, schema=self._schema)
-                with ix.searcher() as s:  # opens every segment: garbage fails here
-                    reader = s.reader()
+                # opening every segment makes garbage fail here; the searcher is kept
+                # for the first search (opening the segments twice cost 0.2 s at 100k)
+                searcher, generation = self._open_searcher(None, ix)
+                try:
+                    reader = searcher.reader()
                     reader.doc_count()
                     next(iter(reader.lexicon("title")), None)
+                except BaseException:
+                    searcher.close()
+                    raise
+                self._searcher, self._generation = searcher, generation
                 return ix
             except Exception as exc:  # any damage means: rebuild from the database
                 log.warning("search index in %s unreadable (%s); recreating", self._folder, exc)
@@ -301,7 +309,7 @@ class SearchIndex:
         self._forget_old_segments(fresh)
         return fresh
 
-    def _open_searcher(self, old: Any) -> tuple[Any, int]:
+    def _open_searcher(self, old: Any, ix: Any = None) -> tuple[Any, int]:
         """A searcher on the latest commit, reusing the old one's unchanged segments.
 
         Whoosh-reloaded's own `Searcher.refresh()` reuses segment readers by segment
@@ -309,7 +317,8 @@ class SearchIndex:
         merged-away segments come back); here a reader is reused only when its
         segment's id and deletion count are unchanged (deletions only grow).
         """
-        info = self._ix._read_toc()
+        ix = ix if ix is not None else self._ix
+        info = ix._read_toc()
         reusable: dict[tuple[str, int], Any] = {}
         if old is not None:
             for leaf, _ in old.reader().leaf_readers():
@@ -322,9 +331,7 @@ class SearchIndex:
             for seg in info.segments:
                 leaf = reusable.pop((seg.segment_id(), seg.deleted_count()), None)
                 if leaf is None:
-                    leaf = SegmentReader(
-                        self._ix.storage, info.schema, seg, generation=info.generation
-                    )
+                    leaf = SegmentReader(ix.storage, info.schema, seg, generation=info.generation)
                     opened.append(leaf)
                 readers.append(leaf)
         except BaseException:
@@ -339,7 +346,7 @@ class SearchIndex:
             reader = MultiReader(readers, generation=info.generation)
         for leaf in reusable.values():  # segments merged away or with new deletions
             leaf.close()
-        return Searcher(reader, fromindex=self._ix, weighting=BM25F()), info.generation
+        return Searcher(reader, fromindex=ix, weighting=BM25F()), info.generation
 
     def _id_list(self, searcher: Any) -> list[int]:
         """docnum -> paper id, built from per-segment lists that outlive the searcher:
@@ -353,7 +360,7 @@ class SearchIndex:
                 key = _segment_key(leaf)
                 part = self._segment_ids.get(key) if key else None
                 if part is None:
-                    part = list(leaf.column_reader("id"))
+                    part = _read_ids(leaf, self._schema["id"])
                     if key:
                         self._segment_ids[key] = part
                 ids.extend(part)
@@ -420,3 +427,23 @@ def _segment_key(leaf: Any) -> str:
     """The segment's id ('' for a reader without a segment, which is never cached)."""
     seg = leaf.segment() if hasattr(leaf, "segment") else None
     return str(seg.segment_id()) if seg is not None else ""
+
+
+def _read_ids(leaf: Any, field: Any) -> list[int]:
+    """A segment's `id` column. Whoosh stores it as big-endian unsigned 64-bit numbers
+    (the signed value shifted): unpacked in one go; item by item, 100k ids took
+    0.3 s. Anything else is read the generic way."""
+    column = leaf.column_reader("id")
+    raw = getattr(column, "_reader", None)
+    count = leaf.doc_count_all()
+    offset = field.from_column_value(0)
+    if (
+        raw is not None
+        and getattr(raw, "_typecode", None) == "Q"
+        and getattr(raw, "_count", None) == count
+        and hasattr(raw, "_dbfile")
+        and field.from_column_value(1) == offset + 1
+    ):
+        data = raw._dbfile.get(raw._basepos, 8 * count)
+        return [v + offset for v in struct.unpack(f"!{count}Q", data)]
+    return list(column)

@@ -49,3 +49,20 @@ def test_an_id_both_replaced_and_deleted_ends_deleted(tmp_path: Path) -> None:
     assert ix.search("doomed").total == 0
     assert ix.search("kept").total == 1
     ix.close()
+
+
+def test_ids_read_in_one_go_equal_whooshs_column(tmp_path: Path) -> None:
+    from readinglist.search.index import _read_ids
+
+    ids = [1, 2, 3, 2**40, 2**62, 17, 0]
+    ix = SearchIndex(tmp_path / "ix", "lib")
+    ix.apply([doc(i, f"paper {i}") for i in ids[:4]], [], 1)
+    ix.apply([doc(i, f"paper {i}") for i in ids[4:]], [2], 2)
+    with ix._read_lock:
+        searcher = ix._current_searcher()
+        leaves = [leaf for leaf, _ in searcher.reader().leaf_readers()]
+        assert len(leaves) == 2
+        for leaf in leaves:
+            assert _read_ids(leaf, ix._schema["id"]) == list(leaf.column_reader("id"))
+    assert {h.id for h in ix.search("paper", limit=None).hits} == set(ids) - {2}
+    ix.close()
