@@ -9,12 +9,16 @@ re-applying the same batch is harmless (documents are replaced by id).
 Locking:
 - Within a process, `apply`/`reset` hold a writer lock (one Whoosh writer at a time)
   and `search` holds a reader lock around the one open searcher and its caches; a
-  search never waits for an apply, only for another search.
+  search waits for another search, and for an apply only while it refreshes the
+  searcher to find old copies of the papers it replaces (milliseconds).
 - Across processes, Whoosh's file write lock: `apply` waits for it up to
   `lock_timeout` seconds (then raises IndexLocked). Segments are immutable and the
   table of contents is replaced atomically, so readers never see half a commit.
 - The searcher is refreshed (not reopened) before each query when the index's
   generation changed, so commits from this or another process become visible.
+
+Queries are parsed by query.py and scored by evaluate.py from cached postings, with
+Whoosh's BM25F; Whoosh's matchers run only what the evaluator does not handle.
 """
 
 from __future__ import annotations
