@@ -45,13 +45,14 @@ from whoosh.searching import Searcher
 
 from readinglist.domain import LibraryError, SearchHit
 
-from . import highlight, merging, pool
+from . import highlight, merging, pool, zerocopy
 from .document import IndexDoc, SearchResults
 from .evaluate import Evaluator
 from .query import QueryBuilder, positive_terms
 from .schema import DEFAULT_FIELDS, HIGHLIGHT_FIELDS, SCHEMA_VERSION, fields_for, make_schema
 
 log = logging.getLogger(__name__)
+zerocopy.install()  # before any index is opened: see zerocopy.py
 
 META_FILE = "readinglist-index.json"
 INDEX_NAME = "MAIN"
