@@ -113,7 +113,7 @@ def in_window(folder: Path, n: int, tmp: Path) -> dict[str, str]:
     QTest.keyClick(w.search, Qt.Key.Key_Escape)
     settle(w.list_ready)
     # a user reads the list for a moment before searching: the background indexer
-    # opens and warms the searcher meanwhile (it polls every 2 s)
+    # opens and warms the searcher meanwhile (the window asks it to once the list shows)
     end = time.perf_counter() + 3.0
     while time.perf_counter() < end:
         app.processEvents()

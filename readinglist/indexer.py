@@ -93,18 +93,15 @@ class IndexFollower:
         if self._child is not None:
             self._child.stop()
 
-    def _pending(self) -> int:
-        """Papers changed since the index's last catch-up."""
-        start = self.index.seq
-        with Session(self._engine) as s:
-            return int(
-                s.scalar(select(func.count()).select_from(Paper).where(Paper.change_seq > start))
-                or 0
-            )
-
     def _in_child(self, progress: ProgressFn | None, cancel: CancelFn | None) -> int:
-        if self._child is None or self._pending() < CHILD_MIN_PAPERS:
+        if self._child is None:
             return 0
+        with Session(self._engine) as s:
+            target = current_seq(s)
+            start = self.index.seq
+            # nothing to do, or the database went back in time (_catch_up rebuilds)
+            if start >= target or _changed_between(s, start, target) < CHILD_MIN_PAPERS:
+                return 0
         try:
             return self._child.run(progress, cancel)
         except ChildFailed as exc:  # index here instead: slower for the window, but done
@@ -122,12 +119,8 @@ class IndexFollower:
                 start = 0
             if start == target:
                 return 0
-            total = s.scalar(
-                select(func.count())
-                .select_from(Paper)
-                .where(Paper.change_seq > start, Paper.change_seq <= target)
-            )
-        return self._feed(start, target, int(total or 0), progress, cancel)
+            total = _changed_between(s, start, target)
+        return self._feed(start, target, total, progress, cancel)
 
     def _feed(
         self,
@@ -212,6 +205,18 @@ class IndexFollower:
             if not full:
                 return done
             last = (papers[-1].change_seq, papers[-1].id)
+
+
+def _changed_between(s: Session, start: int, target: int) -> int:
+    """Papers whose change number is in (start, target]: what a catch-up indexes."""
+    return int(
+        s.scalar(
+            select(func.count())
+            .select_from(Paper)
+            .where(Paper.change_seq > start, Paper.change_seq <= target)
+        )
+        or 0
+    )
 
 
 class BackgroundIndexer:

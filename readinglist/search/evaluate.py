@@ -207,13 +207,12 @@ class Evaluator:
             avgfl = self._searcher.avg_field_length(fieldname) or 1
             k1 = self._k1
             c0, c1 = k1 * (1 - b), k1 * b / avgfl
-            seg = leaf.segment() if hasattr(leaf, "segment") else None
-            cache_key = (str(seg.segment_id()), fieldname) if seg is not None else None
-            raw = self._lengths.get(cache_key) if cache_key else None
+            seg = segment_key(leaf)
+            raw = self._lengths.get((seg, fieldname)) if seg else None
             if raw is None:
                 raw = _length_bytes(leaf, fieldname)
-                if raw is not None and cache_key:
-                    self._lengths[cache_key] = raw
+                if raw is not None and seg:
+                    self._lengths[(seg, fieldname)] = raw
             if raw is not None:  # a length byte per document: map the 256 values once
                 table = [c0 + c1 * (_LENGTH_OF_BYTE[b] if b else 1.0) for b in range(256)]
                 found = [table[b] for b in raw]
@@ -223,6 +222,12 @@ class Evaluator:
                 found = [c0 + c1 * fl for fl in lengths]
             self._norms[key] = found
         return found
+
+
+def segment_key(leaf: Any) -> str:
+    """The segment's id ('' for a reader without a segment, which is never cached)."""
+    seg = leaf.segment() if hasattr(leaf, "segment") else None
+    return str(seg.segment_id()) if seg is not None else ""
 
 
 def _rank(item: tuple[int, float]) -> tuple[float, int]:

@@ -47,7 +47,7 @@ from readinglist.domain import LibraryError, SearchHit
 
 from . import highlight, merging, pool, zerocopy
 from .document import IndexDoc, SearchResults
-from .evaluate import Evaluator
+from .evaluate import Evaluator, segment_key
 from .query import QueryBuilder, positive_terms
 from .schema import DEFAULT_FIELDS, HIGHLIGHT_FIELDS, SCHEMA_VERSION, fields_for, make_schema
 
@@ -362,7 +362,7 @@ class SearchIndex:
             for leaf, _ in searcher.reader().leaf_readers():
                 if not leaf.doc_count_all():
                     continue  # an empty segment has no column to read
-                key = _segment_key(leaf)
+                key = segment_key(leaf)
                 part = self._segment_ids.get(key) if key else None
                 if part is None:
                     part = _read_ids(leaf, self._schema["id"])
@@ -378,7 +378,7 @@ class SearchIndex:
         return self._evaluator
 
     def _forget_old_segments(self, searcher: Any) -> None:
-        live = {_segment_key(leaf) for leaf, _ in searcher.reader().leaf_readers()}
+        live = {segment_key(leaf) for leaf, _ in searcher.reader().leaf_readers()}
         for key in [k for k in self._segment_ids if k not in live]:
             del self._segment_ids[key]
         for both in [k for k in self._segment_lengths if k[0] not in live]:
@@ -426,12 +426,6 @@ class SearchIndex:
             }
             out[ids[docnum]] = MappingProxyType(snippets)
         return out
-
-
-def _segment_key(leaf: Any) -> str:
-    """The segment's id ('' for a reader without a segment, which is never cached)."""
-    seg = leaf.segment() if hasattr(leaf, "segment") else None
-    return str(seg.segment_id()) if seg is not None else ""
 
 
 def _read_ids(leaf: Any, field: Any) -> list[int]:
