@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from typing import cast
 
 from sqlalchemy import (
+    Boolean,
     DateTime,
     ForeignKey,
     Index,
@@ -14,6 +15,7 @@ from sqlalchemy import (
     Table,
     Text,
     TypeDecorator,
+    false,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -59,6 +61,15 @@ class Paper(Base):
     links_json: Mapped[str] = mapped_column(Text, default="[]")
     entry_type: Mapped[str] = mapped_column(String(40), default="misc")
     citation_key: Mapped[str] = mapped_column(String(200), unique=True)
+    # 'generated' | 'file' | 'user': only a generated, never-used key gives way to an
+    # imported file's key (migration 0003 says more)
+    key_origin: Mapped[str] = mapped_column(
+        String(10), default="generated", server_default="generated"
+    )
+    key_pinned: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    key_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # {field: imported value} where an import disagreed with a non-empty field
+    conflicts_json: Mapped[str] = mapped_column(Text, default="{}", server_default="{}")
     status: Mapped[str] = mapped_column(String(10), default="unread", index=True)
     added_at: Mapped[datetime] = mapped_column(UTCDateTime)
     status_changed_at: Mapped[datetime] = mapped_column(UTCDateTime)
