@@ -12,6 +12,9 @@ from readinglist.library import Library
 
 # Before any Qt import: tests never need a display.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Never the user's own preferences (readinglist/config.py): the defaults, unless a
+# test sets READINGLIST_* itself.
+os.environ["READINGLIST_CONFIG"] = os.devnull
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
