@@ -48,7 +48,8 @@ def load_config(path: Path | None = None) -> Config:
     values: dict[str, Any] = {}
     path = path or config_file()
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        raw = json.loads(text) if text.strip() else {}
         if isinstance(raw, dict):
             values.update(raw)
     except FileNotFoundError:
