@@ -286,30 +286,38 @@ def cmd_note(lib: Library, args: argparse.Namespace) -> int:
     if args.set is not None:
         lib.set_note(args.id, args.set)
     elif args.file is not None:
-        text = sys.stdin.read() if args.file == "-" else _read_note(Path(args.file))
-        lib.set_note(args.id, text)
+        lib.set_note(args.id, _read_note(args.file))
     else:
         note = lib.get(args.id).note
         sys.stdout.write(note if note.endswith("\n") or not note else note + "\n")
     return 0
 
 
-def _read_note(path: Path) -> str:
+def _read_note(name: str) -> str:
+    """A note file (or `-`, stdin): bounded, a regular file, UTF-8."""
+    from .files import MB, NOTE_LIMIT_MB, read_limited, read_stream_limited
+
+    hint = " for a note"
+    if name == "-":
+        data = read_stream_limited(sys.stdin.buffer, NOTE_LIMIT_MB * MB, "stdin", hint=hint)
+    else:
+        data = read_limited(Path(name), NOTE_LIMIT_MB * MB, hint=hint)
     try:
-        return path.read_text(encoding="utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise UserError(f"{path}: not UTF-8 text ({exc.reason})") from exc
+        raise UserError(f"{name}: not UTF-8 text ({exc.reason})") from exc
+    return text.replace("\r\n", "\n").replace("\r", "\n")  # as text mode read it
 
 
 def cmd_export(lib: Library, args: argparse.Namespace) -> int:
+    from .files import atomic_write, check_write_target
+
+    out = Path(args.output) if args.output and args.output != "-" else None
+    if out is not None:  # refuse before the work, not after
+        check_write_target(out, lib.owns_path)
     text = lib.export(ExportFormat(args.format), f=_filter(args, args.query))
-    if args.output:
-        out = Path(args.output)
-        if not out.parent.is_dir():
-            raise UserError(f"{out.parent}: no such folder")
-        tmp = out.with_name(out.name + ".part")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(out)  # never leave a half-written export behind
+    if out is not None:
+        atomic_write(out, text, forbidden=lib.owns_path)
     else:
         sys.stdout.write(text)
     return 0

@@ -600,3 +600,16 @@ class Library:
         if ids is None and (f is None or not f.query):
             chosen.reverse()  # oldest first reads naturally in a bibliography file
         return export_papers(self.details(chosen), fmt)
+
+    # ------------------------------------------------------------------ own files
+
+    def owns_path(self, path: Path) -> bool:
+        """Whether `path` is one of this library's files (an export must never go there).
+
+        The folder and anything under it (library.sqlite and its -wal/-shm/-journal,
+        index/, backups/), also by another name: symlinks resolved, hard links and
+        bind mounts caught by inode.
+        """
+        from .files import belongs_to_folder
+
+        return belongs_to_folder(path, self.folder)

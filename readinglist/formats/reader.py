@@ -14,13 +14,24 @@ from pathlib import Path
 from typing import cast
 
 from readinglist.domain import LibraryError, ParseResult, Problem, SourceFormat
+from readinglist.files import MB, read_limited
 from readinglist.formats import arxiv, csljson_read, ris, trending
 from readinglist.formats.decode import NotText, decode_bytes, normalise_newlines
 from readinglist.formats.detect import detect_format, is_web_of_science
 
-__all__ = ["FORMAT_NAMES", "UnknownFormat", "read_bytes", "read_path", "read_text"]
+__all__ = [
+    "FORMAT_NAMES",
+    "IMPORT_LIMIT_HINT",
+    "UnknownFormat",
+    "read_bytes",
+    "read_path",
+    "read_text",
+]
 
 ReadFn = Callable[[str, str], ParseResult]
+
+# Follows the limit in "larger than the limit of 512 MB": how to raise it.
+IMPORT_LIMIT_HINT = " (setting max_import_mb in settings.json, or READINGLIST_MAX_IMPORT_MB)"
 
 # How each format is named to the user (in errors and in the import dialog).
 FORMAT_NAMES: dict[SourceFormat, str] = {
@@ -36,13 +47,20 @@ class UnknownFormat(LibraryError):
     """The content is in none of the formats we can read."""
 
 
-def read_path(path: Path, fmt: SourceFormat | None = None) -> ParseResult:
-    """Read an import file; OSError becomes a LibraryError that names the file."""
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        reason = e.strerror or str(e)
-        raise LibraryError(f"cannot read {path}: {reason}") from e
+def read_path(
+    path: Path, fmt: SourceFormat | None = None, *, limit_mb: int | None = None
+) -> ParseResult:
+    """Read an import file: a regular file of at most `limit_mb` (default: the setting).
+
+    A FIFO, device or folder is refused (it would hang or never end), and so is a
+    file over the limit, before anything is read; errors are LibraryErrors that name
+    the file ("cannot read PATH: ...").
+    """
+    if limit_mb is None:
+        from readinglist.config import load_config  # the user's settings, read when needed
+
+        limit_mb = load_config().max_import_mb
+    data = read_limited(path, limit_mb * MB, hint=IMPORT_LIMIT_HINT)
     return read_bytes(data, path.name, fmt)
 
 

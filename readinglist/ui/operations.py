@@ -33,6 +33,7 @@ from readinglist.domain import (
     ProgressFn,
     Status,
 )
+from readinglist.files import atomic_write, check_write_target
 
 from . import undo
 from .dialogs import (
@@ -203,11 +204,11 @@ class Operations(QMainWindow):
                 f = None
 
         def work(progress: ProgressFn, cancel: CancelFn) -> int:
+            # the same rules as `readinglist export -o`: never onto the library's own
+            # files, atomic for a regular file, direct for a device or a FIFO
+            check_write_target(path, self.library.owns_path)
             text = self.library.export(fmt, ids=ids, f=f)
-            try:
-                path.write_text(text, encoding="utf-8")
-            except OSError as exc:
-                raise LibraryError(f"cannot write {path}: {exc.strerror or exc}") from exc
+            atomic_write(path, text, forbidden=self.library.owns_path)
             return len(text)
 
         def done(_: int) -> None:
