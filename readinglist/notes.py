@@ -9,8 +9,12 @@ small allowlist. Images are never loaded: `![alt](src)` becomes a plain link to
 
 from __future__ import annotations
 
+import html
+import logging
 import re
 import xml.etree.ElementTree as etree
+from dataclasses import dataclass
+from typing import Any
 
 import markdown
 import nh3
@@ -18,6 +22,8 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
 from .text import find_links, normalise_doi
+
+log = logging.getLogger(__name__)
 
 # Link schemes a note (or the detail pane) may open. `doi:` goes to the resolver.
 LINK_SCHEMES = frozenset({"http", "https", "doi"})
@@ -110,19 +116,166 @@ class _BareLinks(Treeprocessor):  # type: ignore[misc]
         self._walk(root)
 
     def _walk(self, el: etree.Element) -> None:
-        if el.tag in _NO_LINKS_INSIDE:
-            return
-        if el.text:
-            el.text, links = _split_links(el.text)
-            for i, link in enumerate(links):
-                el.insert(i, link)
-        for child in list(el):
-            self._walk(child)
-            if child.tail:
-                child.tail, links = _split_links(child.tail)
-                at = list(el).index(child) + 1
-                for i, link in enumerate(links):
-                    el.insert(at + i, link)
+        # an explicit stack and a running index: a block of thousands of inline
+        # elements must cost linear time (list(el).index per child was quadratic)
+        stack = [el]
+        while stack:
+            node = stack.pop()
+            if node.tag in _NO_LINKS_INSIDE:
+                continue
+            children = list(node)
+            if node.text:
+                node.text, links = _split_links(node.text)
+                children[0:0] = links
+            out: list[etree.Element] = []
+            for child in children:
+                out.append(child)
+                stack.append(child)
+                if child.tail:
+                    child.tail, links = _split_links(child.tail)
+                    out.extend(links)
+            if len(out) != len(node):
+                node[:] = out
+
+
+# ---------------------------------------------------------------------------- bounds
+#
+# Python-Markdown is pure Python and some of it is super-linear on hostile input
+# (measured, see benchmarks/notes_bench.py): a `[` scans to the end of its block for
+# a closing `]`, `](` for a closing `)`, so runs of brackets cost O(n^2); and every
+# inline element (code span, emphasis, escape, line break) in one block costs time in
+# the number of elements already there, so thousands of them in one paragraph are
+# O(n^2) too. Deep lists and quotes recurse once per level (RecursionError at ~300).
+# So, before and during rendering: only the first RENDER_LIMIT characters are
+# rendered, list/quote nesting is cut to MAX_NESTING, link scans stop after a few
+# hundred characters, and one render makes at most MAX_INLINE_ELEMENTS inline
+# elements and MAX_LINK_SCAN bracket steps; past that the text stays plain text.
+# Whatever still goes wrong falls back to the escaped text in <pre>.
+
+RENDER_LIMIT = 64 * 1024  # characters of a note rendered as Markdown
+MAX_NESTING = 8  # list / block quote levels kept
+MAX_INLINE_ELEMENTS = 6000  # inline elements one render may make
+MAX_LINK_SCAN = 100_000  # bracket/paren steps one render may spend finding links
+LINK_TEXT_SCAN = 500  # how far `[` looks for its `]`
+LINK_TARGET_SCAN = 2000  # how far `](` looks for its `)`
+
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+# one container marker at the start of a line: a quote `>` or a list bullet/number
+_MARKER = re.compile(r"[ \t]{0,3}(?:>[ \t]?|[-*+][ \t]+|\d{1,9}[.)][ \t]+)")
+_BRACKET = re.compile(r"[\[\]]")
+_PAREN = re.compile(r"[()]")
+
+
+def _cap_line(line: str) -> str:
+    """The line with at most MAX_NESTING container markers and bounded indentation."""
+    if line[:1] not in " \t>-*+0123456789":
+        return line  # the common case: nothing to cut
+    body = line.lstrip(" \t")
+    indent = line[: len(line) - len(body)].expandtabs(4)
+    if len(indent) > 4 * MAX_NESTING:
+        indent = " " * (4 * MAX_NESTING)
+    pos, kept = 0, 0
+    out = [indent]
+    while True:
+        m = _MARKER.match(body, pos)
+        if m is None or m.end() == pos:
+            break
+        if kept < MAX_NESTING:
+            out.append(m.group(0))
+            kept += 1
+        pos = m.end()
+    out.append(body[pos:])
+    return "".join(out)
+
+
+def bound_source(text: str, limit: int = RENDER_LIMIT) -> tuple[str, bool]:
+    """The part of a note that is rendered, and whether the note was cut.
+
+    Cut at `limit` characters (at a line end when there is one near), with list and
+    quote nesting cut to MAX_NESTING levels outside fenced code.
+    """
+    cut = len(text) > limit
+    if cut:
+        end = text.rfind("\n", max(0, limit - 2000), limit)
+        text = text[: end if end > 0 else limit]
+    lines = text.split("\n")
+    fence = ""
+    for i, line in enumerate(lines):
+        if fence:
+            if line.lstrip(" ").startswith(fence):
+                fence = ""
+            continue
+        m = _FENCE.match(line)
+        if m:
+            fence = m.group(1)[0] * 3
+            continue
+        lines[i] = _cap_line(line)
+    return "\n".join(lines), cut
+
+
+class _Budget:
+    """What one render may still spend; see the bounds above."""
+
+    def __init__(self) -> None:
+        self.elements = MAX_INLINE_ELEMENTS
+        self.scan = MAX_LINK_SCAN
+
+
+def _bound_patterns(md: markdown.Markdown, budget: _Budget) -> None:
+    """Make this Markdown instance's inline patterns stop within the budget."""
+    for pattern in list(md.inlinePatterns):
+        handle = pattern.handleMatch
+
+        def counted(m: re.Match[str], data: str, handle: Any = handle) -> Any:
+            if budget.elements <= 0:
+                return None, None, None
+            found = handle(m, data)
+            if found[1] is not None:
+                budget.elements -= 1
+            return found
+
+        pattern.handleMatch = counted
+        if hasattr(pattern, "getText"):
+            pattern.getText = _bounded_text(budget)
+            pattern.getLink = _bounded_link(pattern.getLink, budget)
+
+
+def _bounded_text(budget: _Budget) -> Any:
+    def get_text(data: str, index: int) -> tuple[str, int, bool]:
+        # Python-Markdown's getText, but over at most LINK_TEXT_SCAN characters
+        depth = 1
+        end = min(len(data), index + LINK_TEXT_SCAN)
+        for m in _BRACKET.finditer(data, index, end):
+            budget.scan -= 1
+            if budget.scan <= 0:
+                break
+            depth += 1 if m.group(0) == "[" else -1
+            if depth == 0:
+                return data[index : m.start()], m.end(), True
+        return "", index, False
+
+    return get_text
+
+
+def _bounded_link(get_link: Any, budget: _Budget) -> Any:
+    def bounded(data: str, index: int) -> Any:
+        if not data.startswith("(", index):
+            return get_link(data, index)  # a reference or no target: cheap
+        end = min(len(data), index + LINK_TARGET_SCAN)
+        depth = 0
+        for m in _PAREN.finditer(data, index, end):
+            budget.scan -= 1
+            if budget.scan <= 0:
+                break
+            depth += 1 if m.group(0) == "(" else -1
+            if depth == 0:
+                close = m.end()
+                quoted = data.find('"', index, close) >= 0 or data.find("'", index, close) >= 0
+                # a title in quotes may make upstream look past `close`: give it a bound
+                return get_link(data[:end] if quoted else data, index)
+        return "", None, index, False
+
+    return bounded
 
 
 class _SafeNotes(Extension):  # type: ignore[misc]
@@ -141,21 +294,87 @@ def _allowed_href(tag: str, attr: str, value: str) -> str | None:
     return value
 
 
-def render_note(markdown_text: str) -> str:
-    """Safe HTML for a Markdown note: fenced code, tables, lists; no raw HTML, no images."""
+@dataclass(frozen=True)
+class RenderedNote:
+    """A note as safe HTML, and what the reader should be told about it."""
+
+    html: str
+    notice: str = ""  # e.g. only part shown, or why it is shown as plain text
+    plain: bool = False  # True when Markdown failed and the text is shown as is
+
+
+def plain_html(text: str) -> str:
+    """A note as escaped, preformatted text: the fallback when Markdown fails."""
+    return "<pre>" + html.escape(text, quote=False) + "</pre>"
+
+
+def _size(n: int) -> str:
+    return f"{n / 1024:,.0f} KB" if n < 1024 * 1024 else f"{n / 1024 / 1024:,.1f} MB"
+
+
+def _markdown_html(source: str) -> str:
     md = markdown.Markdown(
         extensions=["fenced_code", "tables", "sane_lists", "nl2br", _SafeNotes()],
         output_format="html",
     )
-    html = md.convert(markdown_text)
-    return nh3.clean(
-        html,
-        tags=_TAGS,
-        clean_content_tags={"script", "style"},
-        attributes=_ATTRIBUTES,
-        attribute_filter=_allowed_href,
-        url_schemes=set(LINK_SCHEMES),
-        url_relative="deny",
-        link_rel=None,
-        set_tag_attribute_values=_TABLE_LOOK,
+    _bound_patterns(md, _Budget())
+    return str(md.convert(source))
+
+
+def _clean(raw: str) -> str:
+    return str(
+        nh3.clean(
+            raw,
+            tags=_TAGS,
+            clean_content_tags={"script", "style"},
+            attributes=_ATTRIBUTES,
+            attribute_filter=_allowed_href,
+            url_schemes=set(LINK_SCHEMES),
+            url_relative="deny",
+            link_rel=None,
+            set_tag_attribute_values=_TABLE_LOOK,
+        )
     )
+
+
+def render_preview(
+    text: str, *, limit: int = RENDER_LIMIT, keep_rest: bool = False
+) -> RenderedNote:
+    """Safe HTML for a note, in time bounded by `limit` (see the bounds above).
+
+    Past `limit` characters the rest is dropped with a notice (the preview), or with
+    `keep_rest` appended as plain text (exports: nothing may be lost). Never raises
+    for any input: a renderer failure gives the escaped text and says why.
+    """
+    source, cut = bound_source(text, limit)
+    rest = text[len(source) :] if cut else ""
+    notice = ""
+    try:
+        body = _clean(_markdown_html(source))
+        plain = False
+    except Exception as exc:  # RecursionError, or a bug in a Markdown extension
+        log.warning("rendering a note failed: %r", exc)
+        body = plain_html(source)
+        plain = True
+        notice = (
+            f"This note could not be formatted ({type(exc).__name__}); it is shown as plain text."
+        )
+    if cut:
+        if keep_rest:
+            body += plain_html(rest)
+        else:
+            shown = (
+                f"Only the first {_size(len(source))} of this {_size(len(text))} note are"
+                " shown here; the editor has all of it."
+            )
+            notice = f"{notice} {shown}".strip()
+    return RenderedNote(body, notice, plain)
+
+
+def render_note(markdown_text: str) -> str:
+    """Safe HTML for a Markdown note: fenced code, tables, lists; no raw HTML, no images.
+
+    Bounded in time for any input; a note longer than RENDER_LIMIT is rendered up to
+    there and the rest is kept as escaped plain text.
+    """
+    return render_preview(markdown_text, keep_rest=True).html
