@@ -4,6 +4,12 @@ The database is the truth: every write stamps the papers it touched with a chang
 number. The follower reads everything stamped after the index's own number, feeds it
 to the index in batches and records how far it got, so a crash, a write from another
 process or a deleted index all end the same way: the index catches up.
+
+Each in-process catch-up holds the index folder's cross-process lock from reading
+the index's `seq` to recording the last batch (SearchIndex.exclusive), so two
+processes never feed the same range, and a `reindex` elsewhere never interleaves
+with it. A child catch-up takes that lock in the child: the parent holds it only
+for what it indexes itself.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ import gc
 import logging
 import threading
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, func, select, tuple_
@@ -20,7 +27,7 @@ from sqlalchemy.orm import Session
 from .db.convert import authors_from_json
 from .db.models import Paper, Tombstone
 from .db.store import current_seq, tags_by_paper
-from .domain import CancelFn, Cancelled, ProgressFn
+from .domain import CancelFn, Cancelled, LibraryError, ProgressFn
 from .index_worker import CHILD_MIN_PAPERS, ChildCatchUp, ChildFailed
 
 if TYPE_CHECKING:
@@ -29,6 +36,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 BATCH = 2000
+
+# A progress reporter for catch-ups no caller watches (the CLI's stderr line):
+# (what, done, total), `what` being "rebuilding" (from nothing) or "updating".
+Reporter = Callable[[str, int, int], None]
 
 
 class IndexFollower:
@@ -54,6 +65,8 @@ class IndexFollower:
             self._index = index
         self._open_lock = threading.Lock()
         self._lock = threading.Lock()  # one catch-up at a time in this process
+        self.reporter: Reporter | None = None
+        self._warned: set[str] = set()  # problems said once per process
 
     @property
     def index(self) -> SearchIndex:
@@ -77,16 +90,53 @@ class IndexFollower:
             return current_seq(s) > self.index.seq
 
     def catch_up(self, progress: ProgressFn | None = None, cancel: CancelFn | None = None) -> int:
-        """Index every change up to the database's latest; returns papers indexed."""
+        """Index every change up to the database's latest; returns papers indexed.
+
+        Waits for another process's catch-up or rebuild (IndexLocked after the
+        index's lock timeout); IndexUnwritable when the index folder refuses writes.
+        """
         with self._lock:
             done = self._in_child(progress, cancel)
-            return done + self._catch_up(progress, cancel)
+            with self._exclusive():
+                return done + self._catch_up(progress, cancel)
 
     def rebuild(self, progress: ProgressFn | None = None, cancel: CancelFn | None = None) -> int:
         with self._lock:
+            if self._child is None:  # hold the lock from the reset to the last batch
+                with self._exclusive():
+                    self.index.reset()
+                    return self._catch_up(progress, cancel)
             self.index.reset()
             done = self._in_child(progress, cancel)
-            return done + self._catch_up(progress, cancel)
+            with self._exclusive():
+                return done + self._catch_up(progress, cancel)
+
+    def catch_up_or_warn(self) -> None:
+        """A catch-up no command's result depends on (before a search, on closing).
+
+        An index folder that is not ours is raised (the user must act); an index
+        busy in another process, read-only or on a full disk is said once as a
+        warning and skipped: the database has every change, searches answer from
+        what is indexed, and a later catch-up brings the rest.
+        """
+        from .search.folder import NotOurFolder
+
+        try:
+            self.catch_up()
+        except NotOurFolder:
+            raise
+        except LibraryError as exc:
+            if str(exc) not in self._warned:
+                self._warned.add(str(exc))
+                log.warning(
+                    "readinglist: warning: search index not updated (%s); "
+                    "searches use what is indexed",
+                    exc,
+                )
+
+    def _exclusive(self) -> AbstractContextManager[None]:
+        hold = getattr(self.index, "exclusive", None)  # an index without one: tests' fakes
+        return hold() if hold is not None else nullcontext()
 
     def stop_child(self) -> None:
         """End a child catch-up now and refuse new ones (closing)."""
@@ -120,6 +170,12 @@ class IndexFollower:
             if start == target:
                 return 0
             total = _changed_between(s, start, target)
+        if progress is None and self.reporter is not None:
+            reporter, what = self.reporter, "rebuilding" if start == 0 else "updating"
+
+            def progress(done: int, total: int) -> None:
+                reporter(what, done, total)
+
         return self._feed(start, target, total, progress, cancel)
 
     def _feed(
@@ -238,6 +294,7 @@ class BackgroundIndexer:
         self._wake = threading.Event()
         self._stop = threading.Event()
         self.on_caught_up = on_caught_up
+        self._last_problem = ""  # said once, not every round
         self._thread = threading.Thread(target=self._run, name="index-follower", daemon=True)
         self._thread.start()
 
@@ -261,9 +318,15 @@ class BackgroundIndexer:
                 n = self._follower.catch_up(cancel=self._stop.is_set)
             except Cancelled:
                 break
+            except LibraryError as exc:  # busy elsewhere, read-only, full: retried later
+                if str(exc) != self._last_problem:
+                    log.warning("search index not updated: %s", exc)
+                self._last_problem = str(exc)
+                continue
             except Exception:  # keep following: the next round retries from the DB
                 log.exception("background indexing failed")
                 continue
+            self._last_problem = ""
             if n and self.on_caught_up is not None:
                 self.on_caught_up(n)
             try:

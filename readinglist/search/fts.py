@@ -1,7 +1,8 @@
 """The full-text index on SQLite FTS5: `SearchIndex`'s contract, another engine.
 
-Storage: `fts5.sqlite` in `folder` (the folder belongs to the index: a wipe
-empties it; never the library database, so the index stays a deletable cache).
+Storage: `fts5.sqlite` in `folder` (marked as ours, see folder.py: a wipe removes
+only the files SQLite and we write; never the library database, so the index
+stays a deletable cache).
 One FTS5 table holds every paper (rowid = paper id); `meta` holds the library id,
 schema version and `seq`, written in the same transaction as the documents, so
 `seq` can never run ahead of them.
@@ -10,25 +11,31 @@ Text is folded (`remove_diacritics 2`) and porter-stemmed; ranking is bm25 with
 the Whoosh engine's field weights. Locking: SQLite's own. WAL lets a search read
 the last commit while an apply writes; one connection reads and one writes, each
 behind its own lock, so a search never waits for an apply in this process either.
+Across processes, writes also hold the folder's lock (folder.py), so a catch-up
+reads `seq` and records the new one with no other writer in between; a reset is
+a transaction that deletes every row (never a wipe under other processes' open
+connections). A failed write (read-only folder, full disk) rolls back and raises
+IndexUnwritable.
 """
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 import logging
-import shutil
 import sqlite3
 import threading
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType
 
 from readinglist.domain import SearchHit
 
 from .document import IndexDoc, SearchResults
+from .folder import FolderLock, IndexLocked, IndexUnwritable, claim, mark, probe_writable, wipe
 from .fts_query import COLUMNS, EVERY, WEIGHTS, exact_token, to_match, year_token
-from .index import HIGHLIGHT_TOP, IndexLocked
+from .index import HIGHLIGHT_TOP
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +78,7 @@ class FtsSearchIndex:
         self._read_lock = threading.Lock()
         self._writer: sqlite3.Connection | None = None
         self._reader: sqlite3.Connection | None = None
+        self._lock = FolderLock(self._folder)
         self._open()
 
     # -- opening, wiping -------------------------------------------------------
@@ -87,6 +95,14 @@ class FtsSearchIndex:
         return con
 
     def _open(self) -> None:
+        claim(self._folder, self._library_id)  # NotOurFolder: refused, untouched
+        if self._try_open():
+            return
+        with self._writing():  # look again: another process may be creating it
+            if not self._try_open():
+                self._create()
+
+    def _try_open(self) -> bool:
         try:
             if (self._folder / DB_FILE).exists():
                 con = self._connect()
@@ -95,18 +111,21 @@ class FtsSearchIndex:
                 if meta.get("library_id") == self._library_id and meta.get("schema") == str(
                     SCHEMA_VERSION
                 ):
+                    self._close_connections()
                     self._writer, self._reader = con, self._connect()
-                    return
+                    return True
                 con.close()
         except sqlite3.Error as exc:  # any damage means: rebuild from the database
             log.warning("search index in %s unreadable (%s); recreating", self._folder, exc)
-        self._create()
+        return False
 
     def _create(self) -> None:
+        """A new, empty index file (call holding the folder's lock); only files we
+        know by name are removed, and nothing when the folder cannot be written."""
         self._close_connections()
-        if self._folder.exists():
-            shutil.rmtree(self._folder, ignore_errors=True)
-        self._folder.mkdir(parents=True, exist_ok=True)
+        probe_writable(self._folder)
+        wipe(self._folder)
+        mark(self._folder, self._library_id)
         con = self._connect()
         weights = ", ".join(str(w) for w in WEIGHTS)
         con.executescript(
@@ -134,6 +153,26 @@ class FtsSearchIndex:
             self._writer = self._connect()
         return self._writer
 
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[None]:
+        """Hold the folder's lock; a write the disk refuses becomes IndexUnwritable."""
+        with self._lock.hold(self._lock_timeout):
+            try:
+                yield
+            except (OSError, sqlite3.OperationalError) as exc:
+                text = str(exc)
+                if isinstance(exc, sqlite3.OperationalError) and not any(
+                    w in text for w in ("readonly", "disk", "full", "I/O", "unable to open")
+                ):
+                    raise
+                raise IndexUnwritable(
+                    f"cannot write the search index in {self._folder}: {text}"
+                ) from exc
+
+    def exclusive(self) -> contextlib.AbstractContextManager[None]:
+        """Hold the cross-process write lock across several calls (a whole catch-up)."""
+        return self._writing()
+
     def _close_connections(self) -> None:
         for con in (self._writer, self._reader):
             if con is not None:
@@ -160,7 +199,7 @@ class FtsSearchIndex:
         another process's write (then IndexLocked).
         """
         gone = set(deleted)
-        with self._write_lock:
+        with self._writing(), self._write_lock:
             con = self._writer_connection()
             try:
                 con.execute("BEGIN IMMEDIATE")
@@ -181,7 +220,8 @@ class FtsSearchIndex:
                 con.execute("UPDATE meta SET value = ? WHERE key = 'seq'", (str(seq),))
                 con.execute("COMMIT")
             except BaseException:
-                con.execute("ROLLBACK")
+                if con.in_transaction:
+                    con.execute("ROLLBACK")
                 raise
 
     def optimize(self, budget: int = _MERGE_PAGES) -> bool:
@@ -199,9 +239,22 @@ class FtsSearchIndex:
             return con.total_changes - before > 1
 
     def reset(self) -> None:
-        """Wipe the index to empty; `seq` becomes 0 so the caller re-feeds everything."""
-        with self._write_lock, self._read_lock:
-            self._create()
+        """Empty the index; `seq` becomes 0 so the caller re-feeds everything.
+
+        One transaction (other processes' connections see the old index or the
+        empty one), not a wipe of the file under them.
+        """
+        with self._writing(), self._write_lock:
+            con = self._writer_connection()
+            con.execute("BEGIN IMMEDIATE")
+            try:
+                con.execute("DELETE FROM papers")
+                con.execute("UPDATE meta SET value = '0' WHERE key = 'seq'")
+                con.execute("COMMIT")
+            except BaseException:
+                if con.in_transaction:
+                    con.execute("ROLLBACK")
+                raise
 
     def warm(self) -> None:
         """Nothing to prepare: SQLite opens and pages in what a query needs in ms."""

@@ -1,7 +1,8 @@
 """The full-text index: a derived cache that follows the library database.
 
-Storage: a Whoosh index in `folder` (the folder belongs to the index: a wipe empties
-it) plus `readinglist-index.json` with the library id, schema version and `seq`,
+Storage: a Whoosh index in `folder` (marked as ours, see folder.py: a wipe removes
+only the files Whoosh and we write) plus `readinglist-index.json` with the library
+id, schema version and `seq`,
 the library change number the index has caught up with. `seq` is written only
 after the Whoosh commit, so a crash in between leaves `seq` behind the index, and
 re-applying the same batch is harmless (documents are replaced by id).
@@ -11,9 +12,15 @@ Locking:
   and `search` holds a reader lock around the one open searcher and its caches; a
   search waits for another search, and for an apply only while it refreshes the
   searcher to find old copies of the papers it replaces (milliseconds).
-- Across processes, Whoosh's file write lock: `apply` waits for it up to
-  `lock_timeout` seconds (then raises IndexLocked). Segments are immutable and the
-  table of contents is replaced atomically, so readers never see half a commit.
+- Across processes, the folder's lock (folder.py) for every write: `apply`, `reset`,
+  a wipe, leftover cleanup; `exclusive()` lets the follower hold it for a whole
+  catch-up. Waits up to `lock_timeout` seconds (then IndexLocked). Segments are
+  immutable and the table of contents is replaced atomically, so readers never
+  see half a commit; a reset is a commit that drops every segment (not a wipe), so
+  a reader in another process sees the old index or the new one, never no index.
+- A write that fails (read-only folder, full disk) raises IndexUnwritable, leaves
+  `seq` at what was committed, and its temp and unreferenced files are removed
+  then or at the next open.
 - The searcher is refreshed (not reopened) before each query when the index's
   generation changed, so commits from this or another process become visible.
 
@@ -27,27 +34,40 @@ import contextlib
 import json
 import logging
 import os
-import shutil
 import struct
 import threading
 import time
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 import whoosh.query
 from whoosh import index
-from whoosh.index import LockError
+from whoosh.index import EmptyIndexError, LockError, clean_files
 from whoosh.reading import EmptyReader, MultiReader, SegmentReader
 from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
+from whoosh.writing import CLEAR
 
-from readinglist.domain import LibraryError, SearchHit
+from readinglist.domain import SearchHit
 
 from . import highlight, merging, pool, zerocopy
 from .document import IndexDoc, SearchResults
 from .evaluate import Evaluator, segment_key
+from .folder import (
+    FolderLock,
+    IndexUnwritable,
+    claim,
+    mark,
+    probe_writable,
+    remove_leftovers,
+    unwritable,
+    wipe,
+)
+from .folder import (
+    IndexLocked as IndexLocked,  # re-exported: callers catch it from here
+)
 from .query import QueryBuilder, positive_terms
 from .schema import DEFAULT_FIELDS, HIGHLIGHT_FIELDS, SCHEMA_VERSION, fields_for, make_schema
 
@@ -61,10 +81,9 @@ INDEX_NAME = "MAIN"
 HIGHLIGHT_TOP = 25
 # Documents `optimize()` merges per call by default (about a minute of work).
 OPTIMIZE_DOCS = 20_000
-
-
-class IndexLocked(LibraryError):
-    """Another process kept the index's write lock for longer than the timeout."""
+# What a searcher meets when another process replaced or wiped the files under it
+# between reading the table of contents and opening them: look again.
+_VANISHED = (OSError, EmptyIndexError, ValueError, EOFError)
 
 
 class SearchIndex:
@@ -85,42 +104,101 @@ class SearchIndex:
         # per segment id, kept across searchers: paper ids, and (id, field) -> lengths
         self._segment_ids: dict[str, list[int]] = {}
         self._segment_lengths: dict[tuple[str, str], bytes] = {}
+        self._lock = FolderLock(self._folder)
         self._ix: Any = self._open()
 
     # -- opening, wiping -------------------------------------------------------
 
     def _open(self) -> Any:
+        claim(self._folder, self._library_id)  # NotOurFolder: refused, untouched
+        ix = self._try_open()
+        if ix is not None:
+            return ix
+        # look again holding the lock: another process may be creating it right now
+        with self._writing():
+            ix = self._try_open()
+            if ix is None:
+                ix = self._create()
+        return ix
+
+    def _try_open(self) -> Any:
+        """The index if it is ours, this library's, of this schema and readable."""
         meta = self._read_meta()
         if (
-            meta is not None
-            and meta.get("library_id") == self._library_id
-            and meta.get("schema") == SCHEMA_VERSION
+            meta is None
+            or meta.get("library_id") != self._library_id
+            or meta.get("schema") != SCHEMA_VERSION
         ):
+            return None
+        try:
+            ix = index.open_dir(str(self._folder), indexname=INDEX_NAME, schema=self._schema)
+            # opening every segment makes garbage fail here; the searcher is kept
+            # for the first search (opening the segments twice cost 0.2 s at 100k)
+            searcher, generation = self._open_searcher(None, ix)
             try:
-                ix = index.open_dir(str(self._folder), indexname=INDEX_NAME, schema=self._schema)
-                # opening every segment makes garbage fail here; the searcher is kept
-                # for the first search (opening the segments twice cost 0.2 s at 100k)
-                searcher, generation = self._open_searcher(None, ix)
-                try:
-                    reader = searcher.reader()
-                    reader.doc_count()
-                    next(iter(reader.lexicon("title")), None)
-                except BaseException:
-                    searcher.close()
-                    raise
-                self._searcher, self._generation = searcher, generation
-                return ix
-            except Exception as exc:  # any damage means: rebuild from the database
-                log.warning("search index in %s unreadable (%s); recreating", self._folder, exc)
-        return self._create()
+                reader = searcher.reader()
+                reader.doc_count()
+                next(iter(reader.lexicon("title")), None)
+            except BaseException:
+                searcher.close()
+                raise
+        except Exception as exc:  # any damage means: rebuild from the database
+            log.warning("search index in %s unreadable (%s); recreating", self._folder, exc)
+            return None
+        self._drop_searcher()
+        self._searcher, self._generation = searcher, generation
+        self._tidy(ix)
+        return ix
+
+    def _tidy(self, ix: Any) -> None:
+        """Remove what failed or killed writes left (temp files, segments no table of
+        contents names); only when no other process is writing (its new segment is
+        not referenced yet), and quietly when the folder is read-only."""
+        try:
+            if not self._lock.acquire(0.0):
+                return
+        except IndexUnwritable:
+            return
+        try:
+            remove_leftovers(self._folder)
+            info = ix._read_toc()
+            clean_files(ix.storage, INDEX_NAME, info.generation, info.segments)
+        except Exception as exc:  # tidying is optional: the next open tries again
+            log.debug("could not tidy the index folder %s: %s", self._folder, exc)
+        finally:
+            self._lock.release()
 
     def _create(self) -> Any:
-        if self._folder.exists():
-            shutil.rmtree(self._folder, ignore_errors=True)
-        self._folder.mkdir(parents=True, exist_ok=True)
+        """An empty index in our folder (call holding the lock); only files we know
+        by name are removed, and nothing when the folder cannot be written."""
+        probe_writable(self._folder)
+        wipe(self._folder)
+        mark(self._folder, self._library_id)
         ix = index.create_in(str(self._folder), self._schema, indexname=INDEX_NAME)
         self._write_meta(0)
         return ix
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[None]:
+        """Hold the folder's lock; an OS error becomes IndexUnwritable (one clear line)
+        after removing what the failed write left."""
+        with self._lock.hold(self._lock_timeout):
+            try:
+                yield
+            except OSError as exc:
+                remove_leftovers(self._folder)
+                self._clean_unreferenced()
+                raise unwritable(self._folder, exc) from exc
+
+    def _clean_unreferenced(self) -> None:
+        with contextlib.suppress(Exception):
+            info = self._ix._read_toc()
+            clean_files(self._ix.storage, INDEX_NAME, info.generation, info.segments)
+
+    def exclusive(self) -> contextlib.AbstractContextManager[None]:
+        """Hold the cross-process write lock across several calls (a whole catch-up),
+        so no other process writes between reading `seq` and recording the new one."""
+        return self._writing()
 
     def _read_meta(self) -> dict[str, Any] | None:
         try:
@@ -132,8 +210,13 @@ class SearchIndex:
     def _write_meta(self, seq: int) -> None:
         data = {"library_id": self._library_id, "schema": SCHEMA_VERSION, "seq": seq}
         tmp = self._folder / f"{META_FILE}.{os.getpid()}.{threading.get_ident()}.tmp"
-        tmp.write_text(json.dumps(data), "utf-8")
-        os.replace(tmp, self._folder / META_FILE)
+        try:
+            tmp.write_text(json.dumps(data), "utf-8")
+            os.replace(tmp, self._folder / META_FILE)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+            raise
 
     def _drop_searcher(self) -> None:
         if self._searcher is not None:
@@ -159,16 +242,14 @@ class SearchIndex:
         """Add or replace `docs`, remove `deleted` ids, commit, then record `seq`.
 
         An id in both lists ends up deleted. Blocks while another process holds the
-        write lock, up to `lock_timeout` (then IndexLocked).
+        write lock, up to `lock_timeout` (then IndexLocked). A failed write raises
+        IndexUnwritable and records nothing.
         """
         gone = set(deleted)
-        with self._write_lock:
-            try:
-                writer = self._ix.writer(timeout=self._lock_timeout, delay=0.05)
-            except LockError as exc:
-                raise IndexLocked(
-                    "the search index is busy in another ReadingList process; try again"
-                ) from exc
+        # the folder's lock first, then ours: the follower holds the folder's
+        # lock around a whole catch-up and calls this inside it
+        with self._writing(), self._write_lock:
+            writer = self._writer()
             try:
                 pool.use_short_sorts(writer)
                 live = self._live_docnums(writer)
@@ -192,9 +273,17 @@ class SearchIndex:
                 # never a big merge here: see merging.py (a 100k merge took minutes)
                 writer.commit(mergetype=merging.merge_tiny)
             except BaseException:
-                writer.cancel()
+                _abandon(writer)
                 raise
             self._write_meta(seq)
+
+    def _writer(self) -> Any:
+        try:
+            return self._ix.writer(timeout=self._lock_timeout, delay=0.05)
+        except LockError as exc:  # an older ReadingList without the folder lock
+            raise IndexLocked(
+                "the search index is busy in another ReadingList process; try again"
+            ) from exc
 
     def optimize(self, budget: int = OPTIMIZE_DOCS) -> bool:
         """Merge a few segments (at most `budget` documents); True if more is wanted.
@@ -205,28 +294,46 @@ class SearchIndex:
         the write lock while merging (about 3 ms per document), and does nothing
         when another process is writing.
         """
-        with self._write_lock:
-            if not merging.needs_merge(self._ix._segments()):
-                return False
-            try:
-                writer = self._ix.writer(timeout=0.0)
-            except LockError:
-                return True
-            try:
-                pool.use_short_sorts(writer)
-                before = len(writer.segments)
-                writer.commit(mergetype=merging.merge_budget(budget))
-            except BaseException:
-                writer.cancel()
-                raise
-            after = self._ix._segments()
-            return merging.needs_merge(after) and len(after) < before
+        if not self._lock.acquire(0.0):
+            return True
+        try:
+            with self._writing(), self._write_lock:
+                if not merging.needs_merge(self._ix._segments()):
+                    return False
+                try:
+                    writer = self._ix.writer(timeout=0.0)
+                except LockError:
+                    return True
+                try:
+                    pool.use_short_sorts(writer)
+                    before = len(writer.segments)
+                    writer.commit(mergetype=merging.merge_budget(budget))
+                except BaseException:
+                    _abandon(writer)
+                    raise
+                after = self._ix._segments()
+                return merging.needs_merge(after) and len(after) < before
+        finally:
+            self._lock.release()
 
     def reset(self) -> None:
-        """Wipe the index to empty; `seq` becomes 0 so the caller re-feeds everything."""
-        with self._write_lock, self._read_lock:
-            self._drop_searcher()
-            self._ix = self._create()
+        """Empty the index; `seq` becomes 0 so the caller re-feeds everything.
+
+        A commit that drops every segment rather than a wipe: other processes'
+        searchers move from the old index to the empty one like after any commit.
+        """
+        with self._writing(), self._write_lock:
+            with self._read_lock:
+                self._drop_searcher()
+            # seq first: killed in between, seq 0 over the old documents re-feeds
+            # (and so replaces) them all; never a seq over an emptied index
+            self._write_meta(0)
+            writer = self._writer()
+            try:
+                writer.commit(mergetype=CLEAR)
+            except BaseException:
+                _abandon(writer)
+                raise
 
     def warm(self) -> None:
         """Open the searcher and read what every query needs (paper ids, the default
@@ -299,9 +406,9 @@ class SearchIndex:
             try:
                 fresh, generation = self._open_searcher(self._searcher)
                 break
-            except OSError:
-                # a concurrent commit deleted segment files between reading the
-                # table of contents and opening them; the next look sees a newer one
+            except _VANISHED:
+                # a concurrent commit or reset deleted segment files between reading
+                # the table of contents and opening them; the next look sees a newer one
                 if attempt == 9 and self._searcher is not None:
                     log.warning("could not refresh the index searcher", exc_info=True)
                     return self._searcher
@@ -390,7 +497,7 @@ class SearchIndex:
         with self._read_lock:
             try:
                 searcher = self._current_searcher()
-            except OSError:
+            except _VANISHED:
                 return None
             # we hold the index's write lock: nobody can commit past the writer's base
             if self._generation != writer.generation - 1:
@@ -426,6 +533,21 @@ class SearchIndex:
             }
             out[ids[docnum]] = MappingProxyType(snippets)
         return out
+
+
+def _abandon(writer: Any) -> None:
+    """Cancel a Whoosh writer after a failure; cancelling may fail too (the same full
+    disk), and Whoosh's file lock must be let go of all the same."""
+    try:
+        writer.cancel()
+    except Exception:
+        with contextlib.suppress(Exception):
+            writer.pool.cleanup()
+        with contextlib.suppress(Exception):
+            writer._tempstorage.destroy()
+        with contextlib.suppress(Exception):
+            if writer.writelock:
+                writer.writelock.release()
 
 
 def _read_ids(leaf: Any, field: Any) -> list[int]:
