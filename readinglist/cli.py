@@ -23,6 +23,7 @@ from .domain import (
     LibraryError,
     PaperDetail,
     PaperRow,
+    ProgressFn,
     Status,
 )
 from .paths import resolve_library_dir
@@ -121,6 +122,7 @@ def run_cli(argv: Sequence[str]) -> int:
     try:
         folder = resolve_library_dir(args.library)
         with Library(folder) as lib:  # closing catches the index up (the contract)
+            lib.report_index_progress(IndexProgress(sys.stderr))
             return COMMANDS[args.command](lib, args)
     except (LibraryError, UserError) as exc:
         return _fail(str(exc))
@@ -323,8 +325,40 @@ def cmd_export(lib: Library, args: argparse.Namespace) -> int:
     return 0
 
 
+class IndexProgress:
+    """Progress of a big index catch-up or rebuild on stderr (a rebuild after a crash
+    can take minutes): "rebuilding the search index: 12,000 of 100,000 papers",
+    redrawn in place on a terminal, else a line about every 10%. Small catch-ups
+    (under MIN_PAPERS) say nothing."""
+
+    MIN_PAPERS = 1000
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+        self._tty = bool(getattr(stream, "isatty", lambda: False)())
+        self._next = 0  # the next tenth to print a line at (not a terminal)
+
+    def __call__(self, what: str, done: int, total: int) -> None:
+        if total < self.MIN_PAPERS:
+            return
+        done = min(done, total)
+        line = f"{what} the search index: {done:,} of {total:,} papers"
+        if self._tty:
+            end = "\n" if done >= total else ""
+            self._stream.write(f"\r{line}\x1b[K{end}")
+        elif done * 10 >= self._next * total:
+            self._stream.write(line + "\n")
+            self._next = done * 10 // total + 1
+        self._stream.flush()
+        if done >= total:
+            self._next = 0  # the next catch-up starts its own count
+
+    def bind(self, what: str) -> ProgressFn:
+        return lambda done, total: self(what, done, total)
+
+
 def cmd_reindex(lib: Library, args: argparse.Namespace) -> int:
-    n = lib.rebuild_index()
+    n = lib.rebuild_index(progress=IndexProgress(sys.stderr).bind("rebuilding"))
     print(f"indexed {n} papers")
     return 0
 

@@ -13,7 +13,7 @@ import gc
 import logging
 import threading
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -184,14 +184,20 @@ class Library:
         if self._background is not None:
             self._background.stop()
             self._background = None
-        if catch_up:
-            try:
-                self._follower.catch_up()
-            except Exception:  # the next open catches up instead
-                log.exception("could not bring the index up to date on close")
-        if self._follower.index_open:
-            self._index.close()
-        self._engine.dispose()
+        try:
+            if catch_up:
+                try:
+                    # busy, read-only, full: said once; an index folder that is not
+                    # ours is raised (the command fails: the user must move it)
+                    self._follower.catch_up_or_warn()
+                except LibraryError:
+                    raise
+                except Exception:  # a bug: the next open catches up instead
+                    log.exception("could not bring the index up to date on close")
+        finally:
+            if self._follower.index_open:
+                self._index.close()
+            self._engine.dispose()
 
     def __enter__(self) -> Library:
         return self
@@ -226,7 +232,8 @@ class Library:
 
     def _fresh_index(self) -> None:
         if self._background is None:
-            self._follower.catch_up()
+            # an index that cannot be written (or is busy) is searched as it is
+            self._follower.catch_up_or_warn()
 
     # ------------------------------------------------------------------ index
 
@@ -249,6 +256,12 @@ class Library:
         self, progress: ProgressFn | None = None, cancel: CancelFn | None = None
     ) -> int:
         return self._follower.rebuild(progress, cancel)
+
+    def report_index_progress(self, reporter: Callable[[str, int, int], None] | None) -> None:
+        """Who hears of catch-ups no caller watches (before a search, on close):
+        reporter(what, done, total), `what` "rebuilding" or "updating" (the CLI's
+        stderr line; the window watches its own)."""
+        self._follower.reporter = reporter
 
     # ------------------------------------------------------------------ reading
 
