@@ -27,6 +27,7 @@ from .domain import (
     Status,
 )
 from .paths import resolve_library_dir
+from .text import terminal_safe
 
 if TYPE_CHECKING:
     from .library import Library
@@ -178,7 +179,8 @@ def _print_json(value: Any) -> None:
 def _row_line(r: PaperRow) -> str:
     year = r.year if r.year is not None else "----"
     tags = f"  [{', '.join(r.tags)}]" if r.tags else ""
-    return f"{r.id:>6}  {r.status.value:<7}  {year}  {r.title}{tags}"
+    # never a terminal escape sequence, whatever an old library holds
+    return terminal_safe(f"{r.id:>6}  {r.status.value:<7}  {year}  {r.title}{tags}")
 
 
 def _filter(args: argparse.Namespace, query: str = "") -> Filter:
@@ -239,7 +241,7 @@ def cmd_search(lib: Library, args: argparse.Namespace) -> int:
     else:
         for d, _hit in found:
             year = d.year if d.year is not None else "----"
-            print(f"{d.id:>6}  {d.status.value:<7}  {year}  {d.title}")
+            print(terminal_safe(f"{d.id:>6}  {d.status.value:<7}  {year}  {d.title}"))
     return 0
 
 
@@ -248,24 +250,24 @@ def cmd_show(lib: Library, args: argparse.Namespace) -> int:
     if args.json:
         _print_json(paper_json(d))
         return 0
-    print(d.title)
+    lines = [terminal_safe(d.title)]  # one line each; abstract and note keep theirs
     if d.authors:
-        print(", ".join(a.display for a in d.authors))
+        lines.append(terminal_safe(", ".join(a.display for a in d.authors)))
     venue = " · ".join(str(x) for x in (d.venue, d.year) if x)
     if venue:
-        print(venue)
-    print(f"key: {d.citation_key}   status: {d.status.value}   id: {d.id}")
+        lines.append(terminal_safe(venue))
+    lines.append(terminal_safe(f"key: {d.citation_key}   status: {d.status.value}   id: {d.id}"))
     for label, value in (("DOI", d.doi), ("arXiv", d.arxiv_id), ("URL", d.url)):
         if value:
-            print(f"{label}: {value}")
-    for link in d.links:
-        print(f"link: {link}")
+            lines.append(terminal_safe(f"{label}: {value}"))
+    lines += [terminal_safe(f"link: {link}") for link in d.links]
     if d.tags:
-        print("tags: " + ", ".join(d.tags))
+        lines.append(terminal_safe("tags: " + ", ".join(d.tags)))
     if d.abstract:
-        print("\n" + d.abstract)
+        lines.append("\n" + terminal_safe(d.abstract, multiline=True))
     if d.note:
-        print("\nNote:\n" + d.note)
+        lines.append("\nNote:\n" + terminal_safe(d.note, multiline=True))
+    print("\n".join(lines))
     return 0
 
 

@@ -442,8 +442,9 @@ class Library:
         problems: Sequence[Problem] = (),
     ) -> ImportReport:
         from .formats.citekey import citation_key_for
+        from .formats.clean import clean_draft
 
-        drafts = [(d, source) for result, source in results for d in result.drafts]
+        drafts = [(clean_draft(d, r.format), src) for r, src in results for d in r.drafts]
         all_problems = [*problems, *(p for result, _ in results for p in result.problems)]
 
         def make_key(d: PaperDraft, taken: object) -> str:
@@ -553,10 +554,13 @@ class Library:
         return self._changed(Changes(frozenset(papers), tags=True))
 
     def set_note(self, paper_id: int, note: str) -> Changes:
+        from .formats.clean import clean_block
+
         with self._transaction() as s:
             paper = s.get(Paper, paper_id)
             if paper is None:
                 raise PaperNotFound(f"no paper with id {paper_id}")
+            note = clean_block(note)  # no ESC, NUL or bidi override in a stored note
             if paper.note == note:
                 return Changes()
             paper.note = note

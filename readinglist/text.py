@@ -33,12 +33,54 @@ def find_links(text: str) -> tuple[str, ...]:
     return tuple(seen)
 
 
+# Characters that print as nothing but split words: soft hyphen (what BibTeX's `\-`
+# decodes to), zero-width space / non-joiner / joiner, word joiner, invisible math
+# operators, byte-order mark. "Un\u00adder\u00adstand\u00ading" must match
+# "understanding" in search, duplicate detection and citation keys.
+INVISIBLE = "\u00ad\u180e\u200b\u200c\u200d\u2060\u2061\u2062\u2063\u2064\ufeff"
+_DROP_INVISIBLE = dict.fromkeys(map(ord, INVISIBLE))
+
+
+def strip_invisible(text: str) -> str:
+    """`text` without the characters in INVISIBLE."""
+    return text if text.isascii() else text.translate(_DROP_INVISIBLE)
+
+
 def fold(text: str) -> str:
     """Lower case without accents: for comparing and matching, never for display."""
     if text.isascii():  # most titles: nothing to decompose
         return text.lower()
-    decomposed = unicodedata.normalize("NFKD", text)
+    decomposed = unicodedata.normalize("NFKD", text.translate(_DROP_INVISIBLE))
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+# Bidirectional embeddings/overrides/isolates and marks: they reorder what a terminal
+# shows ("Trojan source"), so they never reach one.
+BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_TERMINAL_BAD = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029" + BIDI_CONTROLS + INVISIBLE + "]"
+)
+_TERMINAL_BAD_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029" + BIDI_CONTROLS + INVISIBLE + "]")
+
+
+def _terminal_char(m: re.Match[str]) -> str:
+    c = m.group(0)
+    if c in INVISIBLE or c in BIDI_CONTROLS:
+        return ""
+    if c in "\t\n\r\u2028\u2029":
+        return " "
+    return "\ufffd"  # ESC, NUL, C1 ...: shown as a replacement character, never sent
+
+
+def terminal_safe(text: str, *, multiline: bool = False) -> str:
+    """Text that cannot drive a terminal: no escape sequences, C0/C1 controls or bidi
+    overrides (libraries written before imports were cleaned may still hold them).
+    With `multiline`, newlines and tabs are kept (a CR becomes a newline)."""
+    if multiline:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        text = text.replace("\u2028", "\n").replace("\u2029", "\n\n")
+        return _TERMINAL_BAD.sub(_terminal_char, text)
+    return _TERMINAL_BAD_LINE.sub(_terminal_char, text)
 
 
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)

@@ -1,9 +1,12 @@
 """Papers -> a .bib file that real `bibtex` (plain.bst) and `biber` read without errors.
 
 Text goes through `tex_escape` (specials escaped, braces always balanced, acronyms
-protected in titles). For classic BibTeX non-ASCII becomes LaTeX macros where a safe
-one exists; for biblatex the file stays UTF-8. URLs/DOIs are verbatim with only
-file-breaking characters percent-encoded. Our Markdown note is personal, so it goes
+protected in titles). Extra fields read from a .bib pass through as LaTeX, minus any
+command that is not a printing macro (`tex_escape.neutralise`: no \\input, \\write18,
+\\catcode ...); extra fields read as plain text (marked by formats.clean) are escaped.
+For classic BibTeX non-ASCII becomes LaTeX macros where a safe one exists; for
+biblatex the file stays UTF-8. URLs/DOIs are verbatim with only file-breaking
+characters percent-encoded. Our Markdown note is personal, so it goes
 to `annote` (which styles do not print), tags to `keywords`.
 
 Field order is fixed (ours first, then extra fields sorted by name), so the same
@@ -18,6 +21,7 @@ from collections.abc import Iterable
 
 from readinglist.domain import PaperDetail, Person
 from readinglist.formats.citekey import ascii_words
+from readinglist.formats.clean import plain_fields
 from readinglist.formats.tex_escape import (
     escape,
     latex_title,
@@ -202,6 +206,7 @@ def _extra_fields(
     paper: PaperDetail, taken: set[str], biblatex: bool, ascii_only: bool
 ) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
+    plain = plain_fields(paper.extra)
     for name in sorted(paper.extra):
         field = name.strip().lower()
         value = paper.extra[name]
@@ -217,6 +222,9 @@ def _extra_fields(
         taken.add(canon)
         if field in _VERBATIM:
             out.append((field, "{" + verbatim(value, uri=field in _URI_FIELDS) + "}"))
+        elif name in plain:
+            # read as plain text (CSL, RIS, arXiv, trending): escaped, never run as LaTeX
+            out.append((field, "{" + to_latex(value, ascii_only=ascii_only) + "}"))
         else:
             out.append((field, "{" + raw_value(value, ascii_only=ascii_only) + "}"))
     return out

@@ -296,13 +296,71 @@ def _special(m: re.Match[str]) -> str:
     return _SPECIALS[m.group(0)]
 
 
+# --------------------------------------------------------------------------- safety
+
+# Control words a LaTeX value may keep: macros that only print something. Any other
+# `\name` -- \input, \include, \openin, \read, \write18, \immediate, \catcode,
+# \csname, \def, \end{document}, and every macro nobody listed -- gets its backslash
+# printed instead, so what TeX does is never decided by a field (a .bib from the web
+# is as untrusted as any file). A class, not a list of known attacks.
+SAFE_MACROS = (
+    _TEXT_MACROS
+    | _MATH_MACROS
+    | _words("""emph textit textbf textsc textrm textsf texttt textsl textup textnormal
+    textmd textsuperscript textsubscript mbox url em it bf sc rm sf tt sl up
+    mathrm mathit mathbf mathsf mathtt mathcal ldots dots cdots vdots
+    LaTeX TeX textbackslash textbraceleft textbraceright textunderscore
+    textless textgreater textbar textquotedbl textquotesingle nobreakspace
+    S P dag ddag copyright pounds aa AA b d t backslash""")
+)
+_TOKEN = re.compile(r"\\(?:([A-Za-z]+)|(.))|\$", re.DOTALL)
+
+
+def neutralise(latex: str) -> str:
+    r"""`latex` with every control word not in SAFE_MACROS made printable text.
+
+    Tokens are read the way TeX reads them (`\\input` is a line break then the word
+    "input"), and `$...$`, `\(...\)`, `\[...\]` are tracked so that inside maths the
+    backslash is printed with `\backslash`, outside with `\textbackslash`.
+    """
+    if "\\" not in latex:
+        return latex
+    out: list[str] = []
+    pos = 0
+    math = False
+    for m in _TOKEN.finditer(latex):
+        word, symbol = m.group(1), m.group(2)
+        if word is not None:
+            if word not in SAFE_MACROS:
+                out += [latex[pos : m.start()], "{\\backslash}" if math else "{\\textbackslash}"]
+                pos = m.start() + 1
+        elif symbol is not None:
+            if symbol in "([":
+                math = True
+            elif symbol in ")]":
+                math = False
+            elif symbol == "\\" and latex[m.end() : m.end() + 1].isalpha():
+                # no "\\input" in the file, even though TeX reads it harmlessly
+                out += [latex[pos : m.end()], "{}"]
+                pos = m.end()
+        else:
+            math = not math
+    out.append(latex[pos:])
+    return "".join(out)
+
+
+# TeX reads ^^5c as a backslash (and ^^69 as "i") before it sees any command: a value
+# holding ^^ is never passed through as LaTeX.
+_CARETS = "^^"
+
+
 def raw_value(text: str, *, ascii_only: bool) -> str:
     """A value that may already be LaTeX (extra fields from a .bib) or plain text (RIS).
 
-    Braces that do not balance, or a trailing backslash, make the whole value plain
-    text (escaped). Otherwise it passes through as LaTeX with only the slips fixed:
-    an unescaped `% & #` gets its backslash, `_ ^` outside `$...$` are escaped, and an
-    odd `$` is escaped.
+    Braces that do not balance, a trailing backslash or a `^^` make the whole value
+    plain text (escaped). Otherwise it passes through as LaTeX with only the slips
+    fixed: an unescaped `% & #` gets its backslash, `_ ^` outside `$...$` are escaped,
+    an odd `$` is escaped, and control words outside SAFE_MACROS are neutralised.
     """
     text = tidy_space(text)
     if not _RAW_TRIGGER.search(text):
@@ -311,8 +369,13 @@ def raw_value(text: str, *, ascii_only: bool) -> str:
             if text.isascii() or not ascii_only
             else _replace(_RAW_ASCII, _RAW_BIBTEX_TABLE, text)
         )
-    if (("{" in text or "}" in text) and not _balanced(text)) or text.endswith("\\"):
+    if (
+        (("{" in text or "}" in text) and not _balanced(text))
+        or text.endswith("\\")
+        or _CARETS in text
+    ):
         return to_latex(text, ascii_only=ascii_only)
+    text = neutralise(text)
     if len(_DOLLAR.findall(text)) % 2:
         text = _DOLLAR.sub(r"\\$", text)
     text = _UNESCAPED.sub(r"\\\g<0>", text)
@@ -328,7 +391,12 @@ def raw_value(text: str, *, ascii_only: bool) -> str:
 # --------------------------------------------------------------------------- verbatim
 
 _URI_BAD = re.compile(r"[{}\\\s]|[^\x00-\x7f]+")
-_PATH_BAD = re.compile(r"[{}]|\\+$")
+# A path keeps its backslashes (C:\\Users), except before a TeX file or definition
+# primitive: verbatim fields are never run by TeX, but no file we write holds one.
+_PATH_BAD = re.compile(
+    r"[{}]|\\+$|\\(?=(?:input|include|includeonly|openin|openout|read|readline|write"
+    r"|write18|immediate|catcode|csname|def|edef|gdef|xdef|let|special)(?![A-Za-z]))"
+)
 
 
 def _percent(m: re.Match[str]) -> str:

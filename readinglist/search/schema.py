@@ -9,26 +9,50 @@ stemmed. Tags are exact, one term per tag (may hold spaces and hyphens).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
 from whoosh import analysis, fields
 from whoosh.support.charset import accent_map
 
-from readinglist.text import fold
+from readinglist.text import INVISIBLE, fold, strip_invisible
 
 from .document import IndexDoc
 
 # Bump when fields or analysers change: an index with another version is rebuilt.
-SCHEMA_VERSION = 1
+# 2: invisible characters (soft hyphen, zero-width space ...) no longer split words.
+SCHEMA_VERSION = 2
+
+# Whoosh's default word pattern, with the invisible characters counted as part of a
+# word: "Un\u00adder\u00adstand\u00ading" is one token (offsets still match the stored
+# text, so highlights land right), and InvisibleFilter then drops them from the term.
+_WORD_CHAR = f"[\\w{INVISIBLE}]"
+WORD_PATTERN = f"{_WORD_CHAR}+(?:\\.?{_WORD_CHAR}+)*"
+
+
+class InvisibleFilter(analysis.Filter):  # type: ignore[misc]  # whoosh is untyped
+    """Drop invisible characters from each token; a token of nothing but them goes."""
+
+    def __call__(self, tokens: Iterator[Any]) -> Iterator[Any]:
+        for t in tokens:
+            text = strip_invisible(t.text)
+            if text:
+                t.text = text
+                yield t
+
+
+def _tokenizer() -> Any:
+    return analysis.RegexTokenizer(WORD_PATTERN) | InvisibleFilter()
+
 
 TEXT_ANALYZER = (
-    analysis.RegexTokenizer()
+    _tokenizer()
     | analysis.LowercaseFilter()
     | analysis.CharsetFilter(accent_map)
     | analysis.StopFilter()
     | analysis.StemFilter(cachesize=100_000)
 )
-NAME_ANALYZER = (
-    analysis.RegexTokenizer() | analysis.LowercaseFilter() | analysis.CharsetFilter(accent_map)
-)
+NAME_ANALYZER = _tokenizer() | analysis.LowercaseFilter() | analysis.CharsetFilter(accent_map)
 
 # Fields a plain word is looked up in, with their weight in the BM25F score.
 DEFAULT_FIELDS: dict[str, float] = {
