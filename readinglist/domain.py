@@ -79,6 +79,19 @@ class PaperDraft:
     extra: Mapping[str, str] = field(default_factory=_frozen_map)
     line: int = 0  # 1-based line in the source where the record starts (0: unknown)
 
+    @property
+    def has_content(self) -> bool:
+        """Worth keeping without a title: something to find or complete it by."""
+        return bool(
+            self.title.strip()
+            or self.authors
+            or self.doi.strip()
+            or self.arxiv_id.strip()
+            or self.url.strip()
+            or self.year is not None
+            or self.abstract.strip()
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class Problem:
@@ -139,6 +152,15 @@ class PaperDetail:
     source: str  # where it was imported from (file name, "clipboard", ...)
     extra: Mapping[str, str] = field(default_factory=_frozen_map)
     trashed_at: datetime | None = None
+    # where the key came from: "generated" | "file" | "user"; a pinned or used key stays
+    key_origin: str = "generated"
+    key_pinned: bool = False
+    key_used_at: datetime | None = None  # first export or copy of the key
+    # {field: value an import brought} where it differed from this paper's own value
+    conflicts: Mapping[str, str] = field(default_factory=_frozen_map)
+
+
+UNTITLED = "[untitled]"  # what lists and panes show for a paper without a title (never stored)
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,12 +199,50 @@ class Changes:
 
 
 @dataclass(frozen=True, slots=True)
+class MergeNote:
+    """What an import did to one paper that was already in the library."""
+
+    paper_id: int
+    title: str
+    citation_key: str
+    filled: tuple[str, ...] = ()  # fields it lacked and got ("authors", "year", "key", ...)
+    conflicts: tuple[str, ...] = ()  # fields kept although the import said otherwise
+
+
+@dataclass(frozen=True, slots=True)
 class ImportReport:
     added: tuple[int, ...]  # ids of new papers
     duplicates: int  # records that matched a paper already there (or earlier in the same import)
     updated: tuple[int, ...]  # existing papers whose missing fields a duplicate filled
     problems: tuple[Problem, ...]
     changes: Changes = Changes()
+    merges: tuple[MergeNote, ...] = ()  # per existing paper a duplicate completed or disputed
+
+    def merge_lines(self, limit: int = 20) -> list[str]:
+        """Plain words for what duplicates did, e.g. "completed 1 paper from a
+        duplicate: authors, year, venue, key", then one line per paper (up to `limit`)."""
+        lines: list[str] = []
+        groups: dict[tuple[str, ...], int] = {}
+        for m in self.merges:
+            if m.filled:
+                groups[m.filled] = groups.get(m.filled, 0) + 1
+        for filled, n in sorted(groups.items(), key=lambda g: -g[1]):
+            papers = "paper" if n == 1 else "papers"
+            lines.append(f"completed {n} {papers} from a duplicate: {', '.join(filled)}")
+        disputed = sum(1 for m in self.merges if m.conflicts)
+        if disputed:
+            papers = "paper keeps" if disputed == 1 else "papers keep"
+            lines.append(f"{disputed} {papers} fields the file gives differently (review them)")
+        for m in self.merges[:limit]:
+            what = []
+            if m.filled:
+                what.append("completed: " + ", ".join(m.filled))
+            if m.conflicts:
+                what.append("kept, file differs: " + ", ".join(m.conflicts))
+            lines.append(f"  [{m.citation_key}] {m.title or UNTITLED}: {'; '.join(what)}")
+        if len(self.merges) > limit:
+            lines.append(f"  ... and {len(self.merges) - limit} more")
+        return lines
 
 
 @dataclass(frozen=True, slots=True)

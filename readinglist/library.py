@@ -460,8 +460,9 @@ class Library:
             tuple(out.added),
             out.duplicates,
             tuple(out.updated),
-            tuple(all_problems),
+            (*all_problems, *out.problems),
             self._changed(changes),
+            merges=tuple(out.merges),
         )
 
     # ------------------------------------------------------------------ writing
@@ -616,7 +617,29 @@ class Library:
         chosen = list(ids) if ids is not None else self.ids(f or Filter())
         if ids is None and (f is None or not f.query):
             chosen.reverse()  # oldest first reads naturally in a bibliography file
-        return export_papers(self.details(chosen), fmt)
+        text = export_papers(self.details(chosen), fmt)
+        try:
+            self.mark_keys_used(chosen)  # every format carries the key
+        except LibraryError as exc:  # a read-only library still exports
+            log.warning("could not record that keys were exported: %s", exc)
+        return text
+
+    def mark_keys_used(self, ids: Iterable[int]) -> None:
+        """The keys of `ids` went out (export, copy): from now on they never change.
+
+        Not a change any view shows, so no change number and no `Changes`."""
+        wanted = list(ids)
+        if not wanted:
+            return
+        now = _now()
+        with self._transaction() as s:
+            for part in store.chunks(wanted):
+                s.execute(
+                    update(Paper)
+                    .where(store.id_in(Paper.id, part), Paper.key_used_at.is_(None))
+                    .values(key_used_at=now)
+                    .execution_options(synchronize_session=False)
+                )
 
     # ------------------------------------------------------------------ own files
 

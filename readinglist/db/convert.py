@@ -54,6 +54,10 @@ def detail_from_paper(p: Paper, tags: Sequence[str]) -> PaperDetail:
         source=p.source,
         extra=json.loads(p.extra_json or "{}"),
         trashed_at=p.trashed_at,
+        key_origin=p.key_origin or "generated",
+        key_pinned=bool(p.key_pinned),
+        key_used_at=p.key_used_at,
+        conflicts=json.loads(p.conflicts_json or "{}"),
     )
 
 

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+import re
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
+from itertools import count, product
+from string import ascii_lowercase
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from ..domain import CancelFn, Cancelled, PaperDraft, ProgressFn, Status
+from ..domain import CancelFn, Cancelled, MergeNote, PaperDraft, Problem, ProgressFn, Status
 from ..text import find_links, normalise_arxiv_id, normalise_doi, normalise_title
 from .convert import authors_to_json, extra_to_json, short_authors, tags_of
+from .merge import Identity, merge_draft, same_paper
 from .models import PAPER_TAGS, PAPERS, Paper
 from .store import add_tags_to, next_seq, tag_ids
 
@@ -28,20 +33,45 @@ class ImportOutcome:
     added: list[int] = field(default_factory=list)
     duplicates: int = 0
     updated: list[int] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    merges: list[MergeNote] = field(default_factory=list)  # per paper that was already there
+
+
+# A key the file gave is kept when it is one BibTeX, biber and \cite take as it is;
+# others (CSL ids that are URLs, RIS reference numbers) get a generated key.
+_FILE_KEY = re.compile(r"[A-Za-z0-9_:.+-]*[A-Za-z][A-Za-z0-9_:.+-]*")
+MAX_FILE_KEY = 100
+
+
+def usable_file_key(raw: str) -> str:
+    key = raw.strip()
+    return key if len(key) <= MAX_FILE_KEY and _FILE_KEY.fullmatch(key) else ""
+
+
+def _suffixes() -> Iterator[str]:
+    """a, b, ..., z, aa, ab, ... (the same sequence generated keys use)."""
+    for length in count(1):
+        for letters in product(ascii_lowercase, repeat=length):
+            yield "".join(letters)
 
 
 class _Known:
     """What the library already holds, keyed for duplicate lookups (loaded once)."""
 
     def __init__(self, s: Session) -> None:
+        self.s = s
         self.by_doi: dict[str, int] = {}
         self.by_arxiv: dict[str, int] = {}
-        self.by_title: dict[str, int] = {}
+        self.by_title: dict[str, list[int]] = {}
+        # who each paper is, for telling same-titled papers apart (loaded when needed)
+        self.identity: dict[int, Identity] = {}
         for pid, doi, arxiv, title in s.execute(
             select(Paper.id, Paper.doi_key, Paper.arxiv_id, Paper.title_key)
         ):
             self.remember(pid, doi, arxiv, title)
-        self.keys: set[str] = set(s.scalars(select(Paper.citation_key)))
+        # BibTeX compares keys without case, so clashes do too
+        self.keys: set[str] = {k.casefold() for k in s.scalars(select(Paper.citation_key))}
+        self.key_titles: dict[str, str] = {}  # keys given in this import -> title
 
     def remember(self, pid: int, doi: str, arxiv: str, title: str) -> None:
         if doi:
@@ -49,49 +79,61 @@ class _Known:
         if arxiv:
             self.by_arxiv.setdefault(arxiv, pid)
         if title:
-            self.by_title.setdefault(title, pid)
+            self.by_title.setdefault(title, []).append(pid)
 
     def replace(self, placeholder: int, pid: int, doi: str, arxiv: str, title: str) -> None:
-        for table, key in ((self.by_doi, doi), (self.by_arxiv, arxiv), (self.by_title, title)):
+        for table, key in ((self.by_doi, doi), (self.by_arxiv, arxiv)):
             if key and table.get(key) == placeholder:
                 table[key] = pid
+        ids = self.by_title.get(title, [])
+        for n, other in enumerate(ids):
+            if other == placeholder:
+                ids[n] = pid
+        if placeholder in self.identity:
+            self.identity[pid] = self.identity.pop(placeholder)
 
-    def match(self, doi: str, arxiv: str, title: str) -> int | None:
-        for table, key in ((self.by_doi, doi), (self.by_arxiv, arxiv), (self.by_title, title)):
+    def _identity(self, pid: int) -> Identity:
+        found = self.identity.get(pid)
+        if found is None:
+            row = self.s.execute(
+                select(Paper.doi_key, Paper.arxiv_id, Paper.authors_json, Paper.year).where(
+                    Paper.id == pid
+                )
+            ).one()
+            found = self.identity[pid] = Identity.of_columns(*row)
+        return found
+
+    def match(self, doi: str, arxiv: str, title: str, who: Identity) -> int | None:
+        """The paper this record is, if any: by DOI, by arXiv id, or by a title that
+        nothing contradicts (merge.same_paper)."""
+        for table, key in ((self.by_doi, doi), (self.by_arxiv, arxiv)):
             if key and key in table:
                 return table[key]
+        for pid in self.by_title.get(title, []) if title else []:
+            if same_paper(self._identity(pid), who):
+                return pid
         return None
 
+    def title_of(self, key: str) -> str:
+        if key in self.key_titles:
+            return self.key_titles[key]
+        found = self.s.scalar(
+            select(Paper.title).where(func.lower(Paper.citation_key) == key).limit(1)
+        )
+        return found or ""
 
-# Fields a duplicate may fill when the paper already there lacks them.
-_FILLABLE = ("abstract", "venue", "doi", "arxiv_id", "url")
+    def claim(self, wanted: str) -> str:
+        """`wanted`, or with a suffix a, b, ... when another paper has it already."""
+        key = wanted
+        if key.casefold() in self.keys:
+            key = next(wanted + x for x in _suffixes() if (wanted + x).casefold() not in self.keys)
+        self.keys.add(key.casefold())
+        return key
 
 
-def _fill_gaps(p: Paper, d: PaperDraft) -> bool:
-    changed = False
-    for name in _FILLABLE:
-        new = getattr(d, name)
-        if new and not getattr(p, name):
-            setattr(p, name, new)
-            changed = True
-    if d.abstract and p.abstract == d.abstract and p.links_json == "[]":
-        p.links_json = json.dumps(list(find_links(d.abstract)))
-    if p.doi and not p.doi_key:
-        p.doi_key = normalise_doi(p.doi)
-    if d.year and p.year is None:
-        p.year = d.year
-        changed = True
-    if d.authors and p.authors_json == "[]":
-        p.authors_json = authors_to_json(d.authors)
-        p.authors_short = short_authors(d.authors)
-        changed = True
-    extra = json.loads(p.extra_json or "{}")
-    missing = {k: v for k, v in d.extra.items() if k not in extra and v}
-    if missing:
-        extra.update(missing)
-        p.extra_json = extra_to_json(extra)
-        changed = True
-    return changed
+def _clash(source: str, d: PaperDraft, wanted: str, got: str, holder: str) -> Problem:
+    label = f"«{holder}»" if holder else "another paper"
+    return Problem(source, d.line, f"key {wanted} already belongs to {label}; this record is {got}")
 
 
 def insert_drafts(
@@ -143,31 +185,74 @@ def insert_drafts(
         pending_tags.clear()
         seq = next_seq(s)
 
+    merged: dict[int, tuple[dict[str, None], dict[str, None]]] = {}  # pid -> filled, conflicts
+
+    def claim_key(wanted: str, old: str, draft: PaperDraft, source: str) -> str:
+        known.keys.discard(old.casefold())
+        key = known.claim(wanted)
+        if key != wanted:
+            holder = known.title_of(wanted.casefold())
+            out.problems.append(_clash(source, draft, wanted, key, holder))
+        known.key_titles[key.casefold()] = draft.title
+        return key
+
     for n, (draft, source) in enumerate(drafts, 1):
         if cancel is not None and cancel():
             raise Cancelled
+        if progress is not None and (n % 200 == 0 or n == total):
+            progress(n, total)
+        if not draft.has_content:
+            where = f"@{draft.entry_type}{{{draft.source_key}}}" if draft.source_key else "record"
+            out.problems.append(
+                Problem(
+                    source,
+                    draft.line,
+                    f"{where}: no title, author, DOI, URL, year or abstract; skipped",
+                )
+            )
+            continue
         title_key = normalise_title(draft.title)
         doi_key = normalise_doi(draft.doi) if draft.doi else ""
         arxiv = normalise_arxiv_id(draft.arxiv_id) if draft.arxiv_id else ""
-        existing = known.match(doi_key, arxiv, title_key)
+        who = Identity.of_draft(draft)
+        file_key = usable_file_key(draft.source_key)
+        existing = known.match(doi_key, arxiv, title_key, who)
         if existing is not None and existing < 0:
             flush()  # the twin is still pending: write it so its gaps can be filled
-            existing = known.match(doi_key, arxiv, title_key)
+            existing = known.match(doi_key, arxiv, title_key, who)
         if existing is not None:
             out.duplicates += 1
             paper = s.get(Paper, existing)
-            if paper is not None and _fill_gaps(paper, draft):
+            if paper is None:
+                continue
+            done = merge_draft(
+                paper, draft, file_key, partial(claim_key, draft=draft, source=source)
+            )
+            if done.filled:
                 paper.change_seq = seq
                 filled.add(existing)
-            if paper is not None and tags:
+                known.identity[existing] = Identity.of_paper(paper)
+                known.remember(existing, paper.doi_key, paper.arxiv_id, "")
+            if done.filled or done.conflicts:
+                names, disputed = merged.setdefault(existing, ({}, {}))
+                names.update(dict.fromkeys(done.filled))
+                disputed.update(dict.fromkeys(done.conflicts))
+            if tags:
                 add_tags_to(s, [existing], tags_of(tags))
                 paper.change_seq = seq
                 filled.add(existing)
             continue
-        key = make_key(draft, lambda k: k in known.keys)
-        known.keys.add(key)
+        if file_key:
+            key = claim_key(file_key, "", draft, source)
+            origin = "file"
+        else:
+            key = make_key(draft, lambda k: k.casefold() in known.keys)
+            known.keys.add(key.casefold())
+            known.key_titles[key.casefold()] = draft.title
+            origin = "generated"
         # remember at once so a twin later in this same batch is caught
         known.remember(-n, doi_key, arxiv, title_key)
+        known.identity[-n] = who
         pending.append(
             {
                 "title": draft.title,
@@ -184,6 +269,7 @@ def insert_drafts(
                 "links_json": json.dumps(list(find_links(draft.abstract)), ensure_ascii=False),
                 "entry_type": draft.entry_type or "misc",
                 "citation_key": key,
+                "key_origin": origin,
                 "status": Status.UNREAD.value,
                 "added_at": now,
                 "status_changed_at": now,
@@ -199,8 +285,14 @@ def insert_drafts(
         pending_tags.append(tags_of([*draft.tags, *tags]))
         if len(pending) >= BATCH:
             flush()
-        if progress is not None and (n % 200 == 0 or n == total):
-            progress(n, total)
     flush()
-    out.updated = sorted(filled - set(out.added))
+    added = set(out.added)
+    out.updated = sorted(filled - added)
+    for pid, (names, disputed) in merged.items():
+        paper = s.get(Paper, pid)
+        if pid in added or paper is None:
+            continue  # new in this import: its twin in the same file completed it
+        out.merges.append(
+            MergeNote(pid, paper.title, paper.citation_key, tuple(names), tuple(disputed))
+        )
     return out

@@ -16,8 +16,9 @@ resolves @string macros; here crossrefs are resolved and each entry becomes a dr
   LaTeX not decoded), `keywords` and the bibliographic `note` included; `month` is
   normalised to the three-letter macro name ("mar") when it names a month.
 
-Entries without a title are skipped with a Problem; so are malformed entries (the scan
-carries on after them). A duplicate citation key and a crossref to a missing entry are
+Entries without a title are kept (title "") with a warning; entries with nothing at
+all to go on and malformed entries are skipped with a Problem (the scan carries on
+after them). A duplicate citation key and a crossref to a missing entry are
 reported but do not stop the entry.
 """
 
@@ -31,6 +32,7 @@ from ..text import normalise_arxiv_id
 from .bibtex_names import parse_names
 from .bibtex_scan import MONTH_NAMES, RawEntry, scan
 from .latex import latex_to_text, verbatim_to_text
+from .untitled import untitled_problem
 
 _PRIMARY_VENUES = ("journal", "journaltitle", "booktitle")
 # where a type without journal/booktitle keeps the name of its venue
@@ -91,9 +93,10 @@ def read(text: str, source: str) -> ParseResult:
     for entry in entries:
         fields = _with_crossref(entry, by_key, problems, source)
         draft = _draft(entry, fields)
-        if draft is None:
-            problems.append(Problem(source, entry.line, f"{_label(entry)}: no title; skipped"))
-        else:
+        untitled = untitled_problem(draft, source, entry.line, _label(entry))
+        if untitled is not None:
+            problems.append(untitled)
+        if draft.has_content:
             drafts.append(draft)
 
     if not entries and not scanned.problems and text.strip():
@@ -137,11 +140,9 @@ def _one_line(value: str) -> str:
     return " ".join(latex_to_text(value).split())
 
 
-def _draft(entry: RawEntry, fields: dict[str, str]) -> PaperDraft | None:
+def _draft(entry: RawEntry, fields: dict[str, str]) -> PaperDraft:
     extra = dict(fields)
-    title = _one_line(extra.pop("title", ""))
-    if not title:
-        return None
+    title = _one_line(extra.pop("title", ""))  # may be "": still a record (issue 9)
     abstract = latex_to_text(extra.pop("abstract", ""))
     authors = parse_names(extra.pop("author", ""))
     year = _year(extra)

@@ -14,6 +14,7 @@ from typing import Any
 
 from readinglist.domain import PaperDraft, ParseResult, Person, Problem, SourceFormat
 from readinglist.formats.import_fields import arxiv_id_from, clean_doi, collapse, year_from
+from readinglist.formats.untitled import untitled_problem
 
 __all__ = ["read"]
 
@@ -90,11 +91,12 @@ def read(text: str, source: str) -> ParseResult:
             continue
         line = next(object_lines)
         draft = _draft(item, line)
-        if draft is None:
-            name = _key(item)
-            label = f"item {index} ({name!r})" if name else f"item {index}"
-            problems.append(Problem(source, line, f"CSL-JSON {label} has no title; skipped"))
-        else:
+        name = _key(item)
+        label = f"CSL-JSON item {index} ({name!r})" if name else f"CSL-JSON item {index}"
+        untitled = untitled_problem(draft, source, line, label)
+        if untitled is not None:
+            problems.append(untitled)
+        if draft.has_content:
             drafts.append(draft)
     return ParseResult(tuple(drafts), tuple(problems), SourceFormat.CSLJSON)
 
@@ -149,11 +151,9 @@ def _plain(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _draft(item: Mapping[str, Any], line: int) -> PaperDraft | None:
+def _draft(item: Mapping[str, Any], line: int) -> PaperDraft:
     fields = {str(k).lower(): v for k, v in item.items()}
-    title = collapse(_MARKUP.sub("", _plain(fields.get("title"))))
-    if not title:
-        return None
+    title = collapse(_MARKUP.sub("", _plain(fields.get("title"))))  # "" is still a record
     csl_type = _plain(fields.get("type")).strip()
     entry_type = _TYPES.get(csl_type, "misc")
     year, month, issued_extra = _issued(fields.get("issued"))

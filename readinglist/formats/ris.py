@@ -19,6 +19,7 @@ from readinglist.formats.import_fields import (
     person_from_name,
     year_from,
 )
+from readinglist.formats.untitled import untitled_problem
 
 __all__ = ["read"]
 
@@ -128,10 +129,10 @@ def _finish(
     closed: bool,
 ) -> None:
     draft = _draft(record)
-    if draft is None:
-        problems.append(
-            Problem(source, record.line, "RIS record has no title (TI, T1 or ST); skipped")
-        )
+    untitled = untitled_problem(draft, source, record.line, "RIS record")
+    if untitled is not None:
+        problems.append(untitled)
+    if not draft.has_content:
         return
     if not closed:
         problems.append(
@@ -140,15 +141,13 @@ def _finish(
     drafts.append(draft)
 
 
-def _draft(record: _Record) -> PaperDraft | None:
+def _draft(record: _Record) -> PaperDraft:
     used: set[str] = {"TY", "ID"}
     entry_type = _TYPES.get(collapse(record.type).upper(), "misc")
 
     title = _first(record, _TITLE_TAGS, used)
     if not title and entry_type == "book":
         title = _first(record, ("BT",), used)
-    if not title:
-        return None
     abstract = _first(record, _ABSTRACT_TAGS, used)
     venue = _first(record, _VENUE_TAGS, used)
 

@@ -6,6 +6,7 @@ edits are requests the main window applies (with undo) and hands back as `Change
 
 from __future__ import annotations
 
+import contextlib
 import html
 
 from PySide6.QtCore import QEvent, Qt, Signal
@@ -24,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..domain import Changes, LibraryError, PaperDetail, PaperNotFound, Status
+from ..domain import UNTITLED, Changes, LibraryError, PaperDetail, PaperNotFound, Status
 from ..library import Library
 from .detail_text import date_text, highlight_html, paper_links
 from .notes_editor import NotesEditor, open_link
@@ -124,6 +125,11 @@ class DetailPane(QWidget):
         key_row.addWidget(self.copy_key_button)
         key_row.addStretch(1)
         column.addLayout(key_row)
+
+        # fields an import gave differently from what the paper keeps (issue 9)
+        self.conflicts_label = self._text_label(info)
+        self.conflicts_label.setVisible(False)
+        column.addWidget(self.conflicts_label)
 
         # the segmented selector and its date wrap onto two lines in a narrow pane
         status_box = QWidget(info)
@@ -288,13 +294,16 @@ class DetailPane(QWidget):
     def copy_key(self) -> None:
         if self._paper is not None and self._paper.citation_key:
             QGuiApplication.clipboard().setText(self._paper.citation_key)
+            # a copied key is in someone's .tex now: imports must never change it
+            with contextlib.suppress(LibraryError):
+                self._library.mark_keys_used([self._paper.id])
 
     # ------------------------------------------------------------------ filling
 
     def _fill_header(self) -> None:
         p = self._paper
         assert p is not None
-        self.title_label.setText(p.title or "(untitled)")
+        self.title_label.setText(p.title or UNTITLED)
         authors = ", ".join(a.display for a in p.authors)
         self.authors_label.setText(authors)
         self.authors_label.setVisible(bool(authors))
@@ -311,6 +320,13 @@ class DetailPane(QWidget):
         self.links_label.setVisible(bool(links))
         self.key_label.setText(p.citation_key)
         self.copy_key_button.setEnabled(bool(p.citation_key))
+        n = len(p.conflicts)
+        fields = "field differs" if n == 1 else "fields differ"
+        self.conflicts_label.setText(f"{n} {fields} from the last import — review")
+        self.conflicts_label.setToolTip(
+            "\n".join(f"{name}: {value}" for name, value in sorted(p.conflicts.items()))
+        )
+        self.conflicts_label.setVisible(n > 0)
 
     def _fill_status(self) -> None:
         p = self._paper

@@ -23,7 +23,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
-from readinglist.domain import PaperRow, Status
+from readinglist.domain import UNTITLED, PaperRow, Status
 
 from .icons import status_icon
 
@@ -144,7 +144,7 @@ class PaperTableModel(QAbstractTableModel):
             return status_icon(r.status)
         if role == Qt.ItemDataRole.ToolTipRole:
             if col == Column.TITLE:
-                return r.title
+                return r.title or UNTITLED
             if col == Column.AUTHORS:
                 return r.authors
             if col == Column.TAGS and r.tags:
@@ -156,7 +156,7 @@ class PaperTableModel(QAbstractTableModel):
     @staticmethod
     def _display(r: PaperRow, col: int) -> str:
         if col == Column.TITLE:
-            return r.title
+            return r.title or UNTITLED  # a placeholder only: the stored title stays ""
         if col == Column.AUTHORS:
             return r.authors
         if col == Column.YEAR:

@@ -206,15 +206,14 @@ def test_malformed_entry_skipped_and_the_next_ones_kept(broken: str, reason: str
     assert problem.file == "test.bib"
 
 
-def test_entry_without_title_is_skipped_with_a_problem() -> None:
-    result = _read("@article{notitle, author = {A. Bee}}\n@article{ok, title = {OK}}")
-    assert [d.source_key for d in result.drafts] == ["ok"]
-    (problem,) = result.problems
-    assert (problem.line, "notitle" in problem.message, "no title" in problem.message) == (
-        1,
-        True,
-        True,
-    )
+def test_entry_without_title_is_kept_with_a_warning() -> None:
+    text = "@article{notitle, author = {A. Bee}}\n@article{ok, title = {OK}}\n"
+    result = _read(text + "@misc{bare, month = may}")
+    assert [(d.source_key, d.title) for d in result.drafts] == [("notitle", ""), ("ok", "OK")]
+    warning, skipped = result.problems
+    assert warning.line == 1
+    assert warning.message == "@article{notitle}: no title; imported as [untitled]"
+    assert (skipped.line, "bare" in skipped.message, "skipped" in skipped.message) == (3, 1, 1)
 
 
 def test_unknown_types_and_case_insensitive_names() -> None:
@@ -348,11 +347,11 @@ CORPUS = {
     "bibtexparser__empty.bib": ("utf-8-sig", 0, 0),
     "bibtexparser__gbk_test.bib": ("gbk", 1, 0),
     "bibtexparser__traps.bib": ("utf-8-sig", 1, 0),
-    "bibtexparser__wrong.bib": ("utf-8-sig", 0, 2),  # neither entry has a title
+    "bibtexparser__wrong.bib": ("utf-8-sig", 2, 2),  # untitled: kept with a warning each
     "jabref__Chocolate.bib": ("utf-8-sig", 15, 0),
     "jabref__articleWithMonths.bib": ("utf-8-sig", 0, 2),  # month only, no title
     "jabref__complex.bib": ("utf-8-sig", 20, 0),
-    "jabref__encoding-windows-1252-with-header.bib": ("cp1252", 0, 1),  # no title
+    "jabref__encoding-windows-1252-with-header.bib": ("cp1252", 1, 1),  # untitled, kept
     "jabref__jabref-authors.bib": ("utf-8-sig", 212, 0),
     "jabref__tiny-LE-withBOM.bib": ("utf-16", 1, 0),
     "pybtex__cyrillic.bib": ("utf-8-sig", 4, 0),
@@ -375,7 +374,7 @@ def test_corpus_file_reads(corpora: Path, name: str) -> None:
     _, drafts, problems = CORPUS[name]
     assert (len(result.drafts), len(result.problems)) == (drafts, problems), result.problems
     for d in result.drafts:
-        assert d.title and d.line > 0
+        assert (d.title or d.has_content) and d.line > 0
         prose = _MATH.sub("", d.title)  # math is kept as written, the rest is decoded
         assert "{" not in prose and "\\" not in prose, d.title
 

@@ -204,7 +204,9 @@ def test_output_is_deterministic_and_empty_library_is_empty() -> None:
 def test_round_trip_through_our_bibtex_reader() -> None:
     lib = hostile_library()
     result = bibtex_read.read(write_bibtex(lib), "export.bib")
-    assert [p.message for p in result.problems] == ["@misc{key8}: no title; skipped"]
+    assert [p.message for p in result.problems] == [
+        "@misc{key8}: no title, author, DOI, URL, year or abstract; skipped"
+    ]
     back = {d.source_key: d for d in result.drafts}
     by_key = {p.citation_key: p for p in lib}
     expected = {

@@ -168,8 +168,8 @@ def test_corpora(corpora: Path) -> None:
     assert problems == []
     keys, problems = load("bbt__season_ranges_860.csl.json")
     assert len(keys) == 6 and problems == []
-    # Hand-written: tabs, "key : value", a dropping particle, and no title.
-    assert load("cslsuite__ApostropheOnParticle.input.json") == ([], [2])
+    # Hand-written: tabs, "key : value", a dropping particle, and no title: kept untitled.
+    assert load("cslsuite__ApostropheOnParticle.input.json") == (["ITEM-1"], [2])
 
     path = corpora / "csljson" / "bbt__cheater_syntax_587.csl.json"
     drafts = read(path.read_text(encoding="utf-8"), path.name).drafts

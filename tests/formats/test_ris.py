@@ -101,12 +101,15 @@ def test_records_between_junk_with_crlf_and_line_numbers() -> None:
     assert result.problems == ()
 
 
-def test_record_without_title_is_a_problem_and_reading_goes_on() -> None:
+def test_record_without_title_is_kept_with_a_warning_and_reading_goes_on() -> None:
     text = "TY  - JOUR\nAB  - no title here\nER  -\nTY  - JOUR\nTI  - Kept\nER  -\n"
+    text += "TY  - JOUR\nPY  - \nER  -\n"  # nothing at all to go on: skipped
     result = read(text, "x.ris")
-    assert [d.title for d in result.drafts] == ["Kept"]
-    assert [(p.file, p.line) for p in result.problems] == [("x.ris", 1)]
-    assert "no title" in result.problems[0].message
+    assert [d.title for d in result.drafts] == ["", "Kept"]
+    assert result.drafts[0].abstract == "no title here"
+    assert [(p.file, p.line) for p in result.problems] == [("x.ris", 1), ("x.ris", 7)]
+    assert "no title; imported as [untitled]" in result.problems[0].message
+    assert "skipped" in result.problems[1].message
 
 
 def test_record_cut_off_before_er_is_kept_with_a_problem() -> None:
@@ -159,10 +162,10 @@ def test_corpora(corpora: Path) -> None:
         result = read(decode_bytes(path.read_bytes()).text, name)
         return [d.title for d in result.drafts], [p.line for p in result.problems]
 
-    # Only a DOI: not enough for a paper.
-    assert load("rispy__example_bom.ris") == ([], [1])
+    # Only a DOI: still a record (issue 9), imported untitled with a warning.
+    assert load("rispy__example_bom.ris") == ([""], [1])
     # Three records, none with a title; each is reported at its TY line.
-    assert load("rispy__example_multiline.ris") == ([], [1, 8, 17])
+    assert load("rispy__example_multiline.ris") == (["", "", ""], [1, 8, 17])
     titles, problems = load("rispy__example_extraneous_data.ris")
     assert titles == ["Title of reference", "The title of the reference"]
     assert problems == []

@@ -1,0 +1,246 @@
+"""When two records are one paper, and what the library keeps when they are (issue 9).
+
+A title match alone does not make a duplicate: papers that share a title ("An
+amazing title", "Introduction") are told apart by a conflicting DOI or arXiv id,
+author lists without a common family name, or years more than one apart. A DOI
+or arXiv id match is a duplicate by itself.
+
+Merging keeps what the user chose and takes what is better: empty fields are
+filled; a differing non-empty field stays as it is and the imported value is kept
+in `conflicts_json` for review; `misc` gives way to a more specific type; a
+generated key that nobody has exported or copied gives way to the file's key.
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from ..domain import PaperDraft, Person
+from ..text import find_links, normalise_arxiv_id, normalise_doi, normalise_title
+from .convert import authors_from_json, authors_to_json, extra_to_json, short_authors
+from .models import Paper
+
+# arXiv's own DOIs (10.48550/arXiv.ID) restate the arXiv id: not a conflicting DOI
+_ARXIV_DOI = "10.48550/arxiv."
+YEAR_SLACK = 1  # a preprint and its proceedings are often a year apart
+
+
+def family_key(person: Person) -> str:
+    """A family name compared loosely: case and accents folded, spaces collapsed."""
+    name = person.family or person.given
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+
+
+def family_keys(authors: Sequence[Person]) -> frozenset[str]:
+    return frozenset(k for k in map(family_key, authors) if k and k != "others")
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """What tells two same-titled records apart."""
+
+    doi_key: str
+    arxiv_id: str
+    families: frozenset[str]
+    year: int | None
+
+    @classmethod
+    def of_draft(cls, d: PaperDraft) -> Identity:
+        doi = normalise_doi(d.doi) if d.doi else ""
+        arxiv = normalise_arxiv_id(d.arxiv_id) if d.arxiv_id else ""
+        return cls(doi, arxiv, family_keys(d.authors), d.year)
+
+    @classmethod
+    def of_paper(cls, p: Paper) -> Identity:
+        return cls(p.doi_key, p.arxiv_id, family_keys(authors_from_json(p.authors_json)), p.year)
+
+    @classmethod
+    def of_columns(
+        cls, doi_key: str, arxiv_id: str, authors_json: str, year: int | None
+    ) -> Identity:
+        return cls(doi_key, arxiv_id, family_keys(authors_from_json(authors_json)), year)
+
+
+def same_paper(a: Identity, b: Identity) -> bool:
+    """For two records with the same title: True unless something contradicts it."""
+    if a.arxiv_id and b.arxiv_id and a.arxiv_id != b.arxiv_id:
+        return False
+    real_doi = [d for d in (a.doi_key, b.doi_key) if d and not d.startswith(_ARXIV_DOI)]
+    if len(real_doi) == 2 and real_doi[0] != real_doi[1]:
+        return False
+    if a.families and b.families and not (a.families & b.families):
+        return False
+    return not (a.year is not None and b.year is not None and abs(a.year - b.year) > YEAR_SLACK)
+
+
+# Types that are no more specific than `misc` about what a record is.
+_VAGUE_TYPES = frozenset({"", "misc"})
+# Types whose venue the BibTeX writer puts in a field of its own (not howpublished).
+_VENUE_TYPES = frozenset(
+    {"article", "inproceedings", "conference", "incollection", "inbook", "phdthesis"}
+    | {"mastersthesis", "thesis", "techreport", "report", "book", "proceedings"}
+)
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _authors_text(authors: Sequence[Person]) -> str:
+    return "; ".join(a.display for a in authors)
+
+
+@dataclass
+class Merged:
+    """What one merge did to a paper: fields filled, fields in conflict (name -> value)."""
+
+    filled: list[str]
+    conflicts: dict[str, str]
+
+
+def merge_draft(
+    p: Paper,
+    d: PaperDraft,
+    file_key: str,
+    claim_key: Callable[[str, str], str],
+) -> Merged:
+    """Fold duplicate `d` into `p`. `file_key` is d's usable own key ("" if none);
+    `claim_key(wanted, old)` returns a free key near `wanted` and records the change."""
+    filled: list[str] = []
+    conflicts: dict[str, str] = {}
+    agreed: set[str] = set()
+
+    def scalar(name: str, label: str, new: str, same: Callable[[str, str], bool]) -> None:
+        old = getattr(p, name) or ""
+        if not new:
+            return
+        if not old:
+            setattr(p, name, new)
+            filled.append(label)
+        elif same(old, new):
+            agreed.add(name)
+        else:
+            conflicts[name] = new
+
+    def equal_plain(a: str, b: str) -> bool:
+        return _plain(a) == _plain(b)
+
+    def equal_title(a: str, b: str) -> bool:
+        return normalise_title(a) == normalise_title(b)
+
+    def equal_doi(a: str, b: str) -> bool:
+        return normalise_doi(a) == normalise_doi(b)
+
+    def equal_arxiv(a: str, b: str) -> bool:
+        return normalise_arxiv_id(a) == normalise_arxiv_id(b)
+
+    scalar("title", "title", d.title, equal_title)
+    if "title" in filled:
+        p.title_key = normalise_title(p.title)
+    scalar("abstract", "abstract", d.abstract, equal_plain)
+    if "abstract" in filled and p.links_json in ("", "[]"):
+        p.links_json = json.dumps(list(find_links(p.abstract)), ensure_ascii=False)
+    scalar("venue", "venue", d.venue, equal_plain)
+    scalar("doi", "DOI", d.doi, equal_doi)
+    if p.doi and not p.doi_key:
+        p.doi_key = normalise_doi(p.doi)
+    arxiv = normalise_arxiv_id(d.arxiv_id) if d.arxiv_id else ""
+    scalar("arxiv_id", "arXiv id", arxiv, equal_arxiv)
+    scalar("url", "URL", d.url, lambda a, b: a.strip() == b.strip())
+
+    if d.year is not None:
+        if p.year is None:
+            p.year = d.year
+            filled.append("year")
+        elif p.year != d.year:
+            conflicts["year"] = str(d.year)
+        else:
+            agreed.add("year")
+
+    if d.authors:
+        mine = authors_from_json(p.authors_json)
+        if not mine:
+            p.authors_json = authors_to_json(d.authors)
+            p.authors_short = short_authors(d.authors)
+            filled.append("authors")
+        elif [family_key(a) for a in mine] != [family_key(a) for a in d.authors]:
+            conflicts["authors"] = _authors_text(d.authors)
+        else:
+            agreed.add("authors")
+
+    extra = json.loads(p.extra_json or "{}")
+    extra_changed = False
+    new_type = (d.entry_type or "").strip().lower()
+    if (p.entry_type or "misc") in _VAGUE_TYPES and new_type not in _VAGUE_TYPES:
+        p.entry_type = new_type
+        filled.append("type")
+        # what a misc record kept in howpublished is the venue of the specific type
+        published = _plain(extra.get("howpublished", ""))
+        if new_type in _VENUE_TYPES and published:
+            if not p.venue:
+                p.venue = published
+                filled.append("venue")
+                del extra["howpublished"]
+                extra_changed = True
+            elif published == _plain(p.venue):
+                del extra["howpublished"]
+                extra_changed = True
+    elif new_type not in _VAGUE_TYPES and new_type != p.entry_type:
+        conflicts["entry_type"] = new_type
+    else:
+        agreed.add("entry_type")
+
+    for name, value in d.extra.items():
+        if not value:
+            continue
+        if (
+            name == "howpublished"
+            and p.entry_type in _VENUE_TYPES
+            and _plain(value) == _plain(p.venue)
+        ):
+            continue  # the venue, said the misc way
+        if name not in extra:
+            extra[name] = value
+            filled.append(name)
+            extra_changed = True
+        elif _plain(str(extra[name])) != _plain(value):
+            conflicts[name] = value
+        else:
+            agreed.add(name)
+    if extra_changed:
+        p.extra_json = extra_to_json(extra)
+
+    if file_key:
+        keeps = p.key_origin != "generated" or p.key_pinned or p.key_used_at is not None
+        if file_key.casefold() == p.citation_key.casefold():
+            agreed.add("citation_key")
+        elif keeps:
+            conflicts["citation_key"] = file_key
+        else:
+            p.citation_key = claim_key(file_key, p.citation_key)
+            p.key_origin = "file"
+            filled.append("key")
+
+    # the last import's word on each field: what it now agrees with is no conflict
+    recorded = json.loads(p.conflicts_json or "{}")
+    before = dict(recorded)
+    for name in agreed:
+        recorded.pop(name, None)
+    recorded.update(conflicts)
+    if recorded != before:
+        p.conflicts_json = json.dumps(recorded, ensure_ascii=False, sort_keys=True)
+    filled.sort(key=lambda label: _ORDER.get(label, len(_ORDER)) if label != "key" else 99)
+    return Merged(filled, conflicts)
+
+
+# how a summary lists what was filled: who, when, where first; the key last
+_ORDER = {
+    name: n
+    for n, name in enumerate(
+        ("authors", "title", "year", "venue", "type", "DOI", "arXiv id", "URL", "abstract")
+    )
+}
