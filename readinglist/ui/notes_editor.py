@@ -2,21 +2,40 @@
 
 A note is never lost: it is saved a moment after typing stops, when the editor
 loses focus, before another paper is shown, and on `flush()` (window close). A
-save that fails keeps the text in the editor (and, if the user moved on, in memory
-for that paper), shows why, and is retried on the next edit or flush.
+save that fails (library read-only, disk full, database locked) keeps the text in
+the editor (and, if the user moved on, in memory for that paper), says why in a bar
+with Retry and Copy, is retried on the next edit and by itself a little later, and
+closing the window while a note is unsaved asks first.
+
+The preview renders on a worker thread (notes.py bounds every render, so the
+thread never holds the interpreter for long) with a time budget: a render that is
+late is replaced by the escaped text, and whatever it brings later is dropped.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QFont, QFontDatabase, QImage, QMouseEvent
+from PySide6.QtGui import (
+    QDesktopServices,
+    QFont,
+    QFontDatabase,
+    QGuiApplication,
+    QImage,
+    QMouseEvent,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
     QLabel,
+    QMainWindow,
+    QMessageBox,
     QPlainTextEdit,
     QStackedWidget,
     QTextBrowser,
@@ -27,11 +46,13 @@ from PySide6.QtWidgets import (
 
 from ..domain import Changes, LibraryError
 from ..library import Library
-from ..notes import link_target, render_note
+from ..notes import RENDER_LIMIT, RenderedNote, link_target, plain_html, render_preview
 
 log = logging.getLogger(__name__)
 
 AUTOSAVE_MS = 800
+RETRY_MS = (2_000, 5_000, 15_000, 30_000)  # a failed save is tried again after these
+RENDER_BUDGET_MS = 3_000  # a preview not rendered by then is shown as plain text
 ERROR_COLOUR = "#d64541"  # readable on both light and dark backgrounds
 
 
@@ -82,6 +103,8 @@ class NotesEditor(QWidget):
     """Markdown source and preview for one paper's note, saved through the Library."""
 
     saved = Signal(object)  # the domain.Changes a save produced
+    previewShown = Signal()  # the preview holds the current note's rendering (tests, a11y)
+    _rendered = Signal(int, object)  # from the render thread: generation, RenderedNote
 
     def __init__(self, library: Library, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -90,11 +113,26 @@ class NotesEditor(QWidget):
         self._stored = ""  # the note as the library has it, as far as we know
         self._loading = False
         self._unsaved: dict[int, str] = {}  # notes whose save failed after the user moved on
+        self._failures = 0  # saves failed in a row: how long to wait before retrying
+        self._watched_window: QWidget | None = None
+        self._render_gen = 0  # bumped for each render asked; older answers are dropped
+        self._render_pool: ThreadPoolExecutor | None = None
+        self._render_lock = threading.Lock()
+        self._wanted_gen = 0  # the newest generation, read by the render thread
+        self._pending_text = ""  # the text being rendered, for the plain fallback
 
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(AUTOSAVE_MS)
         self._timer.timeout.connect(self.flush)
+        self._retry_timer = QTimer(self)
+        self._retry_timer.setSingleShot(True)
+        self._retry_timer.timeout.connect(self.flush)
+        self._render_timer = QTimer(self)
+        self._render_timer.setSingleShot(True)
+        self._render_timer.setInterval(RENDER_BUDGET_MS)
+        self._render_timer.timeout.connect(self._render_late)
+        self._rendered.connect(self._show_rendered)
 
         header = QHBoxLayout()
         header.setContentsMargins(0, 0, 0, 0)
@@ -116,10 +154,26 @@ class NotesEditor(QWidget):
         header.addWidget(self.write_button)
         header.addWidget(self.preview_button)
 
-        self.error_label = QLabel("", self)
+        # a save that failed: why, and what the user can do about it right now
+        self.save_bar = QWidget(self)
+        bar = QHBoxLayout(self.save_bar)
+        bar.setContentsMargins(0, 0, 0, 0)
+        self.error_label = QLabel("", self.save_bar)
         self.error_label.setWordWrap(True)
         self.error_label.setStyleSheet(f"color: {ERROR_COLOUR};")
-        self.error_label.hide()
+        self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        bar.addWidget(self.error_label, 1)
+        self.retry_button = QToolButton(self.save_bar)
+        self.retry_button.setText("Retry")
+        self.retry_button.setToolTip("Try to save the note again now")
+        self.retry_button.clicked.connect(self.flush)
+        bar.addWidget(self.retry_button)
+        self.copy_button = QToolButton(self.save_bar)
+        self.copy_button.setText("Copy")
+        self.copy_button.setToolTip("Copy the unsaved note to the clipboard")
+        self.copy_button.clicked.connect(self.copy_unsaved)
+        bar.addWidget(self.copy_button)
+        self.save_bar.hide()
 
         self.editor = QPlainTextEdit(self)
         self.editor.setPlaceholderText(
@@ -133,16 +187,27 @@ class NotesEditor(QWidget):
         self.editor.textChanged.connect(self._edited)
         self.editor.installEventFilter(self)
 
-        self.preview = NotePreview(self)
+        self._preview_page = QWidget(self)
+        page = QVBoxLayout(self._preview_page)
+        page.setContentsMargins(0, 0, 0, 0)
+        page.setSpacing(2)
+        # what the preview does not show as formatted (cut at the limit, plain text)
+        self.preview_notice = QLabel("", self._preview_page)
+        self.preview_notice.setWordWrap(True)
+        self.preview_notice.setEnabled(False)
+        self.preview_notice.hide()
+        page.addWidget(self.preview_notice)
+        self.preview = NotePreview(self._preview_page)
         self.preview.setAccessibleName("Note preview")
         self.preview.editRequested.connect(self.show_source)
         reading = QFont(self.font())
         reading.setPointSizeF(self.font().pointSizeF() * 1.05)
         self.preview.setFont(reading)
+        page.addWidget(self.preview, 1)
 
         self._stack = QStackedWidget(self)
         self._stack.addWidget(self.editor)
-        self._stack.addWidget(self.preview)
+        self._stack.addWidget(self._preview_page)
         self.write_button.clicked.connect(self.show_source)
         self.preview_button.clicked.connect(self.show_preview)
         self.write_button.setChecked(True)
@@ -151,9 +216,10 @@ class NotesEditor(QWidget):
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(4)
         column.addLayout(header)
-        column.addWidget(self.error_label)
+        column.addWidget(self.save_bar)
         column.addWidget(self._stack, 1)
         self.setEnabled(False)
+        self.destroyed.connect(self._stop_render_pool)
 
     def _mode_button(self, text: str, tip: str) -> QToolButton:
         button = QToolButton(self)
@@ -175,8 +241,12 @@ class NotesEditor(QWidget):
         """True while the editor holds text the library does not have yet."""
         return self._paper_id is not None and self.text() != self._stored
 
+    def has_unsaved(self) -> bool:
+        """True while any note typed here is not in the library (the shown one or others)."""
+        return self.is_dirty() or bool(self._unsaved)
+
     def in_preview(self) -> bool:
-        return self._stack.currentWidget() is self.preview
+        return self._stack.currentWidget() is self._preview_page
 
     # ------------------------------------------------------------------ switching
 
@@ -235,25 +305,33 @@ class NotesEditor(QWidget):
     def flush(self) -> bool:
         """Save whatever is pending now. True when the library holds every note."""
         self._timer.stop()
+        self._retry_timer.stop()
         ok = self._retry_unsaved()
-        if not self.is_dirty() or self._paper_id is None:
-            return ok
-        text = self.text()
-        try:
-            changes = self._save(self._paper_id, text)
-        except Exception as exc:  # see _save
-            self._show_error(
-                f"The note could not be saved: {exc}. It is kept here; editing retries."
-            )
-            self._set_state("Not saved")
-            return False
-        self._stored = text
-        self._unsaved.pop(self._paper_id, None)
-        self._set_state("Saved")
-        if not self._unsaved:
-            self._show_error("")
-        if changes:
-            self.saved.emit(changes)
+        if self.is_dirty() and self._paper_id is not None:
+            text = self.text()
+            try:
+                changes = self._save(self._paper_id, text)
+            except Exception as exc:  # see _save
+                self._show_error(
+                    f"The note could not be saved: {exc}. It is kept here and saving is"
+                    " tried again; Copy puts it on the clipboard."
+                )
+                self._set_state("Not saved")
+                ok = False
+            else:
+                self._stored = text
+                self._unsaved.pop(self._paper_id, None)
+                self._set_state("Saved")
+                if changes:
+                    self.saved.emit(changes)
+        if ok:
+            self._failures = 0
+            if not self.has_unsaved():
+                self._show_error("")
+        else:
+            # try again by itself a little later, then less and less often
+            self._retry_timer.start(RETRY_MS[min(self._failures, len(RETRY_MS) - 1)])
+            self._failures += 1
         return ok
 
     def _retry_unsaved(self) -> bool:
@@ -287,12 +365,43 @@ class NotesEditor(QWidget):
         """Papers whose note could not be saved yet (besides the one being edited)."""
         return tuple(self._unsaved)
 
+    def unsaved_text(self) -> str:
+        """Every note not in the library yet, the shown one first, for the clipboard."""
+        texts = [self.text()] if self.is_dirty() else []
+        texts += [t for pid, t in self._unsaved.items() if pid != self._paper_id]
+        return "\n\n---\n\n".join(texts)
+
+    def copy_unsaved(self) -> None:
+        text = self.unsaved_text() or self.text()
+        QGuiApplication.clipboard().setText(text)
+        self._set_state("Copied")
+
+    def confirm_close(self) -> bool:
+        """Save what is pending; if a note still cannot be saved, ask before closing."""
+        if self.flush() and not self.has_unsaved():
+            return True
+        box = QMessageBox(self.window())
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle("Unsaved note")
+        box.setText("A note could not be saved. Close anyway?")
+        box.setInformativeText(self.error_label.text())
+        keep = box.addButton("Keep Open", QMessageBox.ButtonRole.RejectRole)
+        copy = box.addButton("Copy Note and Close", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Close Without Saving", QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(keep)
+        box.setEscapeButton(keep)
+        box.exec()
+        clicked = box.clickedButton()
+        if clicked is copy:
+            self.copy_unsaved()
+        return clicked is not keep and clicked is not None
+
     def _set_state(self, text: str) -> None:
         self.state_label.setText(text)
 
     def _show_error(self, text: str) -> None:
         self.error_label.setText(text)
-        self.error_label.setVisible(bool(text))
+        self.save_bar.setVisible(bool(text))
 
     # ------------------------------------------------------------------ modes
 
@@ -305,23 +414,87 @@ class NotesEditor(QWidget):
         self.flush()
         self.preview_button.setChecked(True)
         self._render()
-        self._stack.setCurrentWidget(self.preview)
+        self._stack.setCurrentWidget(self._preview_page)
 
     def _render(self) -> None:
+        """Ask the render thread for the current note; the answer comes by signal."""
         pal = self.preview.palette()
         shade = pal.alternateBase().color().name()
         # Qt's rich text understands only a little CSS: enough for code and quotes
         self.preview.document().setDefaultStyleSheet(
-            f"pre {{ background-color: {shade}; }}"
+            f"pre {{ background-color: {shade}; white-space: pre-wrap; }}"
             f" code {{ background-color: {shade}; }}"
             f" blockquote {{ color: {pal.placeholderText().color().name()}; }}"
             f" th {{ background-color: {shade}; }}"
         )
-        self.preview.setHtml(render_note(self.text()))
+        self._render_gen += 1
+        gen, text = self._render_gen, self.text()
+        with self._render_lock:
+            self._wanted_gen = gen
+        self._pending_text = text
+        if self._render_pool is None:
+            self._render_pool = ThreadPoolExecutor(1, thread_name_prefix="note-render")
+        self._render_pool.submit(self._render_in_thread, gen, text)
+        self._render_timer.start()
+
+    def _render_in_thread(self, gen: int, text: str) -> None:
+        with self._render_lock:
+            if gen != self._wanted_gen:
+                return  # the user has moved on: skip a render nobody will see
+        try:
+            result = render_preview(text)
+        except Exception as exc:  # render_preview never raises; if it does, say so
+            result = RenderedNote(plain_html(text[:RENDER_LIMIT]), f"Rendering failed: {exc}")
+        with contextlib.suppress(RuntimeError):  # the editor was deleted meanwhile
+            self._rendered.emit(gen, result)
+
+    def _show_rendered(self, gen: int, result: RenderedNote) -> None:
+        if gen != self._render_gen or not self._render_timer.isActive():
+            return  # an older note, or too late: the plain text is shown already
+        self._render_timer.stop()
+        self._present(result)
+
+    def _render_late(self) -> None:
+        text = self._pending_text
+        shown = text[:RENDER_LIMIT]
+        more = " (only the start of it)" if len(text) > len(shown) else ""
+        self._present(
+            RenderedNote(
+                plain_html(shown),
+                f"Formatting this note took too long; it is shown as plain text{more}.",
+                plain=True,
+            )
+        )
+
+    def _present(self, result: RenderedNote) -> None:
+        self.preview.setHtml(result.html)
+        self.preview_notice.setText(result.notice)
+        self.preview_notice.setVisible(bool(result.notice))
+        self.previewShown.emit()
+
+    def _stop_render_pool(self) -> None:
+        if self._render_pool is not None:
+            self._render_pool.shutdown(wait=False, cancel_futures=True)
 
     # ------------------------------------------------------------------ events
+
+    def showEvent(self, event: QShowEvent) -> None:
+        # Closing the main window while a note cannot be saved asks first. The window
+        # is only known once this editor is placed in it.
+        window = self.window()
+        if window is not self._watched_window and isinstance(window, QMainWindow):
+            window.installEventFilter(self)
+            self._watched_window = window
+        super().showEvent(event)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.editor and event.type() == QEvent.Type.FocusOut:
             self.flush()
+        elif (
+            watched is self._watched_window
+            and event.type() == QEvent.Type.Close
+            and not self.confirm_close()
+        ):
+            event.ignore()
+            return True
         return super().eventFilter(watched, event)

@@ -156,7 +156,8 @@ def test_preview_renders_markdown_safely(qtbot: QtBot, lib: Library, pane: Detai
         "| a | b |\n|---|---|\n| 1 | 2 |",
     )
     pane.show_paper(first)
-    pane.notes.show_preview()
+    with qtbot.waitSignal(pane.notes.previewShown, timeout=10_000):
+        pane.notes.show_preview()  # rendered on a worker thread
     doc = pane.notes.preview.document()
     assert "Heading" in doc.toPlainText()
     assert "<script>alert(1)</script>" in doc.toPlainText()  # shown as text, not run

@@ -55,7 +55,8 @@ def test_script_and_remote_image_in_a_note_do_nothing(
     pid = shown_ids(window)[0]
     seeded_library.set_note(pid, "<script>alert(1)</script>\n\n![x](http://example.com/a.png)\n")
     window.select_ids([pid])
-    window.detail.notes.show_preview()
+    with qtbot.waitSignal(window.detail.notes.previewShown, timeout=10_000):
+        window.detail.notes.show_preview()
     # what the preview was given (Qt's own toHtml would drop a script tag anyway)
     rendered = render_note(seeded_library.get(pid).note)
     assert "<script" not in rendered.lower()
