@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .domain import (
+    CompletionReport,
     ExportFormat,
     Filter,
     ImportReport,
@@ -32,7 +33,10 @@ from .text import terminal_safe
 if TYPE_CHECKING:
     from .library import Library
 
-SUBCOMMANDS = ("import", "list", "search", "show", "mark", "tag", "note", "export", "reindex")
+SUBCOMMANDS = (
+    "import", "list", "search", "show", "mark", "tag", "note", "export", "reindex",
+    "complete",
+)  # fmt: skip
 STATUSES = [s.value for s in Status]
 
 
@@ -113,6 +117,20 @@ def build_parser(*, subcommands: bool = True) -> argparse.ArgumentParser:
     sp.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
 
     sub.add_parser("reindex", help="rebuild the search index from the database")
+
+    sp = sub.add_parser(
+        "complete",
+        help="complete papers from arXiv / the DOI resolver (asks those services)",
+        description="Ask arXiv (by arXiv id, or by exact title) and the DOI resolver (by "
+        "DOI) for the papers' records; fill the fields they lack. Nothing non-empty is "
+        "overwritten: differing values are kept for review. Ctrl+C stops after the "
+        "current request and keeps what came.",
+    )
+    sp.add_argument("ids", nargs="*", type=int, metavar="ID")
+    sp.add_argument(
+        "--all-incomplete", action="store_true", help="every paper without authors or a year"
+    )
+    json_flag(sp)
     return p
 
 
@@ -365,6 +383,90 @@ def cmd_reindex(lib: Library, args: argparse.Namespace) -> int:
     return 0
 
 
+def _printable(text: str) -> str:
+    """One terminal-safe line of text a web service sent (no control characters)."""
+    return "".join(c if c.isprintable() else " " for c in text)
+
+
+def _complete_progress(stream: Any) -> ProgressFn:
+    tty = bool(getattr(stream, "isatty", lambda: False)())
+
+    def show(done: int, total: int) -> None:
+        line = f"completing: {done} of {total} papers"
+        if tty:
+            stream.write(f"\r{line}\x1b[K" + ("\n" if done >= total else ""))
+        else:
+            stream.write(line + "\n")
+        stream.flush()
+
+    return show
+
+
+def _completion_json(report: CompletionReport) -> dict[str, Any]:
+    return {
+        "filled": {str(k): list(v) for k, v in report.filled.items()},
+        "conflicts": {str(k): list(v) for k, v in report.conflicts.items()},
+        "unchanged": list(report.unchanged),
+        "not_found": list(report.not_found),
+        "candidates": {
+            str(k): [
+                {"arxiv_id": c.arxiv_id, "title": c.title, "authors": c.authors, "year": c.year}
+                for c in v
+            ]
+            for k, v in report.candidates.items()
+        },
+        "problems": list(report.problems),
+        "requests": report.requests,
+        "cancelled": report.cancelled,
+    }
+
+
+def cmd_complete(lib: Library, args: argparse.Namespace) -> int:
+    import signal
+
+    from .lookup.complete import summary_lines
+
+    if bool(args.ids) == bool(args.all_incomplete):
+        print("readinglist complete: give paper IDs or --all-incomplete", file=sys.stderr)
+        return 2
+    ids = lib.incomplete_ids() if args.all_incomplete else list(args.ids)
+    if not ids:
+        print("nothing to complete: every paper has authors and a year")
+        return 0
+    stop: list[bool] = []
+
+    def interrupted(signum: int, frame: object) -> None:
+        stop.append(True)
+        print("\nstopping after the current request...", file=sys.stderr)
+
+    # Ctrl+C stops between requests, so the answers already received are kept
+    previous = signal.signal(signal.SIGINT, interrupted)
+    try:
+        progress = _complete_progress(sys.stderr)
+        report = lib.complete(ids, progress=progress, cancel=lambda: bool(stop))
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if args.json:
+        _print_json(_completion_json(report))
+    else:
+        for line in summary_lines(report.filled, report.conflicts):
+            print(line)
+        if report.unchanged:
+            print(f"{len(report.unchanged)} answered with nothing new")
+        if report.not_found:
+            print(f"{len(report.not_found)} not found for sure (no such paper, or no exact title)")
+        for pid, candidates in report.candidates.items():
+            print(f"  {pid}: arXiv has similar titles; complete by hand if one is it:")
+            for c in candidates:
+                year = c.year if c.year is not None else "----"
+                print(_printable(f"      arXiv:{c.arxiv_id}  {year}  {c.title} ({c.authors})"))
+        if report.cancelled:
+            print("stopped early; the answers received were applied")
+    for problem in report.problems:
+        print(f"readinglist: {_printable(problem)}", file=sys.stderr)
+    return 1 if report.problems else 0
+
+
 COMMANDS = {
     "import": cmd_import,
     "list": cmd_list,
@@ -375,4 +477,5 @@ COMMANDS = {
     "note": cmd_note,
     "export": cmd_export,
     "reindex": cmd_reindex,
+    "complete": cmd_complete,
 }

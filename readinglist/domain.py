@@ -283,3 +283,28 @@ class Listing:
 
 ProgressFn = Callable[[int, int], None]  # (done, total); total 0 means unknown
 CancelFn = Callable[[], bool]  # True: stop now, keep nothing
+
+
+@dataclass(frozen=True, slots=True)
+class CompletionCandidate:
+    """A paper a title search found that is not surely the one asked about."""
+
+    arxiv_id: str
+    title: str
+    authors: str  # short display form
+    year: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class CompletionReport:
+    """What "complete from arXiv / DOI" did (issue 9), per paper id."""
+
+    filled: Mapping[int, tuple[str, ...]]  # papers that got fields they lacked -> which
+    conflicts: Mapping[int, tuple[str, ...]]  # fields kept although the answer differs
+    unchanged: tuple[int, ...]  # answered, but had nothing to add
+    not_found: tuple[int, ...]  # no confident answer (see `candidates`)
+    candidates: Mapping[int, tuple[CompletionCandidate, ...]]  # title searches to pick from
+    problems: tuple[str, ...]  # offline, HTTP errors, error feeds, broken answers
+    requests: int = 0  # requests sent to the services
+    cancelled: bool = False  # stopped early; the answers received before are kept
+    changes: Changes = Changes()

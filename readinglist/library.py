@@ -29,6 +29,7 @@ from .db.models import Paper, PaperTag, Tag, Tombstone
 from .domain import (
     CancelFn,
     Changes,
+    CompletionReport,
     Counts,
     ExportFormat,
     Filter,
@@ -49,6 +50,7 @@ from .index_worker import ChildCatchUp
 from .indexer import BackgroundIndexer, IndexFollower
 
 if TYPE_CHECKING:
+    from .lookup.complete import Services
     from .search.index import SearchIndex
 
 log = logging.getLogger(__name__)
@@ -653,3 +655,78 @@ class Library:
         from .files import belongs_to_folder
 
         return belongs_to_folder(path, self.folder)
+
+    # ------------------------------------------------------------------ completing
+
+    def incomplete_ids(self) -> builtins.list[int]:
+        """Papers (not in the trash) without authors or without a year, oldest first."""
+        with Session(self._engine) as s:
+            q = select(Paper.id).where(
+                Paper.trashed_at.is_(None),
+                or_(Paper.authors_json == "[]", Paper.year.is_(None)),
+            )
+            return builtins.list(s.scalars(q.order_by(Paper.id)))
+
+    def complete(
+        self,
+        ids: Iterable[int],
+        *,
+        progress: ProgressFn | None = None,
+        cancel: CancelFn | None = None,
+        services: Services | None = None,
+    ) -> CompletionReport:
+        """Complete papers from arXiv / the DOI resolver (lookup/complete.py says how).
+
+        Slow (arXiv asks for 3 s between requests): the window runs it on its worker.
+        The answers are applied in one transaction after the last request, to the
+        papers as they are then: empty fields are filled, nothing non-empty is
+        overwritten, differing values are kept as conflicts. Cancel stops before the
+        next request; what was received until then is applied (the report says so).
+        """
+        from .config import load_config
+        from .db.completion import complete_paper
+        from .lookup.complete import Services, Target, look_up
+
+        with Session(self._engine) as s:
+            wanted = self._existing(s, ids)
+            found_rows = s.execute(
+                select(Paper.id, Paper.title, Paper.doi, Paper.arxiv_id).where(
+                    store.id_in(Paper.id, wanted)
+                )
+            ).all()
+        by_id = {r[0]: Target(r[0], r[1], r[2], r[3]) for r in found_rows}
+        targets = [by_id[i] for i in wanted]
+        services = services or Services.from_config(load_config())
+        found = look_up(targets, services, progress, cancel)
+
+        filled: dict[int, tuple[str, ...]] = {}
+        conflicts: dict[int, tuple[str, ...]] = {}
+        unchanged: builtins.list[int] = []
+        if found.answers:
+            with self._transaction() as s:
+                seq: int | None = None
+                for pid, draft in found.answers.items():
+                    done = complete_paper(s, pid, draft)
+                    if done.filled:
+                        filled[pid] = done.filled
+                    if done.conflicts:
+                        conflicts[pid] = done.conflicts
+                    if not (done.filled or done.conflicts):
+                        unchanged.append(pid)
+                        continue
+                    seq = store.next_seq(s) if seq is None else seq
+                    paper = s.get(Paper, pid)
+                    if paper is not None:
+                        paper.change_seq = seq
+        changed = frozenset(filled) | frozenset(conflicts)
+        return CompletionReport(
+            filled=filled,
+            conflicts=conflicts,
+            unchanged=tuple(unchanged),
+            not_found=tuple(found.not_found),
+            candidates=found.candidates,
+            problems=found.problems(),
+            requests=services.requests,
+            cancelled=found.cancelled,
+            changes=self._changed(Changes(changed, fields=bool(changed))),
+        )

@@ -1,0 +1,285 @@
+"""Completing papers from arXiv / DOI against the local stand-in services.
+
+Every test uses a real library file; the services are a real HTTP server on
+127.0.0.1 answering from recorded responses. Nothing here reaches the internet.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import socket
+import sqlite3
+
+import pytest
+
+from readinglist.config import Config
+from readinglist.domain import PaperDraft, Person
+from readinglist.library import Library
+from readinglist.lookup.complete import Services
+from readinglist.lookup.http import RateLimiter
+
+from .conftest import services_for
+from .server import FakeServices
+
+MASKGIT = "MaskGIT: Masked Generative Image Transformer"
+MUSE = "Muse: Text-To-Image Generation via Masked Generative Transformers"
+SUBFORMER = (
+    "Subformer: Exploring Weight Sharing for Parameter Efficiency in Generative Transformers"
+)
+
+
+def _add(lib: Library, *drafts: PaperDraft) -> list[int]:
+    return list(lib.import_drafts(drafts, source="test").added)
+
+
+def _conflicts(lib: Library, paper_id: int) -> dict[str, str]:
+    with sqlite3.connect(lib.folder / "library.sqlite") as db:
+        (text,) = db.execute(
+            "SELECT conflicts_json FROM papers WHERE id = ?", (paper_id,)
+        ).fetchone()
+    return dict(json.loads(text))
+
+
+def test_arxiv_ids_are_completed_in_one_batched_query(
+    lib: Library, fake: FakeServices, services: Services
+) -> None:
+    ids = _add(
+        lib,
+        PaperDraft(title="MaskGIT", arxiv_id="2202.04200", entry_type="misc"),
+        PaperDraft(title="Muse", arxiv_id="2301.00704", entry_type="misc"),
+        PaperDraft(title="Subformer", arxiv_id="2101.00234", entry_type="misc"),
+    )
+    report = lib.complete(ids, services=services)
+
+    asked = fake.requests_to("/api/query")
+    assert len(asked) == 1
+    assert asked[0].query["id_list"].split(",") == ["2202.04200", "2301.00704", "2101.00234"]
+    assert report.requests == 1 and not report.problems and not report.cancelled
+    assert set(report.filled) == set(ids)
+    maskgit, muse, subformer = lib.details(ids)
+    assert [a.family for a in maskgit.authors] == ["Chang", "Zhang", "Jiang", "Liu", "Freeman"]
+    assert maskgit.year == 2022 and muse.year == 2023 and subformer.year == 2021
+    assert maskgit.url == "https://arxiv.org/abs/2202.04200v1"
+    assert maskgit.extra["eprint"] == "2202.04200" and maskgit.extra["archiveprefix"] == "arXiv"
+    assert "updated" not in maskgit.extra  # service bookkeeping stays out
+    assert subformer.venue.startswith("Findings of the Association")
+    assert subformer.entry_type == "article"  # a journal reference is more than misc
+    assert "authors" in report.filled[ids[0]] and "year" in report.filled[ids[0]]
+    assert report.changes.paper_ids == frozenset(ids)
+    # the search index follows: the new author names find the papers
+    assert {d.id for d, _ in lib.search("Freeman")} == {ids[0]}
+
+
+def test_more_ids_than_a_batch_take_several_queries(
+    lib: Library, fake: FakeServices, services: Services
+) -> None:
+    drafts = [PaperDraft(title=f"Paper {n}", arxiv_id=f"2405.{n:05d}") for n in range(59)]
+    ids = _add(lib, PaperDraft(title="MaskGIT", arxiv_id="2202.04200"), *drafts)
+    report = lib.complete(ids, services=services)
+    sizes = [len(r.query["id_list"].split(",")) for r in fake.requests_to("/api/query")]
+    assert sizes == [50, 10]
+    assert set(report.filled) == {ids[0]}
+    assert len(report.not_found) == 59
+    assert any("has no paper arXiv:2405.00000" in p for p in report.problems)
+
+
+def test_doi_is_completed_from_csl_json(
+    lib: Library, fake: FakeServices, services: Services
+) -> None:
+    (pid,) = _add(
+        lib, PaperDraft(title=MASKGIT, doi="10.1109/CVPR52688.2022.01103", entry_type="misc")
+    )
+    report = lib.complete([pid], services=services)
+
+    (asked, followed) = fake.seen
+    assert asked.path == "/doi/10.1109/CVPR52688.2022.01103"
+    assert asked.accept == "application/vnd.citationstyles.csl+json"
+    assert followed.path.startswith("/works/")  # the resolver's redirect was followed
+    assert not report.problems and report.filled[pid]
+    d = lib.get(pid)
+    assert d.year == 2022 and d.entry_type == "inproceedings"
+    assert d.authors[4] == Person(family="Freeman", given="William T.")
+    assert d.venue.startswith("2022 IEEE/CVF Conference")
+    assert d.extra["page"] == "11305-11315" and d.extra["publisher"] == "IEEE"
+    assert "reference" not in d.extra and "indexed" not in d.extra
+    assert d.doi == "10.1109/CVPR52688.2022.01103"  # the user's spelling stays
+
+
+def test_title_search_takes_only_a_confident_match(
+    lib: Library, fake: FakeServices, services: Services
+) -> None:
+    ids = _add(
+        lib,
+        PaperDraft(title="MUSE: text-to-image generation via masked generative transformers"),
+        PaperDraft(title="An amazing title"),  # two arXiv papers carry it
+        PaperDraft(title="Diffusion models for tabular data"),  # only longer titles
+        PaperDraft(title="Nothing on arXiv is called this"),
+    )
+    report = lib.complete(ids, services=services)
+
+    searches = [r.query["search_query"] for r in fake.requests_to("/api/query")]
+    assert searches[0] == 'ti:"MUSE text-to-image generation via masked generative transformers"'
+    assert len(searches) == 4
+    muse, amazing, diffusion, nothing = lib.details(ids)
+    assert muse.arxiv_id == "2301.00704" and muse.year == 2023
+    assert muse.title == "MUSE: text-to-image generation via masked generative transformers"
+    assert set(report.filled) == {ids[0]}
+    assert set(report.not_found) == set(ids[1:])
+    assert [c.arxiv_id for c in report.candidates[ids[1]]] == ["2403.01111", "2405.02222"]
+    assert {c.title for c in report.candidates[ids[2]]} == {
+        "Diffusion Models for Tabular Data: A Survey",
+        "Diffusion Models for Tabular Data: Benchmarks",
+    }
+    assert ids[3] not in report.candidates
+    for d in (amazing, diffusion, nothing):  # nothing guessed
+        assert d.authors == () and d.year is None and d.arxiv_id == ""
+
+
+def test_a_value_the_user_typed_is_never_overwritten(
+    lib: Library, fake: FakeServices, services: Services
+) -> None:
+    mine = PaperDraft(
+        title="MaskGIT (my reading notes title)",
+        authors=(Person("Chang", "Huiwen"), Person("Zhang", "Han")),
+        year=2021,
+        venue="CVPR",
+        url="https://example.org/my-copy",
+        arxiv_id="2202.04200",
+        entry_type="inproceedings",
+    )
+    (pid,) = _add(lib, mine)
+    report = lib.complete([pid], services=services)
+
+    d = lib.get(pid)
+    assert d.title == mine.title and d.year == 2021 and d.venue == "CVPR"
+    assert d.url == "https://example.org/my-copy" and d.entry_type == "inproceedings"
+    assert [a.family for a in d.authors] == ["Chang", "Zhang"]
+    assert d.abstract.startswith("Generative transformers")  # the empty field was filled
+    assert report.filled[pid] == ("abstract", "extra")
+    assert report.conflicts[pid] == ("authors", "title", "url", "year")
+    recorded = _conflicts(lib, pid)
+    assert recorded["year"] == "2022" and recorded["title"] == MASKGIT
+    assert recorded["authors"].startswith("Huiwen Chang and Han Zhang and Lu Jiang")
+
+    again = lib.complete([pid], services=services)  # asking twice changes nothing more
+    assert again.filled == {} and lib.get(pid) == d
+
+
+def test_doi_not_found_is_reported(lib: Library, fake: FakeServices, services: Services) -> None:
+    (pid,) = _add(lib, PaperDraft(title="Lost", doi="10.9999/does-not-exist"))
+    report = lib.complete([pid], services=services)
+    assert report.not_found == (pid,)
+    assert report.problems == (
+        f"127.0.0.1:{fake.port} does not know DOI 10.9999/does-not-exist (HTTP 404) (paper: {pid})",
+    )
+    assert lib.get(pid).authors == ()
+
+
+def test_a_service_that_never_answers_is_given_up_on(lib: Library, fake: FakeServices) -> None:
+    fake.fault["arxiv"] = "sleep"
+    services = services_for(fake, timeout_s=0.3)
+    ids = _add(lib, *(PaperDraft(title=t) for t in (MASKGIT, MUSE, SUBFORMER)))
+    report = lib.complete(ids, services=services)
+
+    host = f"127.0.0.1:{fake.port}"
+    assert report.problems == (
+        f"{host} did not answer within 0.3 s (2 papers: {ids[0]}, {ids[1]})",
+        f"{host} did not answer within 0.3 s (twice; not asked again) (paper: {ids[2]})",
+    )
+    assert len(fake.seen) == 2  # after two timeouts in a row it is not asked again
+    assert report.filled == {} and all(d.year is None for d in lib.details(ids))
+
+
+@pytest.mark.parametrize(
+    ("service", "fault", "expected"),
+    [
+        ("arxiv", "truncated", "sent an answer that is not an arXiv feed: not well-formed XML"),
+        ("arxiv", "error_feed", "arXiv API error: incorrect id format for 2202.0420x"),
+        ("arxiv", "status:503", "answered HTTP 503 Service Unavailable"),
+        (
+            "arxiv",
+            "redirect_away",
+            "redirected to http://198.51.100.7, which is not the configured",
+        ),
+        ("doi", "html", "that is not a CSL-JSON record: invalid JSON"),
+        ("doi", "status:503", "answered HTTP 503 Service Unavailable for DOI 10.1109/"),
+    ],
+)
+def test_broken_answers_are_reported_and_change_nothing(
+    lib: Library, fake: FakeServices, services: Services, service: str, fault: str, expected: str
+) -> None:
+    fake.fault[service] = fault
+    draft = PaperDraft(title=MASKGIT, arxiv_id="2202.04200")
+    if service == "doi":
+        draft = PaperDraft(title=MASKGIT, doi="10.1109/cvpr52688.2022.01103")
+    (pid,) = _add(lib, draft)
+    before = lib.get(pid)
+    report = lib.complete([pid], services=services)
+    assert len(report.problems) == 1 and expected in report.problems[0], report.problems
+    assert report.problems[0].startswith(f"127.0.0.1:{fake.port}")
+    assert report.filled == {} and lib.get(pid) == before
+
+
+def test_offline_says_which_service_cannot_be_reached(lib: Library) -> None:
+    with socket.socket() as s:  # a port nobody listens on: the connection is refused
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    config = Config(arxiv_api=f"http://127.0.0.1:{port}/api/query", doi_resolver="http://x/")
+    services = Services.from_config(config, interval_s=0, timeout_s=2)
+    ids = _add(lib, *(PaperDraft(title=t) for t in (MASKGIT, MUSE, SUBFORMER)))
+    report = lib.complete(ids, services=services)
+    (problem,) = report.problems  # one message for all three, asked once
+    assert problem.startswith(f"cannot reach 127.0.0.1:{port}: [Errno 111] Connection refused")
+    assert problem.endswith(f"(3 papers: {ids[0]}, {ids[1]}, {ids[2]})")
+    assert services.requests == 1
+
+
+def test_cancel_stops_before_the_next_request_and_keeps_what_came(
+    lib: Library, fake: FakeServices, services: Services
+) -> None:
+    ids = _add(lib, *(PaperDraft(title=t) for t in (MUSE, MASKGIT, SUBFORMER)))
+    seen: list[tuple[int, int]] = []
+    report = lib.complete(
+        ids,
+        services=services,
+        progress=lambda d, t: seen.append((d, t)),
+        cancel=lambda: len(fake.seen) >= 1,
+    )
+    assert report.cancelled and len(fake.seen) == 1
+    assert set(report.filled) == {ids[0]}
+    assert seen == [(1, 3)]
+    muse, maskgit, subformer = lib.details(ids)
+    assert muse.year == 2023 and maskgit.year is None and subformer.year is None
+
+
+def test_requests_are_spaced_by_the_limiter(lib: Library, fake: FakeServices) -> None:
+    services = services_for(fake, interval_s=0.25)
+    ids = _add(lib, *(PaperDraft(title=t) for t in (MUSE, MASKGIT, SUBFORMER)))
+    progress: list[tuple[int, int]] = []
+    lib.complete(ids, services=services, progress=lambda d, t: progress.append((d, t)))
+    times = [r.at for r in fake.seen]
+    assert len(times) == 3
+    gaps = [b - a for a, b in itertools.pairwise(times)]
+    # without the limiter these are a few ms; a connection's setup time may differ
+    assert all(g >= 0.15 for g in gaps), gaps
+    assert progress == [(1, 3), (2, 3), (3, 3)]
+
+
+def test_rate_limiter_waits_its_interval_and_listens_to_cancel() -> None:
+    now = [100.0]
+    slept: list[float] = []
+
+    def sleep(s: float) -> None:
+        slept.append(s)
+        now[0] += s
+
+    limiter = RateLimiter(3.0, clock=lambda: now[0], sleep=sleep)
+    assert limiter.wait() and slept == []  # the first request goes at once
+    assert limiter.wait() and sum(slept) == pytest.approx(3.0)
+    now[0] += 10  # long after: no wait
+    slept.clear()
+    assert limiter.wait() and slept == []
+    calls = iter([False, False, True])
+    assert not limiter.wait(cancel=lambda: next(calls))  # cancelled while waiting
+    assert 0 < sum(slept) < 3.0
