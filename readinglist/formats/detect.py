@@ -66,9 +66,10 @@ def detect_format(text: str, filename: str = "") -> SourceFormat | None:
         return None
     if looks_like_trending(text):
         return SourceFormat.TRENDING
-    # Ambiguous content: a .bib of only comments, a .txt with one title... trust the name,
-    # except where the content clearly is not that format (a .ris without any "TY  -").
-    if hint in (SourceFormat.BIBTEX, SourceFormat.TRENDING):
+    # Ambiguous content: a .bib of only comments trusts its name. A .txt does not: any
+    # text file is a .txt (a README, a LICENSE, requirements.txt), so a trending page
+    # must be recognised by its shape above, and a .ris without any "TY  -" is not RIS.
+    if hint is SourceFormat.BIBTEX:
         return hint
     return None
 

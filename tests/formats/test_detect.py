@@ -88,7 +88,8 @@ def test_web_of_science_is_not_ris() -> None:
 def test_ambiguous_content_falls_back_on_the_extension() -> None:
     comments_only = "% nothing but a comment\n"
     assert detect_format(comments_only, "library.bib") is SourceFormat.BIBTEX
-    assert detect_format("Just One Title Line", "page.txt") is SourceFormat.TRENDING
+    # Any text file is a .txt: one line is no trending page, whatever the name says.
+    assert detect_format("Just One Title Line", "page.txt") is None
     assert detect_format("Just One Title Line") is None
     assert detect_format("no tags at all here", "refs.ris") is None
     assert detect_format("", "empty.bib") is SourceFormat.BIBTEX
