@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from readinglist.notes import link_target, render_note
+from readinglist.notes import MAX_NESTING, RENDER_LIMIT, link_target, render_note, render_preview
 
 
 def _hrefs(html: str) -> list[str]:
@@ -102,3 +105,123 @@ def test_bare_links_become_links_but_not_inside_code_or_links() -> None:
 )
 def test_link_target(url: str, expected: str | None) -> None:
     assert link_target(url) == expected
+
+
+# ---------------------------------------------------------------- hostile notes
+#
+# Each of these took seconds to minutes (or raised RecursionError) before rendering
+# was bounded; see benchmarks/notes_bench.py for the times.
+
+PROSE = "The model *learns* a **robust** `code` [link](https://x.org) note.\n"
+HOSTILE = {
+    "5,000 [": "[" * 5000,
+    "20 KB [": "[" * 20_000,
+    "5 MB text": (PROSE * (5_000_000 // len(PROSE) + 1))[:5_000_000],
+    "list nested 300": "".join(" " * (4 * i) + "- x\n" for i in range(300)),
+    "list markers 300": "- " * 300 + "deep\n",
+    "quote nested 300": "> " * 300 + "deep\n",
+    "quote lines 300": "".join(">" * i + " q\n" for i in range(1, 301)),
+    "* x 50k": "*" * 50_000,
+    "**a x 20k": "**a" * 20_000,
+    "backticks": "`a" * 30_000,
+    "backtick runs": "`" * 40_000,
+    "< runs": "<" * 50_000,
+    "<a runs": "<a " * 20_000,
+    "[a]( x 20k": "[a](" * 20_000,
+    "[a][ x 20k": "[a][" * 20_000,
+    "![ x 20k": "![" * 20_000,
+    "brackets nested": "[" * 10_000 + "x" + "]" * 10_000,
+    "parens": "[a](" + "(" * 30_000,
+    "quoted title": '[a](b "' * 10_000,
+    "backslashes": "\\" * 60_000,
+    "line breaks": "x\n" * 30_000,
+    "hard breaks": "a  \n" * 15_000,
+}
+
+
+def _text_of(html: str) -> str:
+    return re.sub(r"<[^>]+>", "", html)
+
+
+@pytest.mark.parametrize("name", list(HOSTILE))
+def test_hostile_notes_render_bounded_and_never_raise(name: str) -> None:
+    text = HOSTILE[name]
+    result = render_preview(text)
+    # bounded: the preview never carries much more than what was rendered
+    assert len(result.html) < 40 * RENDER_LIMIT
+    assert "<script" not in result.html
+    if len(text) > RENDER_LIMIT:
+        assert "Only the first" in result.notice and "the editor has all of it" in result.notice
+    html = render_note(text)
+    assert "<script" not in html
+
+
+def test_render_note_keeps_what_it_does_not_format() -> None:
+    # exports use render_note: past the limit the rest is kept, escaped, not dropped
+    tail = "the very end <b>of it</b>"
+    text = "*x* " * (RENDER_LIMIT // 4) + "\n" + tail
+    html = render_note(text)
+    assert "the very end &lt;b&gt;of it&lt;/b&gt;" in html
+    assert "<em>x</em>" in html
+    preview = render_preview(text)
+    assert "the very end" not in preview.html and "Only the first" in preview.notice
+
+
+def test_deep_nesting_keeps_the_text_and_the_first_levels() -> None:
+    text = "".join(" " * (4 * i) + f"- level{i}\n" for i in range(300))
+    html = render_note(text)
+    assert html.count("<ul>") >= MAX_NESTING  # the first levels stay a list
+    assert "level299" in html  # nothing is dropped, only flattened
+    quotes = render_note("> " * 300 + "deep")
+    assert quotes.count("<blockquote>") == MAX_NESTING and "deep" in quotes
+
+
+def test_code_is_never_cut_by_the_nesting_bound() -> None:
+    code = "```\n" + "".join(" " * 60 + f"x{i}\n" for i in range(3)) + "```\n"
+    assert " " * 60 + "x2" in render_note(code)
+
+
+def test_normal_links_and_emphasis_survive_the_bounds() -> None:
+    long_url = "https://example.org/" + "a" * 1500
+    html = render_note(f'[one](https://a.org/(x)) and [two]({long_url} "t") *e* `c`')
+    assert '<a href="https://a.org/(x)">one</a>' in html
+    assert f'<a href="{long_url}" title="t">two</a>' in html
+    assert "<em>e</em>" in html and "<code>c</code>" in html
+
+
+def test_a_failing_renderer_falls_back_to_the_escaped_text() -> None:
+    # a real RecursionError from Python-Markdown's list parser (unguarded, unlike its
+    # block quotes): a list at the nesting bound, run with hardly any stack to spare
+    import sys
+
+    depth = 0
+    frame = sys._getframe()
+    while frame is not None:
+        depth, frame = depth + 1, frame.f_back
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(depth + 30)
+    try:
+        result = render_preview("".join(" " * (4 * i) + "- x *a* <b>\n" for i in range(8)))
+    finally:
+        sys.setrecursionlimit(old)
+    assert result.plain
+    assert "RecursionError" in result.notice and "plain text" in result.notice
+    assert result.html.startswith("<pre>") and "&lt;b&gt;" in result.html
+
+
+_PIECES = st.sampled_from(
+    ["[", "]", "(", ")", "![", "*", "**", "_", "`", "```", "<", ">", "> ", "- ", "1. ",
+     "    ", "\t", "\n", "\n\n", "\\", "&", "#", "|", '"', "'", "a", " ", "http://x.org",
+     "<script>", "[a](b)", "~~~", "---"]
+)  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(_PIECES, st.integers(1, 400)), max_size=30))
+def test_any_mix_of_markup_renders_quickly_and_safely(runs: list[tuple[str, int]]) -> None:
+    text = "".join(piece * n for piece, n in runs)
+    start = time.monotonic()
+    result = render_preview(text)
+    assert time.monotonic() - start < 20  # "a few seconds" with room for a busy machine
+    assert "<script" not in result.html.lower()
+    assert not re.search(r"<img|javascript:", result.html, re.IGNORECASE)
