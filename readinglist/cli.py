@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
 SUBCOMMANDS = (
     "import", "list", "search", "show", "mark", "tag", "note", "export", "reindex",
-    "complete",
+    "complete", "backup", "restore", "check",
 )  # fmt: skip
 STATUSES = [s.value for s in Status]
 
@@ -118,6 +118,17 @@ def build_parser(*, subcommands: bool = True) -> argparse.ArgumentParser:
 
     sub.add_parser("reindex", help="rebuild the search index from the database")
 
+    sp = sub.add_parser("backup", help="back the library's database up now")
+    sp.add_argument(
+        "-o", "--output", metavar="FILE", help="write it here (default: the library's backups/)"
+    )
+
+    sp = sub.add_parser("restore", help="replace the database by a backup (saving it first)")
+    sp.add_argument("file", metavar="FILE")
+
+    sp = sub.add_parser("check", help="check the database, its schema and the index")
+    sp.add_argument("--full", action="store_true", help="integrity_check: slower, thorough")
+
     sp = sub.add_parser(
         "complete",
         help="complete papers from arXiv / the DOI resolver (asks those services)",
@@ -138,22 +149,40 @@ def run_cli(argv: Sequence[str]) -> int:
     args = build_parser().parse_args(argv)
     from .library import Library
 
+    folder: Path | None = None
     try:
         folder = resolve_library_dir(args.library)
-        with Library(folder) as lib:  # closing catches the index up (the contract)
+        if args.command in FILE_COMMANDS:  # on the file itself: it may be damaged
+            return FILE_COMMANDS[args.command](folder, args)
+        lib = Library(folder)
+        try:
             lib.report_index_progress(IndexProgress(sys.stderr))
-            return COMMANDS[args.command](lib, args)
+            code = COMMANDS[args.command](lib, args)
+        except BaseException:
+            lib.close(catch_up=False)  # the next open catches up; no second error
+            raise
+        lib.close()  # closing catches the index up (the contract)
+        return code
     except (LibraryError, UserError) as exc:
         return _fail(str(exc))
-    except OSError as exc:
-        return _fail(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "))
-    except KeyboardInterrupt:
-        return _fail("interrupted")
     except BrokenPipeError:
         # `readinglist list | head`: the reader left; stay quiet like other tools
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
+    except OSError as exc:
+        return _fail(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "))
+    except KeyboardInterrupt:
+        return _fail("interrupted")
+    except Exception as exc:
+        # a database error met while working (damage found at run time): checked
+        # and told in one line; anything else is a bug and keeps its traceback
+        from .library import database_trouble
+
+        trouble = database_trouble(folder, exc) if folder is not None else None
+        if trouble is None:
+            raise
+        return _fail(str(trouble))
 
 
 def _fail(message: str) -> int:
@@ -467,7 +496,42 @@ def cmd_complete(lib: Library, args: argparse.Namespace) -> int:
     return 1 if report.problems else 0
 
 
+def cmd_backup(lib: Library, args: argparse.Namespace) -> int:
+    target = lib.backup(Path(args.output) if args.output else None)
+    print(f"backed up to {target}")
+    return 0
+
+
+def cmd_restore(folder: Path, args: argparse.Namespace) -> int:
+    from .library import Library
+
+    saved = Library.restore_backup(folder, Path(args.file))
+    if saved is not None:
+        print(f"the library as it was is saved in {saved}")
+    print(f"restored {args.file}")
+    with Library(folder) as lib:  # the index follows the restored database now
+        lib.report_index_progress(IndexProgress(sys.stderr))
+    return 0
+
+
+def cmd_check(folder: Path, args: argparse.Namespace) -> int:
+    from .library import Library
+
+    report = Library.check(folder, full=args.full)
+    for line in report.lines():
+        print(line)
+    if not report.ok:
+        if report.newest_good is not None:
+            print(f"restore a backup: readinglist --library {folder} restore {report.newest_good}")
+        return 1
+    return 0
+
+
+# Commands that work on the library's files without opening it (it may be damaged).
+FILE_COMMANDS = {"restore": cmd_restore, "check": cmd_check}
+
 COMMANDS = {
+    "backup": cmd_backup,
     "import": cmd_import,
     "list": cmd_list,
     "search": cmd_search,

@@ -11,6 +11,8 @@ import builtins
 import contextlib
 import gc
 import logging
+import os
+import tempfile
 import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -19,11 +21,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, or_, select, update
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from .db import store
-from .db.engine import make_engine, upgrade, writer
+from .db.engine import writer
 from .db.importer import insert_drafts
 from .db.models import Paper, PaperTag, Tag, Tombstone
 from .domain import (
@@ -50,6 +52,7 @@ from .index_worker import ChildCatchUp
 from .indexer import BackgroundIndexer, IndexFollower
 
 if TYPE_CHECKING:
+    from .db.health import LibraryCheck
     from .lookup.complete import Services
     from .search.index import SearchIndex
 
@@ -58,6 +61,8 @@ log = logging.getLogger(__name__)
 DB_NAME = "library.sqlite"
 INDEX_DIR = "index"
 BACKUP_DIR = "backups"
+# An import of more papers than this is preceded by a backup.
+BACKUP_IMPORT_MIN = 1000
 SEARCH_LIMIT = 500  # rows a search shows at most; `Listing.total` tells how many matched
 
 
@@ -130,6 +135,42 @@ def _release_gently(results: builtins.list[tuple[ParseResult, str]]) -> None:
         del drafts[-1000:]
 
 
+def _can_write_dir(folder: Path) -> bool:
+    """Could we write in `folder` (or create it)? As this user, on this mount."""
+    if folder.exists():
+        return os.access(folder, os.W_OK | os.X_OK)
+    return os.access(folder.parent, os.W_OK | os.X_OK)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def database_trouble(
+    folder: Path, exc: BaseException, *, damage_only: bool = False
+) -> LibraryError | None:
+    """A database error met at run time, checked and told plainly in one line; None
+    when `exc` is not one (the caller re-raises it). Damage names the backup to
+    restore; other SQLite errors (busy, I/O) are told in SQLite's words unless
+    `damage_only`."""
+    import sqlite3
+
+    from .db.engine import damaged_error
+    from .db.health import check_file, is_damage
+
+    db_path = Path(folder) / DB_NAME
+    orig = getattr(exc, "orig", exc)
+    if is_damage(exc):
+        reason = check_file(db_path).problem or str(orig)
+        return damaged_error(db_path, reason)
+    if isinstance(orig, sqlite3.Error) and not damage_only:
+        return LibraryError(f"{db_path}: {orig}")
+    return None
+
+
 class Library:
     """A library folder: `library.sqlite`, the Whoosh index beside it, and backups.
 
@@ -138,20 +179,38 @@ class Library:
     """
 
     def __init__(self, folder: Path, *, background: bool = False) -> None:
+        from .config import load_config
+        from .db.engine import damaged_error, open_database
+        from .db.health import check_file, is_damage
+
         self.folder = Path(folder)
+        self._temp_index: tempfile.TemporaryDirectory[str] | None = None
+        db_path = self.folder / DB_NAME
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            db_path = self.folder / DB_NAME
-            self._engine = make_engine(db_path)
+            # only a missing file is a new library; an empty or damaged one is an error
+            # (nothing touched), a read-only one opens for reading (see db/engine.py)
+            opened = open_database(
+                db_path, self.folder / BACKUP_DIR, keep=load_config().backups_kept
+            )
+            self._engine = opened.engine
+            self.read_only = opened.read_only
             self._write = writer(self._engine)
-            upgrade(self._engine, db_path, self.folder / BACKUP_DIR)
-            with self._transaction() as s:
-                library_id = store.get_meta(s, "library_id")
-                if library_id is None:
-                    library_id = uuid.uuid4().hex
-                    store.set_meta(s, "library_id", library_id)
-                    store.set_meta(s, "seq", "0")
-        except OperationalError as exc:
+            if self.read_only:
+                with Session(self._engine) as s:
+                    library_id = store.get_meta(s, "library_id") or "read-only"
+            else:
+                with self._transaction() as s:
+                    found = store.get_meta(s, "library_id")
+                    if found is None:
+                        found = uuid.uuid4().hex
+                        store.set_meta(s, "library_id", found)
+                        store.set_meta(s, "seq", "0")
+                    library_id = found
+        except DBAPIError as exc:
+            if is_damage(exc):
+                reason = check_file(db_path).problem or str(exc.orig)
+                raise damaged_error(db_path, reason) from exc
             raise LibraryError(f"cannot open the library in {self.folder}: {exc.orig}") from exc
         except OSError as exc:
             raise LibraryError(f"cannot open the library in {self.folder}: {exc}") from exc
@@ -160,7 +219,7 @@ class Library:
         # writing never need it, so the window shows its list without waiting for it.
         # The app indexes big batches in a child process (the window would wait for
         # the GIL); the CLI and tests index in-process.
-        child = ChildCatchUp(self.folder) if background else None
+        child = ChildCatchUp(self.folder) if background and not self.read_only else None
         self._follower = IndexFollower(self._engine, self._open_index, child)
         self._background: BackgroundIndexer | None = None
         if background:
@@ -173,7 +232,13 @@ class Library:
 
         # the engine the environment asks for (Whoosh unless told otherwise); both
         # keep SearchIndex's contract
-        return open_index(self.folder / INDEX_DIR, self.library_id)  # type: ignore[return-value]
+        folder = self.folder / INDEX_DIR
+        if self.read_only and not _can_write_dir(folder):
+            # a read-only library still searches: the index is built from the database
+            # in a temporary folder, removed when this process ends
+            self._temp_index = tempfile.TemporaryDirectory(prefix="readinglist-index-")
+            folder = Path(self._temp_index.name) / INDEX_DIR
+        return open_index(folder, self.library_id)  # type: ignore[return-value]
 
     @property
     def _index(self) -> SearchIndex:
@@ -214,11 +279,17 @@ class Library:
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[Session]:
         """One write transaction; SQLite trouble (locked, read-only, disk full) becomes
-        a LibraryError with SQLite's own words, and nothing of it is kept."""
+        a LibraryError with SQLite's own words, and nothing of it is kept; damage
+        found meanwhile is reported as such (with the backup to restore)."""
+        if self.read_only:
+            raise LibraryError(f"this library is read-only: {self.folder}")
         try:
             with Session(self._write) as s, s.begin():
                 yield s
         except DBAPIError as exc:
+            trouble = database_trouble(self.folder, exc, damage_only=True)
+            if trouble is not None:
+                raise trouble from exc
             raise LibraryError(f"the library could not be written: {exc.orig}") from exc
 
     def _changed(self, changes: Changes) -> Changes:
@@ -377,6 +448,131 @@ class Library:
         found = self._index.search(query, limit=1, restrict={paper_id})
         return dict(found.hits[0].highlights) if found.hits else {}
 
+    # ------------------------------------------------------------------ backups
+
+    def backup(self, target: Path | None = None) -> Path:
+        """A backup now (online backup API: consistent while others write).
+
+        Into backups/ among the automatic ones (the same pruning), or at `target`
+        (a file, or a folder to put it in); never onto the library's own files."""
+        from .config import load_config
+        from .db.backup import backup_name, copy_database, take_backup
+
+        db_path = self.folder / DB_NAME
+        if target is None:
+            if self.read_only:
+                raise LibraryError(
+                    f"this library is read-only: {self.folder}; give a file: backup -o FILE"
+                )
+            keep = load_config().backups_kept
+            return take_backup(db_path, self.folder / BACKUP_DIR, "manual", keep)
+        target = Path(target)
+        if target.is_dir():
+            target = target / backup_name(None, "manual")
+        if target.exists() and not target.is_file():
+            raise LibraryError(f"{target} is not a regular file")
+        if any(_same_file(target, Path(f"{db_path}{x}")) for x in ("", "-wal", "-shm")):
+            raise LibraryError(f"{target} is the library itself")
+        if not target.parent.is_dir():
+            raise LibraryError(f"{target.parent}: no such folder")
+        copy_database(db_path, target)
+        return target
+
+    def _backup_before_import(self, papers: int) -> None:
+        """Before an import of over BACKUP_IMPORT_MIN papers (unless read-only,
+        backups are off, or the library is still empty: nothing to lose)."""
+        from .config import load_config
+        from .db.backup import take_backup
+
+        keep = load_config().backups_kept
+        if papers <= BACKUP_IMPORT_MIN or self.read_only or keep == 0 or self.change_seq() == 0:
+            return
+        take_backup(self.folder / DB_NAME, self.folder / BACKUP_DIR, "import", keep)
+
+    @staticmethod
+    def check(folder: Path, *, full: bool = False) -> LibraryCheck:
+        """Check a library without opening it (it may be damaged): SQLite's quick
+        check (`full`: integrity_check), the schema, the index, the backups."""
+        import json
+
+        from .db.backup import list_backups, newest_good
+        from .db.engine import is_read_only
+        from .db.health import LibraryCheck, check_file, schema_problem
+
+        folder = Path(folder)
+        db_path = folder / DB_NAME
+        if not db_path.exists():
+            raise LibraryError(f"{db_path}: no such file (no library here yet)")
+        health = check_file(db_path, full=full)
+        newer = schema_problem(db_path, health.revision)
+        index = "not built yet: built from the database at the next search"
+        try:
+            meta = json.loads((folder / INDEX_DIR / "readinglist-index.json").read_text("utf-8"))
+        except (OSError, ValueError):
+            meta = None
+        if isinstance(meta, dict) and health.seq is not None:
+            seq = meta.get("seq")
+            if meta.get("library_id") != health.library_id:
+                index = "of another library: rebuilt at the next search"
+            elif not isinstance(seq, int):
+                index = "unreadable: rebuilt at the next search"
+            elif seq == health.seq:
+                index = f"up to date (change number {seq})"
+            elif seq < health.seq:
+                index = f"behind ({seq} of {health.seq}): catches up at the next search"
+            else:
+                index = f"ahead of the database ({seq} > {health.seq}): rebuilt at the next search"
+        backups = folder / BACKUP_DIR
+        good = newest_good(backups)
+        return LibraryCheck(
+            db_path,
+            health,
+            str(newer) if newer is not None else None,
+            is_read_only(db_path),
+            index,
+            len(list_backups(backups)),
+            good[0].path if good is not None else None,
+        )
+
+    @staticmethod
+    def newest_good_backup(folder: Path) -> tuple[Path, datetime, int] | None:
+        """The newest backup that passes SQLite's check: (file, made, papers)."""
+        from .db.backup import newest_good
+
+        found = newest_good(Path(folder) / BACKUP_DIR)
+        if found is None:
+            return None
+        b, health = found
+        return b.path, b.made, health.papers or 0
+
+    @staticmethod
+    def restore_backup(folder: Path, backup: Path) -> Path | None:
+        """Replace the library's database by `backup` (checked first: nothing changes
+        when it is not sound); returns where the state before was saved.
+
+        Works on a damaged library (it is not opened). The index starts over: it
+        followed a history the restored file does not share, and catches up from
+        the restored database at the next open."""
+        from .config import load_config
+        from .db.backup import restore
+        from .db.health import check_file
+
+        folder = Path(folder)
+        db_path = folder / DB_NAME
+        if not os.access(folder, os.W_OK):
+            raise LibraryError(f"this library is read-only: {folder}")
+        saved = restore(db_path, Path(backup), folder / BACKUP_DIR, load_config().backups_kept)
+        library_id = check_file(db_path, thorough=False).library_id
+        if library_id and (folder / INDEX_DIR).is_dir():
+            from .search import open_index
+
+            index = open_index(folder / INDEX_DIR, library_id)
+            try:
+                index.reset()
+            finally:
+                index.close()
+        return saved
+
     # ------------------------------------------------------------------ importing
 
     def import_paths(
@@ -445,6 +641,8 @@ class Library:
     ) -> ImportReport:
         from .formats.citekey import citation_key_for
         from .formats.clean import clean_draft
+
+        self._backup_before_import(sum(len(r.drafts) for r, _ in results))  # issue 8.13
 
         drafts = [(clean_draft(d, r.format), src) for r, src in results for d in r.drafts]
         all_problems = [*problems, *(p for result, _ in results for p in result.problems)]

@@ -79,5 +79,5 @@ def test_a_file_that_is_not_a_database_is_a_clear_error(tmp_path: Path) -> None:
     folder = tmp_path / "lib"
     folder.mkdir()
     (folder / DB_NAME).write_bytes(b"this is not sqlite at all" * 100)
-    with pytest.raises(LibraryError, match="not a ReadingList library"):
+    with pytest.raises(LibraryError, match=r"is damaged \(it is not an SQLite database\)"):
         Library(folder)
