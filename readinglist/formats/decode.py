@@ -7,9 +7,14 @@ The rules are deliberately few so that a user can be told what happened:
 3. Valid UTF-8 is UTF-8. Text that is mostly UTF-8 with a few stray bytes stays
    UTF-8 with those bytes replaced (decoding it all as cp1252 would garble every
    accented letter that *was* right).
-4. Otherwise a legacy encoding: the JabRef `% Encoding: NAME` header if present,
-   else GBK when it decodes cleanly into runs of Chinese characters, else windows-1252.
-   Each of these carries a warning that names the encoding used.
+4. Otherwise a legacy encoding: the one the file declares if it has a declaration
+   (Emacs `-*- coding: latin-9 -*-`, `% !TEX encoding = ...`, vim `fileencoding=`,
+   JabRef `% Encoding: NAME`, also inside `@comment{...}`), else GBK when it decodes
+   cleanly into runs of Chinese characters, else windows-1252. Each of these carries a
+   warning that names the encoding used and the line of the first byte that is not
+   UTF-8. A declaration of an unknown encoding, or one the bytes break, is said in
+   the warning and the guesses take over. Valid UTF-8 stays UTF-8 even if the header
+   claims otherwise (a converted file whose header nobody updated): the warning says so.
 5. NUL bytes or many control characters in what should be text: `NotText`.
 """
 
@@ -34,6 +39,7 @@ class Decoded:
     text: str
     encoding: str  # Python codec name actually used, e.g. "utf-8", "windows-1252"
     warning: str | None = None  # set when the guess could be wrong
+    line: int = 0  # where the warning applies: the first byte that is not UTF-8 (0: file)
 
 
 # Longest first: the UTF-32 LE mark begins with the UTF-16 LE mark.
@@ -45,7 +51,54 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 
-_ENCODING_HEADER = re.compile(rb"^%\s*Encoding:\s*([A-Za-z0-9_.:-]+)", re.MULTILINE)
+# Declarations, looked for near the start (and the end, for Emacs/vim local variables).
+_DECLARATIONS: tuple[tuple[re.Pattern[bytes], str], ...] = (
+    (re.compile(rb"^%\s*Encoding:\s*([A-Za-z0-9_.:-]+)", re.MULTILINE), "'% Encoding:' header"),
+    (
+        re.compile(rb"^%\s*!TeX\s+(?:TS-)?encoding\s*=\s*([A-Za-z0-9_.: -]+?)\s*$", re.M | re.I),
+        "'% !TEX encoding' line",
+    ),
+    (re.compile(rb"-\*-[^\n]*?\bcoding:\s*([A-Za-z0-9_.-]+)[^\n]*?-\*-"), "Emacs 'coding:' line"),
+    (re.compile(rb"\b(?:fileencoding|fenc)=([A-Za-z0-9_.-]+)"), "vim 'fileencoding' modeline"),
+    (re.compile(rb"^[%#;]*\s*coding:\s*([A-Za-z0-9_.-]+)", re.MULTILINE), "'coding:' line"),
+)
+_DECLARATION_SPAN = 4096
+# Names editors write that Python does not know (TeXShop, Emacs), lower-case.
+_EDITOR_NAMES = {
+    "utf-8 unicode": "utf-8",
+    "isolatin": "latin-1",
+    "isolatin1": "latin-1",
+    "isolatin2": "iso8859-2",
+    "isolatin5": "iso8859-9",
+    "isolatin9": "iso8859-15",
+    "macosroman": "mac-roman",
+    "windows latin 1": "cp1252",
+    "windows latin 2": "cp1250",
+    "windows cyrillic": "cp1251",
+    "iso-latin-1": "latin-1",
+    "iso-latin-2": "iso8859-2",
+    "iso-latin-9": "iso8859-15",
+    "latin-9": "iso8859-15",
+    "latin-0": "iso8859-15",
+    "latin-2": "iso8859-2",
+    "iso-latin-0": "iso8859-15",
+    "utf-8-with-signature": "utf-8",
+    "utf-8-emacs": "utf-8",
+    "mule-utf-8": "utf-8",
+    "prefer-utf-8": "utf-8",
+    "chinese-gbk": "gbk",
+    "chinese-iso-8bit": "gb2312",
+    "chinese-big5": "big5",
+    "japanese-shift-jis": "shift_jis",
+    "japanese-iso-8bit": "euc_jp",
+    "korean-iso-8bit": "euc_kr",
+    "cyrillic-koi8": "koi8-r",
+    "us-ascii": "ascii",
+}
+# Codecs a file cannot meaningfully declare: escapes and transforms, not text encodings.
+_NOT_FILE_ENCODINGS = frozenset(
+    ("unicode_escape", "raw_unicode_escape", "punycode", "idna", "utf-7", "undefined")
+)
 # Python's canonical codec names -> the names users know (both are valid codec names).
 _FRIENDLY = {"cp1252": "windows-1252", "cp1251": "windows-1251", "cp1250": "windows-1250"}
 _NEWLINES = re.compile(r"\r\n?")
@@ -71,31 +124,70 @@ def decode_bytes(data: bytes) -> Decoded:
     if b"\x00" in data:
         raise NotText("contains NUL bytes: this is a binary file, not text")
 
+    declared = _declaration(data)
     try:
-        return _finish(_utf8(data), "utf-8", None)
-    except UnicodeDecodeError:
-        pass
+        text = _utf8(data)
+    except UnicodeDecodeError as e:
+        first_bad = _line_of(data, e.start)
+    else:
+        warning = None
+        if declared is not None and not data.isascii():
+            codec, where, name = declared
+            if codec != "utf-8":
+                warning = f"declares {name!r} ({where}) but is valid UTF-8; read as UTF-8"
+        return _finish(text, "utf-8", warning)
 
-    mostly_utf8 = _mostly_utf8(data)
+    # Mostly UTF-8 beats a declaration too: latin-9 text has next to no valid sequences.
+    mostly_utf8 = _mostly_utf8(data, first_bad, _declared_note(declared))
     if mostly_utf8 is not None:
         return mostly_utf8
 
-    header = _header_encoding(data)
-    if header is not None:
-        try:
-            text = data.decode(header)
-        except UnicodeDecodeError:
-            pass  # the header lied; fall through to the guesses
-        else:
-            return _finish(
-                text, header, f"not UTF-8; read as {header} (from its '% Encoding:' header)"
-            )
+    note = ""
+    if declared is not None:
+        codec, where, name = declared
+        if codec is None:
+            note = f" (its {where} names {name!r}, an encoding that is not known)"
+        elif codec != "utf-8":
+            try:
+                text = data.decode(codec)
+            except (UnicodeError, LookupError, ValueError) as e:
+                bad = _line_of(data, e.start) if isinstance(e, UnicodeDecodeError) else 0
+                note = f" (its {where} says {name!r}, but line {bad} is not {codec})"
+            else:
+                return _finish(
+                    text,
+                    codec,
+                    f"not UTF-8 from line {first_bad}; read as {codec} (from its {where})",
+                    first_bad,
+                )
 
     gbk = _as_chinese(data)
     if gbk is not None:
-        return _finish(gbk, "gbk", "not UTF-8; read as GBK (Chinese)")
+        return _finish(
+            gbk, "gbk", f"not UTF-8 from line {first_bad}; read as GBK (Chinese){note}", first_bad
+        )
 
-    return _finish(_cp1252(data), "windows-1252", "not UTF-8; read as windows-1252")
+    return _finish(
+        _cp1252(data),
+        "windows-1252",
+        f"not UTF-8 from line {first_bad}; read as windows-1252{note}",
+        first_bad,
+    )
+
+
+def _declared_note(declared: tuple[str | None, str, str] | None) -> str:
+    if declared is None or declared[0] == "utf-8":
+        return ""
+    if declared[0] is None:
+        return f"; its {declared[1]} names {declared[2]!r}, an encoding that is not known"
+    return f"; its {declared[1]} says {declared[2]!r}, which the rest of the file contradicts"
+
+
+def _line_of(data: bytes, offset: int) -> int:
+    """The 1-based line holding byte `offset`, counting LF, CRLF and lone CR like
+    `normalise_newlines` (so it agrees with an editor and with the readers)."""
+    head = data[:offset]
+    return head.count(b"\n") + head.count(b"\r") - head.count(b"\r\n") + 1
 
 
 # Big files are decoded this many bytes at a time (see _utf8).
@@ -142,28 +234,51 @@ def _bomless_utf16(data: bytes) -> str | None:
     return None
 
 
-def _mostly_utf8(data: bytes) -> Decoded | None:
+def _mostly_utf8(data: bytes, first_bad: int, note: str) -> Decoded | None:
     """UTF-8 with a few invalid bytes: keep UTF-8, replace the bad bytes, say how many."""
     text = data.decode("utf-8", errors="replace")
-    bad = text.count("\ufffd")  # one per invalid sequence: close enough to "bytes"
+    bad = text.count("\ufffd") - data.count("\ufffd".encode())  # one per invalid sequence
     good = sum(1 for c in text if c > "\x7f") - bad  # correctly encoded non-ASCII letters
     if good <= 0 or bad > good:
         return None
     noun = "sequence" if bad == 1 else "sequences"
     return _finish(
-        text, "utf-8", f"not valid UTF-8: {bad} invalid byte {noun} replaced by '\ufffd'"
+        text,
+        "utf-8",
+        f"not valid UTF-8: {bad} invalid byte {noun} replaced by '\ufffd', "
+        f"the first on line {first_bad}{note}",
+        first_bad,
     )
 
 
-def _header_encoding(data: bytes) -> str | None:
-    m = _ENCODING_HEADER.search(data[:_SAMPLE])
-    if m is None:
-        return None
+def _declaration(data: bytes) -> tuple[str | None, str, str] | None:
+    """(codec or None when unknown, where it was declared, the declared name)."""
+    spans = (data[:_DECLARATION_SPAN], data[-_DECLARATION_SPAN:])
+    for pattern, where in _DECLARATIONS:
+        for span in spans:
+            m = pattern.search(span)
+            if m is not None:
+                name = m.group(1).decode("ascii", "replace").strip()
+                return _codec_for(name), where, name
+    return None
+
+
+def _codec_for(name: str) -> str | None:
+    """The Python codec for a declared name, None when it is unknown or no text encoding."""
+    key = name.lower()
+    for suffix in ("-unix", "-dos", "-mac"):  # Emacs end-of-line variants
+        key = key.removesuffix(suffix)
+    key = _EDITOR_NAMES.get(key, key)
     try:
-        name = codecs.lookup(m.group(1).decode("ascii")).name
-    except LookupError:
+        info = codecs.lookup(key)
+        # only encodings that keep ASCII as it is: never a transform (zlib, rot13)
+        # or a 16-bit form without NULs (those were handled by the BOM/NUL rules)
+        ascii_safe = "Ab1 @{}%\n".encode(info.name) == b"Ab1 @{}%\n"
+    except (LookupError, UnicodeError, ValueError, TypeError):
         return None
-    return _FRIENDLY.get(name, name)
+    if not ascii_safe or info.name in _NOT_FILE_ENCODINGS:
+        return None
+    return _FRIENDLY.get(info.name, info.name)
 
 
 def _is_chinese(c: str) -> bool:
@@ -211,10 +326,10 @@ def _cp1252(data: bytes) -> str:
     return data.decode("latin-1").translate(_CP1252_HIGH)
 
 
-def _finish(text: str, encoding: str, warning: str | None) -> Decoded:
+def _finish(text: str, encoding: str, warning: str | None, line: int = 0) -> Decoded:
     text = text.removeprefix("\ufeff")
     _reject_binary(text)
-    return Decoded(normalise_newlines(text), encoding, warning)
+    return Decoded(normalise_newlines(text), encoding, warning, line)
 
 
 def _reject_binary(text: str) -> None:

@@ -74,7 +74,7 @@ def read_bytes(data: bytes, source: str, fmt: SourceFormat | None = None) -> Par
     result = read_text(decoded.text, source, fmt)
     if decoded.warning is None:
         return result
-    warning = Problem(source, 0, decoded.warning)
+    warning = Problem(source, decoded.line, decoded.warning)  # the first bad byte's line
     return dataclasses.replace(result, problems=(warning, *result.problems))
 
 

@@ -60,7 +60,8 @@ def test_cp1252_is_the_fallback_with_a_warning() -> None:
     decoded = decode_bytes(TEXT.encode("cp1252"))
     assert decoded.text == TEXT
     assert decoded.encoding == "windows-1252"
-    assert decoded.warning == "not UTF-8; read as windows-1252"
+    assert decoded.warning == "not UTF-8 from line 1; read as windows-1252"
+    assert decoded.line == 1
 
 
 def test_cp1252_undefined_bytes_do_not_fail() -> None:
@@ -169,3 +170,90 @@ def test_big_files_decode_in_pieces_exactly(monkeypatch: pytest.MonkeyPatch) -> 
     # a stray byte in a later piece is still found: mostly UTF-8, with a warning
     bad = text.encode("utf-8") + b"\xff" + text.encode("utf-8")
     assert decode_bytes(bad).warning is not None
+
+
+# --- declared encodings and the real line of the first bad byte (issue 8 item 11) ---
+
+LATIN9_BIB = "@article{k,\n  author = {Šimon Žák},\n  title = {Œuvres €}\n}\n"
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "% -*- coding: latin-9 -*-",
+        "% -*- mode: bibtex; coding: iso-latin-9-unix -*-",
+        "% !TEX encoding = ISO-8859-15",
+        "@comment{-*- coding: latin-9 -*-}",
+        "% vim: set fileencoding=latin9 :",
+        "% Encoding: ISO8859_15",
+    ],
+)
+def test_declared_encoding_is_honoured(header: str) -> None:
+    data = f"{header}\n{LATIN9_BIB}".encode("iso8859-15")
+    assert b"\xa6" in data  # Š in latin-9, "¦" if read as windows-1252
+    decoded = decode_bytes(data)
+    assert decoded.encoding == "iso8859-15"
+    assert "Šimon Žák" in decoded.text and "Œuvres €" in decoded.text
+    assert decoded.warning is not None and "iso8859-15" in decoded.warning
+    assert decoded.line == 3  # the author line holds the first non-UTF-8 byte
+    assert "line 3" in decoded.warning
+
+
+def test_vim_modeline_at_the_end_is_found() -> None:
+    data = ("@misc{k, title = {Ærø Öl}}\n" * 400 + "% vim: fileencoding=latin1\n").encode("latin-1")
+    decoded = decode_bytes(data)
+    assert decoded.encoding == "iso8859-1" and "Ærø Öl" in decoded.text
+
+
+def test_texshop_names_are_understood() -> None:
+    data = "% !TEX encoding = IsoLatin9\n@misc{k, title = {Šárka}}\n".encode("iso8859-15")
+    assert "Šárka" in decode_bytes(data).text
+
+
+@pytest.mark.parametrize("name", ["klingon-8", "zlib", "rot13", "unicode_escape", "utf-16"])
+def test_unknown_or_unusable_declaration_warns_and_falls_back(name: str) -> None:
+    data = f"% -*- coding: {name} -*-\nline two\nCaf\xe9 noir\n".encode("latin-1")
+    decoded = decode_bytes(data)
+    assert decoded.encoding == "windows-1252"
+    assert decoded.text.endswith("Café noir\n")
+    assert decoded.warning is not None
+    assert name in decoded.warning and "line 3" in decoded.warning
+    assert decoded.line == 3
+
+
+def test_a_declaration_the_bytes_break_falls_back_with_the_line() -> None:
+    # declared ASCII, but line 2 has a windows-1252 byte
+    data = b"% -*- coding: us-ascii -*-\nna\xefve\n"
+    decoded = decode_bytes(data)
+    assert decoded.encoding == "windows-1252" and "naïve" in decoded.text
+    assert decoded.warning is not None and "'us-ascii'" in decoded.warning
+    assert "line 2" in decoded.warning
+
+
+def test_valid_utf8_wins_over_a_stale_declaration() -> None:
+    data = "% -*- coding: latin-1 -*-\n@misc{k, title = {Šárka}}\n".encode()
+    decoded = decode_bytes(data)
+    assert decoded.encoding == "utf-8" and "Šárka" in decoded.text
+    assert decoded.warning is not None and "valid UTF-8" in decoded.warning
+
+
+def test_ascii_file_with_a_declaration_has_no_warning() -> None:
+    decoded = decode_bytes(b"% -*- coding: latin-1 -*-\n@misc{k, title = {T}}\n")
+    assert decoded.warning is None and decoded.line == 0
+
+
+@pytest.mark.parametrize(
+    ("data", "line"),
+    [
+        (b"ok\nok\nZ\xc3\xbcrich \xff K\xc3\xb6ln M\xc3\xbcnchen\n", 3),
+        (b"ok\r\nok\r\nok\r\nZ\xc3\xbcrich \xff K\xc3\xb6ln M\xc3\xbcnchen", 4),
+        (b"ok\rok\rZ\xc3\xbcrich \xff K\xc3\xb6ln M\xc3\xbcnchen", 3),
+        (b"\n" * 99 + b"caf\xe9", 100),
+    ],
+)
+def test_invalid_utf8_warning_names_the_real_line(data: bytes, line: int) -> None:
+    decoded = decode_bytes(data)
+    assert decoded.line == line
+    assert decoded.warning is not None and f"line {line}" in decoded.warning
+    # the line is the one an editor shows, and the one the decoded text has
+    assert decoded.text.split("\n")[line - 1].strip("\n") != ""

@@ -51,12 +51,12 @@ def test_explicit_format_wins_over_detection() -> None:
     assert all(d.title != "Café au lait" for d in result.drafts)
 
 
-def test_bytes_in_legacy_encoding_carry_a_line_zero_warning() -> None:
+def test_bytes_in_legacy_encoding_carry_a_warning_on_the_first_bad_line() -> None:
     result = read_bytes(RIS.replace("\n", "\r\n").encode("cp1252"), "old.ris")
     assert result.format is SourceFormat.RIS
     assert result.drafts[0].title == "Café au lait"
     assert result.drafts[0].line == 1
-    assert result.problems[0].line == 0
+    assert result.problems[0].line == 2  # "TI  - Café au lait", CRLF counted once
     assert result.problems[0].file == "old.ris"
     assert "windows-1252" in result.problems[0].message
 
@@ -201,3 +201,20 @@ def test_readers_never_raise_on_arbitrary_text() -> None:
             assert all(d.has_content for d in result.drafts)  # untitled ones too (issue 9)
         with contextlib.suppress(UnknownFormat):
             read_text(text, "fuzz")
+
+
+def test_decoding_warning_points_at_the_real_line() -> None:
+    data = b"TY  - JOUR\nTI  - Fine\nER  -\nTY  - JOUR\nTI  - Caf" + b"\xe9\nER  -\n"
+    result = read_bytes(data, "refs.ris")
+    warning = result.problems[0]
+    assert warning.line == 5 and "line 5" in warning.message
+    assert [d.title for d in result.drafts] == ["Fine", "Café"]
+
+
+def test_declared_latin9_reaches_the_records() -> None:
+    text = "% -*- coding: latin-9 -*-\n@article{k, author = {Šimon}, title = {Œuvre}}\n"
+    result = read_bytes(text.encode("iso8859-15"), "refs.bib")
+    if result.format is not SourceFormat.BIBTEX:
+        pytest.skip("BibTeX reader not importable")
+    assert result.drafts[0].title == "Œuvre"
+    assert "Šimon" in str(result.drafts[0].authors)
