@@ -100,7 +100,7 @@ def complete_paper(s: Session, paper_id: int, draft: PaperDraft) -> Completed:
     if missing:
         extra.update(missing)
         p.extra_json = extra_to_json(extra)
-        filled.append("extra")
+        filled.extend(sorted(missing))
 
     # the latest answer is what the user reviews; other recorded conflicts stay
     recorded = json.loads(p.conflicts_json or "{}")
@@ -108,4 +108,14 @@ def complete_paper(s: Session, paper_id: int, draft: PaperDraft) -> Completed:
     if new_conflicts:
         recorded.update(new_conflicts)
         p.conflicts_json = json.dumps(recorded, ensure_ascii=False, sort_keys=True)
-    return Completed(tuple(filled), tuple(sorted(conflicts)))
+    labels = sorted((_LABELS.get(n, n) for n in filled), key=_order)
+    return Completed(tuple(labels), tuple(sorted(conflicts)))
+
+
+# How a summary names and orders what was filled: who, when, where first.
+_LABELS = {"doi": "DOI", "arxiv_id": "arXiv id", "url": "URL", "entry_type": "type"}
+_ORDER = ("authors", "title", "year", "venue", "type", "DOI", "arXiv id", "URL", "abstract")
+
+
+def _order(label: str) -> int:
+    return _ORDER.index(label) if label in _ORDER else len(_ORDER)

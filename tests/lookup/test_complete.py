@@ -156,7 +156,7 @@ def test_a_value_the_user_typed_is_never_overwritten(
     assert d.url == "https://example.org/my-copy" and d.entry_type == "inproceedings"
     assert [a.family for a in d.authors] == ["Chang", "Zhang"]
     assert d.abstract.startswith("Generative transformers")  # the empty field was filled
-    assert report.filled[pid] == ("abstract", "extra")
+    assert report.filled[pid] == ("abstract", "archiveprefix", "eprint", "primaryclass")
     assert report.conflicts[pid] == ("authors", "title", "url", "year")
     recorded = _conflicts(lib, pid)
     assert recorded["year"] == "2022" and recorded["title"] == MASKGIT
