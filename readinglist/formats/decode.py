@@ -132,8 +132,8 @@ def decode_bytes(data: bytes) -> Decoded:
     else:
         warning = None
         if declared is not None and not data.isascii():
-            codec, where, name = declared
-            if codec != "utf-8":
+            said, where, name = declared
+            if said != "utf-8":
                 warning = f"declares {name!r} ({where}) but is valid UTF-8; read as UTF-8"
         return _finish(text, "utf-8", warning)
 
@@ -144,20 +144,22 @@ def decode_bytes(data: bytes) -> Decoded:
 
     note = ""
     if declared is not None:
-        codec, where, name = declared
-        if codec is None:
+        said, where, name = declared
+        if said is None:
             note = f" (its {where} names {name!r}, an encoding that is not known)"
-        elif codec != "utf-8":
+        elif said == "utf-8":
+            note = f" (its {where} says {name!r}, but line {first_bad} is not UTF-8)"
+        else:
             try:
-                text = data.decode(codec)
+                text = data.decode(said)
             except (UnicodeError, LookupError, ValueError) as e:
                 bad = _line_of(data, e.start) if isinstance(e, UnicodeDecodeError) else 0
-                note = f" (its {where} says {name!r}, but line {bad} is not {codec})"
+                note = f" (its {where} says {name!r}, but line {bad} is not {said})"
             else:
                 return _finish(
                     text,
-                    codec,
-                    f"not UTF-8 from line {first_bad}; read as {codec} (from its {where})",
+                    said,
+                    f"not UTF-8 from line {first_bad}; read as {said} (from its {where})",
                     first_bad,
                 )
 
