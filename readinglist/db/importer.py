@@ -232,7 +232,9 @@ def insert_drafts(
                 paper.change_seq = seq
                 filled.add(existing)
                 known.identity[existing] = Identity.of_paper(paper)
-                known.remember(existing, paper.doi_key, paper.arxiv_id, "")
+                # what it gained (a DOI, a title for an untitled one) finds it from now on
+                title = paper.title_key if "title" in done.filled else ""
+                known.remember(existing, paper.doi_key, paper.arxiv_id, title)
             if done.filled or done.conflicts:
                 names, disputed = merged.setdefault(existing, ({}, {}))
                 names.update(dict.fromkeys(done.filled))

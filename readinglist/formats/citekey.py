@@ -2,10 +2,12 @@
 
 Style: `lastnameYEARfirstword`, e.g. `chang2022maskgit`. Without a usable first
 author or a year the key is the first three significant title words run together,
-e.g. `subformerexploringweight`; with nothing usable at all it is `paper`. A clash
+e.g. `subformerexploringweight`; without a usable title either it is the name and/or
+year (`knuth`, `paper1974`), and with nothing usable at all `paper`. A clash
 gets a suffix `a`..`z`, `aa`, `ab`, ... Keys hold only `[a-z0-9]`, so they are safe
-in BibTeX, biber and LaTeX `\\cite{}` alike. The library stores a key once and never
-changes it; this module only makes new ones.
+in BibTeX, biber and LaTeX `\\cite{}` alike. A record that brings its own key keeps
+it; a generated key gives way only to an imported file's key, and only while nobody
+has exported or copied it (db/merge.py). This module only makes new ones.
 """
 
 from __future__ import annotations
@@ -75,8 +77,11 @@ def citation_key_for(
     words = _title_words(title)
     if name and year is not None:
         base = f"{name}{year}{words[0] if words else ''}"
-    else:
+    elif words:
         base = "".join(words[:TITLE_WORDS])
+    else:
+        # no usable title (an untitled record): who and when, as far as known
+        base = f"{name or 'paper'}{'' if year is None else year}"
     base = _NON_KEY.sub("", base.lower()) or "paper"
     if not taken(base):
         return base

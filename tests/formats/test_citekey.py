@@ -43,8 +43,16 @@ def test_slug_without_author_or_year() -> None:
 
 def test_never_empty() -> None:
     assert citation_key_for((), None, "", never) == "paper"
-    assert citation_key_for((Person("张", "伟"),), 2020, "深度学习", never) == "paper"
+    assert citation_key_for((Person("张", "伟"),), 2020, "深度学习", never) == "paper2020"
     assert citation_key_for((), None, "The Of A", never) == "theofa"  # stop words only
+
+
+def test_an_empty_title_still_gives_a_key() -> None:
+    knuth = (Person("Knuth", "Donald"),)
+    assert citation_key_for(knuth, 1974, "", never) == "knuth1974"
+    assert citation_key_for(knuth, None, "", never) == "knuth"
+    assert citation_key_for((), 1974, "  ", never) == "paper1974"
+    assert citation_key_for((), None, "", lambda k: k == "paper") == "papera"
 
 
 def test_clash_suffixes_are_deterministic() -> None:
