@@ -136,9 +136,13 @@ def look_up(
     by_arxiv: dict[str, list[int]] = {}
     by_doi: list[tuple[int, str]] = []
     by_title: list[tuple[int, str]] = []
+    malformed: list[Target] = []
     for t in targets:
         arxiv_id = t.arxiv_id or arxiv_id_from(t.doi)
-        if arxiv_id:
+        if arxiv_id and arxiv_id_from(f"arXiv:{arxiv_id}") != arxiv_id:
+            # one bad id makes arXiv refuse the whole batch: never sent
+            malformed.append(t)
+        elif arxiv_id:
             by_arxiv.setdefault(arxiv_id, []).append(t.paper_id)
         elif t.doi:
             by_doi.append((t.paper_id, t.doi))
@@ -146,10 +150,12 @@ def look_up(
             by_title.append((t.paper_id, t.title))
     out = Lookup()
     total = len(targets)
-    done = total - sum(map(len, by_arxiv.values())) - len(by_doi) - len(by_title)
     for t in targets:
         if not (t.arxiv_id or t.doi or t.title.strip()):
             out.failed("nothing to look up by (no arXiv id, DOI or title)", [t.paper_id])
+    for t in malformed:
+        out.failed(f"not an arXiv id: {t.arxiv_id!r}; not asked", [t.paper_id])
+    done = total - sum(map(len, by_arxiv.values())) - len(by_doi) - len(by_title)
 
     def step(n: int) -> None:
         nonlocal done

@@ -172,9 +172,9 @@ class Service:
         while chunk := response.read(_CHUNK):
             size += len(chunk)
             if size > self.max_bytes:
-                raise ServiceError(
-                    f"{self.host} sent more than {self.max_bytes // (1024 * 1024)} MB; not read"
-                )
+                limit = f"{self.max_bytes // 2**20} MB" if self.max_bytes >= 2**20 else ""
+                limit = limit or f"{self.max_bytes} bytes"
+                raise ServiceError(f"{self.host} sent more than {limit}; not read")
             if time.monotonic() > deadline:
                 raise TimeoutError
             parts.append(chunk)

@@ -14,7 +14,7 @@ import sqlite3
 import pytest
 
 from readinglist.config import Config
-from readinglist.domain import PaperDraft, Person
+from readinglist.domain import LibraryError, PaperDraft, Person
 from readinglist.library import Library
 from readinglist.lookup.complete import Services
 from readinglist.lookup.http import RateLimiter
@@ -202,6 +202,7 @@ def test_a_service_that_never_answers_is_given_up_on(lib: Library, fake: FakeSer
             "redirect_away",
             "redirected to http://198.51.100.7, which is not the configured",
         ),
+        ("doi", "redirect_away", "redirected to http://198.51.100.7, which is not the"),
         ("doi", "html", "that is not a CSL-JSON record: invalid JSON"),
         ("doi", "status:503", "answered HTTP 503 Service Unavailable for DOI 10.1109/"),
     ],
@@ -283,3 +284,44 @@ def test_rate_limiter_waits_its_interval_and_listens_to_cancel() -> None:
     calls = iter([False, False, True])
     assert not limiter.wait(cancel=lambda: next(calls))  # cancelled while waiting
     assert 0 < sum(slept) < 3.0
+
+
+def test_cancel_does_not_wait_out_the_rate_limit(lib: Library, fake: FakeServices) -> None:
+    services = services_for(fake, interval_s=600)  # would hang the test if waited out
+    ids = _add(lib, *(PaperDraft(title=t) for t in (MUSE, MASKGIT)))
+    report = lib.complete(ids, services=services, cancel=lambda: len(fake.seen) >= 1)
+    assert report.cancelled and report.requests == 1 and set(report.filled) == {ids[0]}
+
+
+def test_an_answer_over_the_size_cap_is_refused(lib: Library, fake: FakeServices) -> None:
+    config = Config(arxiv_api=fake.arxiv_api, doi_resolver=fake.doi_resolver)
+    services = Services.from_config(config, interval_s=0)
+    services.arxiv.max_bytes = 1024 * 1024  # the three-entry feed is ~5 kB: fits
+    (pid,) = _add(lib, PaperDraft(title="MaskGIT", arxiv_id="2202.04200"))
+    assert lib.complete([pid], services=services).filled
+    services.arxiv.max_bytes = 1000
+    (other,) = _add(lib, PaperDraft(title="Muse", arxiv_id="2301.00704"))
+    report = lib.complete([other], services=services)
+    assert report.problems == (
+        f"127.0.0.1:{fake.port} sent more than 1000 bytes; not read (paper: {other})",
+    )
+    assert lib.get(other).year is None
+
+
+def test_a_malformed_arxiv_id_is_not_sent(
+    lib: Library, fake: FakeServices, services: Services
+) -> None:
+    good, bad = _add(lib, PaperDraft(title="MaskGIT", arxiv_id="2202.04200"), PaperDraft("Bad"))
+    with sqlite3.connect(lib.folder / "library.sqlite") as db:  # as an old library may hold
+        db.execute("UPDATE papers SET arxiv_id = '2202.0420x' WHERE id = ?", (bad,))
+    report = lib.complete([good, bad], services=services)
+    assert [r.query["id_list"] for r in fake.seen] == ["2202.04200"]
+    assert report.problems == (f"not an arXiv id: '2202.0420x'; not asked (paper: {bad})",)
+    assert set(report.filled) == {good}
+
+
+def test_a_service_url_that_is_not_http_is_a_clear_error(lib: Library) -> None:
+    (pid,) = _add(lib, PaperDraft(title="MaskGIT"))
+    config = Config(arxiv_api="file:///etc/passwd", doi_resolver="https://doi.org/")
+    with pytest.raises(LibraryError, match="service URL 'file:///etc/passwd' is not an http"):
+        lib.complete([pid], services=Services.from_config(config))
