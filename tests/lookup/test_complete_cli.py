@@ -7,9 +7,13 @@ variables a user or script would set (READINGLIST_ARXIV_API, ...).
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import signal
 import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -160,3 +164,42 @@ def test_seed_page_completed_exports_bibtex_with_authors_and_years(
     out.write_text(bib, encoding="utf-8")
     run = subprocess.run([str(tool), str(out)], capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+
+
+def test_ctrl_c_stops_between_requests_and_keeps_what_came(
+    tmp_path: Path, fake: FakeServices
+) -> None:
+    """A real SIGINT to a real `readinglist complete` waiting out arXiv's interval."""
+    folder, ids = _library(tmp_path, PaperDraft(title=MUSE), PaperDraft(title="MaskGIT"))
+    env = {
+        **os.environ,
+        "READINGLIST_ARXIV_API": fake.arxiv_api,
+        "READINGLIST_DOI_RESOLVER": fake.doi_resolver,
+        "READINGLIST_LOOKUP_INTERVAL_S": "600",  # the second request would wait 10 minutes
+    }
+    child = subprocess.Popen(
+        [sys.executable, "-m", "readinglist", "--library", str(folder), "complete"]
+        + [str(i) for i in ids],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        for _ in range(600):  # the first request has arrived: the child waits for the next
+            if fake.seen:
+                break
+            time.sleep(0.05)
+        assert fake.seen, "the child never asked"
+        child.send_signal(signal.SIGINT)
+        out, err = child.communicate(timeout=60)
+    finally:
+        child.kill()
+    assert child.returncode == 0, err
+    assert "stopped early; the answers received were applied" in out
+    assert "stopping after the current request" in err and "Traceback" not in err
+    assert len(fake.seen) == 1
+    with Library(folder) as lib:
+        muse, other = lib.details(ids)
+    assert muse.arxiv_id == "2301.00704" and muse.year == 2023
+    assert other.year is None
