@@ -24,6 +24,7 @@ from .domain import (
     LibraryError,
     PaperDetail,
     PaperRow,
+    Problem,
     ProgressFn,
     Status,
 )
@@ -236,11 +237,22 @@ def _filter(args: argparse.Namespace, query: str = "") -> Filter:
 
 
 def cmd_import(lib: Library, args: argparse.Namespace) -> int:
+    """Import files and folders in one transaction; exit 0 when the import did its job.
+
+    Exit 1 when a file named on the command line could not be read or is in no known
+    format (the others are still imported), or when nothing was read at all: every
+    file failed, or the folders held no file in a known format. Files a folder import
+    passed over (hidden and tool folders, virtualenvs, other files) are listed on
+    stderr as "skipped", not counted as failures.
+    """
     paths = [Path(p) for p in args.paths]
     for p in paths:
         if not p.exists():
             raise UserError(f"{p}: no such file")
     report: ImportReport = lib.import_paths(paths, tags=args.tag)
+    named = {str(p) for p in paths if not p.is_dir()}
+    named_failed = [f for f in report.failed if f in named]
+    nothing_read = not report.read_files
     if args.json:
         _print_json(
             {
@@ -251,6 +263,8 @@ def cmd_import(lib: Library, args: argparse.Namespace) -> int:
                 "problems": [
                     {"file": p.file, "line": p.line, "message": p.message} for p in report.problems
                 ],
+                "failed": list(report.failed),
+                "skipped": [{"path": p.file, "reason": p.message} for p in report.skipped],
             }
         )
     else:
@@ -260,7 +274,20 @@ def cmd_import(lib: Library, args: argparse.Namespace) -> int:
         )
         for problem in report.problems:
             print(f"  {problem}", file=sys.stderr)
-    return 0
+        _print_skipped(report.skipped)
+        if nothing_read and not named_failed:
+            print("nothing imported: no file in a format that can be imported", file=sys.stderr)
+    return 1 if named_failed or nothing_read else 0
+
+
+def _print_skipped(skipped: Sequence[Problem], limit: int = 20) -> None:
+    if not skipped:
+        return
+    print(f"skipped {len(skipped)}:", file=sys.stderr)
+    for item in skipped[:limit]:
+        print(f"  {terminal_safe(item.file)}: {item.message}", file=sys.stderr)
+    if len(skipped) > limit:
+        print(f"  … and {len(skipped) - limit} more", file=sys.stderr)
 
 
 def cmd_list(lib: Library, args: argparse.Namespace) -> int:

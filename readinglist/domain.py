@@ -217,6 +217,9 @@ class ImportReport:
     problems: tuple[Problem, ...]
     changes: Changes = Changes()
     merges: tuple[MergeNote, ...] = ()  # per existing paper a duplicate completed or disputed
+    read_files: tuple[str, ...] = ()  # files whose content was read (named or found in a folder)
+    failed: tuple[str, ...] = ()  # files that could not be read, or named ones in no known format
+    skipped: tuple[Problem, ...] = ()  # what a folder import passed over (folders, junk), and why
 
     def merge_lines(self, limit: int = 20) -> list[str]:
         """Plain words for what duplicates did, e.g. "completed 1 paper from a

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import builtins
 import contextlib
+import dataclasses
 import gc
 import logging
 import os
@@ -70,21 +71,62 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-# What a dropped or named folder contributes: files the importers may understand.
+# What a dropped or named folder contributes: files the importers may understand (their
+# content still decides: a README.txt found in a folder is skipped, not imported).
 IMPORTABLE_SUFFIXES = frozenset({".bib", ".bibtex", ".ris", ".json", ".xml", ".atom", ".txt"})
+# Folders a folder import never enters: tools' and environments' own files, not the user's
+# references (a source checkout's .venv alone held 1,187 "papers" in .txt files).
+_TOOL_FOLDERS = frozenset(
+    ("node_modules", "__pycache__", "site-packages", "dist-packages", "__MACOSX", "_build")
+)
 
 
-def _expand_folders(paths: Iterable[Path]) -> Iterator[Path]:
-    """Files stay as given; a folder stands for the importable files under it."""
+def _skip_folder_reason(folder: Path) -> str | None:
+    name = folder.name
+    if name.startswith("."):
+        return "hidden folder"
+    if name in _TOOL_FOLDERS:
+        return "tool folder"
+    if (folder / "pyvenv.cfg").exists() or (folder / "conda-meta").is_dir():
+        return "virtual environment"
+    return None
+
+
+def _expand_folders(
+    paths: Iterable[Path], skipped: builtins.list[Problem] | None = None
+) -> Iterator[tuple[Path, bool]]:
+    """(file, found in a folder): files stay as given; a folder stands for the
+    importable files under it, minus hidden folders and files, virtualenvs and tool
+    folders. What is passed over is appended to `skipped` (folders by name, other
+    file types as a count). Symbolic links to folders are not followed (no loops)."""
     for path in paths:
-        if path.is_dir():
-            yield from sorted(
-                p
-                for p in path.rglob("*")
-                if p.is_file() and p.suffix.lower() in IMPORTABLE_SUFFIXES
-            )
-        else:
-            yield path
+        if not path.is_dir():
+            yield path, False
+            continue
+        other: builtins.list[str] = []
+        for top, dirs, files in os.walk(path):
+            here = Path(top)
+            keep = []
+            for d in sorted(dirs):
+                sub = here / d
+                reason = "symbolic link, not followed" if sub.is_symlink() else None
+                reason = reason or _skip_folder_reason(sub)
+                if reason is None:
+                    keep.append(d)
+                elif skipped is not None:
+                    skipped.append(Problem(str(sub.relative_to(path.parent)), 0, reason))
+            dirs[:] = keep
+            for f in sorted(files):
+                file = here / f
+                if f.startswith(".") or file.suffix.lower() not in IMPORTABLE_SUFFIXES:
+                    other.append(f)
+                elif file.is_file():
+                    yield file, True
+        if other and skipped is not None:
+            examples = ", ".join(other[:5]) + (", …" if len(other) > 5 else "")
+            kind = "file" if len(other) == 1 else "files"
+            message = f"{len(other)} {kind} of other types not looked at ({examples})"
+            skipped.append(Problem(path.name or str(path), 0, message))
 
 
 class _CollectorPause:
@@ -585,27 +627,43 @@ class Library:
     ) -> ImportReport:
         """Read every file, then add what they hold in ONE transaction (all or nothing).
 
-        A folder means the importable files under it. Files that cannot be read
-        become problems; they do not stop the others.
+        A folder means the importable files under it (see `_expand_folders`); a file
+        found there whose content is in no known format is skipped and listed in
+        `skipped`. A named file that cannot be read or recognised, and a found file that
+        cannot be read, become problems and are listed in `failed`; they do not stop
+        the others.
         """
-        from .formats.reader import read_path
+        from .formats.decode import NotText
+        from .formats.reader import UnknownFormat, read_path
 
         results: builtins.list[tuple[ParseResult, str]] = []
         problems: builtins.list[Problem] = []
+        skipped: builtins.list[Problem] = []
+        read_files: builtins.list[str] = []
+        failed: builtins.list[str] = []
         with _collector_paused():
-            for path in _expand_folders(map(Path, paths)):
+            for path, found in _expand_folders(map(Path, paths), skipped):
                 try:
                     results.append((read_path(path), path.name))
                 except LibraryError as exc:
                     # the readers' messages start with the file name (Problem.file has it)
                     message = str(exc).removeprefix(f"{path}: ").removeprefix(f"{path.name}: ")
+                    if found and isinstance(exc, UnknownFormat | NotText):
+                        skipped.append(Problem(str(path), 0, "not in a format we can import"))
+                        continue
                     problems.append(Problem(path.name, 0, message))
+                    failed.append(str(path))
+                else:
+                    read_files.append(str(path))
             try:
-                return self.import_parsed(
+                report = self.import_parsed(
                     results, tags=tags, progress=progress, cancel=cancel, problems=problems
                 )
             finally:
                 _release_gently(results)
+        return dataclasses.replace(
+            report, read_files=tuple(read_files), failed=tuple(failed), skipped=tuple(skipped)
+        )
 
     def import_text(
         self,

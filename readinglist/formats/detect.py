@@ -122,9 +122,13 @@ def _json_format(text: str, hint: SourceFormat | None) -> SourceFormat | None:
         if text[0] == "{" or _JSON_ARRAY.match(text) or hint is SourceFormat.CSLJSON:
             return SourceFormat.CSLJSON
         return None  # "[Re] Reproducing ..." — a trending page that opens with a bracket
-    if _is_csl(data) or hint is SourceFormat.CSLJSON:
+    if _is_csl(data):
         return SourceFormat.CSLJSON
-    return None
+    if isinstance(data, dict):
+        # A settings or package file (package.json, tsconfig.json): not a reference
+        # list whatever its name, so a folder import skips it.
+        return None
+    return SourceFormat.CSLJSON if hint is SourceFormat.CSLJSON else None
 
 
 def _is_json(text: str) -> bool:

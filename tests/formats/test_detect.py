@@ -140,3 +140,10 @@ def test_markers_are_found_across_scan_windows_and_the_earliest_wins() -> None:
     filler = "An abstract line that is neither format.\n" * 60_000  # ~2.5 MB, several windows
     assert detect_format(filler + "TY  - JOUR\nTI  - X\nER  - \n") is SourceFormat.RIS
     assert detect_format(filler + "@article{a, title={X}}\nTY  - JOUR\n") is SourceFormat.BIBTEX
+
+
+def test_settings_json_is_not_csl_whatever_its_name() -> None:
+    for text in ('{"name": "project", "version": "1.0"}', '{"compilerOptions": {}}', "{}"):
+        assert detect_format(text, "package.json") is None
+    assert detect_format('{"items": []}', "export.json") is SourceFormat.CSLJSON
+    assert detect_format('{"title": "T", "type": "book"}', "one.json") is SourceFormat.CSLJSON
