@@ -265,6 +265,12 @@ def cmd_import(lib: Library, args: argparse.Namespace) -> int:
                 ],
                 "failed": list(report.failed),
                 "skipped": [{"path": p.file, "reason": p.message} for p in report.skipped],
+                # per paper already there: what a duplicate filled in, what it disputed
+                "merges": [
+                    {"id": m.paper_id, "key": m.citation_key, "filled": list(m.filled)}
+                    | {"conflicts": list(m.conflicts)}
+                    for m in report.merges
+                ],
             }
         )
     else:
@@ -272,6 +278,8 @@ def cmd_import(lib: Library, args: argparse.Namespace) -> int:
             f"added {len(report.added)}, duplicates {report.duplicates}"
             + (f" ({len(report.updated)} filled in)" if report.updated else "")
         )
+        for line in report.merge_lines():  # "completed 1 paper from a duplicate: ..."
+            print(terminal_safe(line))
         for problem in report.problems:
             print(f"  {problem}", file=sys.stderr)
         _print_skipped(report.skipped)
