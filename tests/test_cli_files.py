@@ -16,6 +16,7 @@ import resource
 import stat
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -289,3 +290,45 @@ def test_note_from_a_file_and_from_stdin_still_work(
     os.close(r)
     assert done.returncode == 0, done.stderr
     assert cli(library, "note", pid, capsys=capsys)[1] == "from a pipe\n"
+
+
+@pytest.fixture
+def tiny_disk(tmp_path: Path) -> Iterator[Path]:
+    """A real 64 KB tmpfs (skipped where mounting is not allowed)."""
+    mnt = tmp_path / "tiny"
+    mnt.mkdir()
+    made = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mnt)], capture_output=True
+    )
+    if made.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs: {made.stderr.decode(errors='replace').strip()}")
+    try:
+        yield mnt
+    finally:
+        subprocess.run(["umount", str(mnt)], check=True)
+
+
+def test_export_onto_a_full_disk_keeps_the_old_file_and_no_temp(
+    tmp_path: Path, tiny_disk: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "big-lib"
+    abstract = "A long abstract about attention and diffusion models. " * 10
+    with Library(folder) as lib:
+        lib.import_text(
+            "\n".join(
+                f"@article{{k{i}, title={{Paper {i}}}, author={{Author, A}}, year={{2020}},"
+                f" abstract={{{abstract}}}}}"
+                for i in range(200)
+            ),
+            source="generated.bib",
+        )
+    out = tiny_disk / "refs.bib"
+    out.write_text("the old export\n", encoding="utf-8")
+    code, _, err = cli(folder, "export", "-o", str(out), capsys=capsys)
+    assert code == 1
+    one_clean_line(err)
+    assert "No space left on device" in err and str(out) in err
+    assert out.read_text("utf-8") == "the old export\n"
+    assert [p.name for p in tiny_disk.iterdir()] == ["refs.bib"]  # the temp file is gone
+    os.unlink(out)
+    assert os.statvfs(tiny_disk).f_bfree == os.statvfs(tiny_disk).f_blocks  # all freed
