@@ -82,6 +82,12 @@ class ImportSummaryDialog(QDialog):
         layout.addWidget(head)
         if report.added:
             layout.addWidget(QLabel("The new papers are selected in the list."))
+        # what duplicates did to papers already there, in plain words (issue 9)
+        self.merges = QLabel("\n".join(report.merge_lines()), self)
+        self.merges.setTextFormat(Qt.TextFormat.PlainText)
+        self.merges.setWordWrap(True)
+        self.merges.setVisible(bool(report.merges))
+        layout.addWidget(self.merges)
         self.problems = QTableWidget(len(report.problems), 3, self)
         if report.problems:
             layout.addWidget(QLabel("These records or files could not be read:"))

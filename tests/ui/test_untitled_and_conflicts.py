@@ -8,8 +8,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
+from readinglist.domain import PaperDraft
 from readinglist.library import Library
 from readinglist.ui.detail_pane import DetailPane
+from readinglist.ui.dialogs import ImportSummaryDialog
 from readinglist.ui.paper_table import Column, PaperTableModel
 
 pytestmark = [
@@ -55,3 +57,24 @@ def test_the_pane_says_how_many_fields_differ_from_the_last_import(
     qtbot.mouseClick(pane.copy_key_button, Qt.MouseButton.LeftButton)
     assert QGuiApplication.clipboard().text() == "lee2020"
     assert lib.get(pid).key_used_at is not None
+
+
+def test_the_import_summary_dialog_says_what_a_duplicate_completed(
+    qtbot: QtBot, lib: Library
+) -> None:
+    lib.import_drafts([PaperDraft(title="Deep Nets", entry_type="misc")], source="page")
+    report = lib.import_text(
+        "@inproceedings{lee2020, title = {Deep nets}, author = {Lee, K.}, year = 2020}",
+        source="b.bib",
+    )
+    dialog = ImportSummaryDialog(report)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.merges.isVisible()
+    text = dialog.merges.text()
+    assert text.startswith("completed 1 paper from a duplicate: authors, year, type, key")
+    assert "[lee2020] Deep Nets" in text
+    quiet = ImportSummaryDialog(lib.import_text("@misc{y, title = {New}}", source="c.bib"))
+    qtbot.addWidget(quiet)
+    quiet.show()
+    assert not quiet.merges.isVisible()
