@@ -941,7 +941,7 @@ class Library:
         """
         from .config import load_config
         from .db.completion import complete_paper
-        from .lookup.complete import Services, Target, look_up
+        from .lookup.complete import Target, look_up, shared_services
 
         with Session(self._engine) as s:
             wanted = self._existing(s, ids)
@@ -952,7 +952,8 @@ class Library:
             ).all()
         by_id = {r[0]: Target(r[0], r[1], r[2], r[3]) for r in found_rows}
         targets = [by_id[i] for i in wanted]
-        services = services or Services.from_config(load_config())
+        services = services or shared_services(load_config())
+        asked_before = services.requests
         found = look_up(targets, services, progress, cancel)
 
         filled: dict[int, tuple[str, ...]] = {}
@@ -982,7 +983,7 @@ class Library:
             not_found=tuple(found.not_found),
             candidates=found.candidates,
             problems=found.problems(),
-            requests=services.requests,
+            requests=services.requests - asked_before,
             cancelled=found.cancelled,
             changes=self._changed(Changes(changed, fields=bool(changed))),
         )

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -24,7 +25,7 @@ from readinglist.formats.import_fields import arxiv_id_from
 from . import arxiv, doi
 from .http import Service, ServiceError
 
-__all__ = ["Lookup", "Services", "Target", "look_up"]
+__all__ = ["Lookup", "Services", "Target", "look_up", "shared_services"]
 
 TIMEOUT_S = 10.0  # per request: arXiv's API can take several seconds on a search
 # For tests and scripts (readinglist/config.py declares the URLs; these two belong
@@ -81,6 +82,29 @@ class Services:
     @property
     def requests(self) -> int:
         return self.arxiv.requests + self.doi.requests
+
+    def forget_failures(self) -> None:
+        self.arxiv.forget_failures()
+        self.doi.forget_failures()
+
+
+_shared: dict[tuple[object, ...], Services] = {}
+_shared_lock = threading.Lock()
+
+
+def shared_services(config: Config) -> Services:
+    """The services for these settings, one per process: their rate limiters then
+    space requests across completions too (the window may start one after another)."""
+    key = (
+        config.arxiv_api,
+        config.doi_resolver,
+        _env_seconds(INTERVAL_ENV),
+        _env_seconds(TIMEOUT_ENV),
+    )
+    with _shared_lock:
+        if key not in _shared:
+            _shared[key] = Services.from_config(config)
+        return _shared[key]
 
 
 def _env_seconds(name: str) -> float | None:
@@ -148,6 +172,7 @@ def look_up(
             by_doi.append((t.paper_id, t.doi))
         elif t.title.strip():
             by_title.append((t.paper_id, t.title))
+    services.forget_failures()  # offline last time says nothing about now
     out = Lookup()
     total = len(targets)
     for t in targets:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import http.client
 import socket
 import ssl
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -60,17 +61,19 @@ class RateLimiter:
         self._clock = clock
         self._sleep = sleep
         self._last: float | None = None
+        self._lock = threading.Lock()  # a limiter may be shared by several threads
 
     def wait(self, cancel: CancelFn | None = None) -> bool:
         """True when a request may start now; False if cancelled while waiting."""
         while True:
             if cancel is not None and cancel():
                 return False
-            now = self._clock()
-            due = now if self._last is None else self._last + self.interval_s
-            if now >= due:
-                self._last = now
-                return True
+            with self._lock:
+                now = self._clock()
+                due = now if self._last is None else self._last + self.interval_s
+                if now >= due:
+                    self._last = now
+                    return True
             self._sleep(min(_SLEEP_STEP_S, due - now))
 
 
@@ -134,6 +137,11 @@ class Service:
         self._down: str | None = None
         self._timeouts = 0
         self._opener = urllib.request.build_opener(_Redirects(parts, redirect_other_hosts))
+
+    def forget_failures(self) -> None:
+        """Ask it again (a new completion: the network may be back)."""
+        self._down = None
+        self._timeouts = 0
 
     def get(self, url: str, *, accept: str, cancel: CancelFn | None = None) -> bytes | None:
         """The answer's body; None if cancelled before the request was sent."""

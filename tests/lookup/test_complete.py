@@ -325,3 +325,29 @@ def test_a_service_url_that_is_not_http_is_a_clear_error(lib: Library) -> None:
     config = Config(arxiv_api="file:///etc/passwd", doi_resolver="https://doi.org/")
     with pytest.raises(LibraryError, match="service URL 'file:///etc/passwd' is not an http"):
         lib.complete([pid], services=Services.from_config(config))
+
+
+def test_completions_one_after_another_share_the_rate_limit(
+    lib: Library, fake: FakeServices, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("READINGLIST_ARXIV_API", fake.arxiv_api)
+    monkeypatch.setenv("READINGLIST_DOI_RESOLVER", fake.doi_resolver)
+    monkeypatch.setenv("READINGLIST_LOOKUP_INTERVAL_S", "0.25")
+    ids = _add(lib, PaperDraft(title=MUSE), PaperDraft(title=MASKGIT))
+    first = lib.complete([ids[0]])  # the services the settings name, kept for the process
+    second = lib.complete([ids[1]])
+    assert first.requests == 1 and second.requests == 1
+    assert set(first.filled) == {ids[0]} and set(second.filled) == {ids[1]}
+    (a, b) = fake.seen
+    assert b.at - a.at >= 0.15  # the second completion waited for the first one's request
+
+
+def test_a_new_completion_asks_a_service_found_down_again(lib: Library) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    config = Config(arxiv_api=f"http://127.0.0.1:{port}/api/query", doi_resolver="http://x/")
+    services = Services.from_config(config, interval_s=0, timeout_s=2)
+    ids = _add(lib, PaperDraft(title=MUSE), PaperDraft(title=MASKGIT))
+    assert lib.complete(ids, services=services).requests == 1  # down: not asked twice
+    assert lib.complete(ids, services=services).requests == 1  # asked again: maybe back
