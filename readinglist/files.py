@@ -17,8 +17,10 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import secrets
 import stat
+import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -43,6 +45,8 @@ MB = 1024 * 1024
 NOTE_LIMIT_MB = 1
 _CHUNK = MB  # what one read or one encoded write holds at most beyond the result
 _TEMP_SUFFIX = ".tmp"
+# A dead process's temp file untouched this long is a leftover, not a write under way.
+STALE_TEMP_S = 60.0
 
 
 class NotRegularFile(LibraryError):
@@ -268,9 +272,15 @@ def _write_special(path: Path, text: str | Iterable[str], st: os.stat_result) ->
 
 
 def _temp_beside(target: Path) -> tuple[int, Path]:
-    """A new file next to `target` that no one else can have (O_EXCL, random name)."""
+    """A new file next to `target` that no one else can have (O_EXCL, random name).
+
+    The name carries our pid, so the temp file of an export that was killed (SIGKILL,
+    power cut) can be told from one still being written, and is removed next time.
+    """
+    _remove_stale_temps(target)
     for _ in range(100):
-        tmp = target.with_name(f".{target.name}.{secrets.token_hex(6)}{_TEMP_SUFFIX}")
+        name = f".{target.name}.{os.getpid()}-{secrets.token_hex(6)}{_TEMP_SUFFIX}"
+        tmp = target.with_name(name)
         try:
             # 0o666 then the umask, like any new file; O_EXCL never follows a symlink
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
@@ -278,6 +288,44 @@ def _temp_beside(target: Path) -> tuple[int, Path]:
             continue
         return fd, tmp
     raise LibraryError(f"cannot write {target}: no free temporary name in {target.parent}")
+
+
+def _remove_stale_temps(target: Path) -> None:
+    """Remove our own temp files for `target` left by a process that died.
+
+    Only names exactly of our pattern, regular files, whose process is gone and that
+    have not changed for STALE_TEMP_S (a pid can be reused, and on a shared folder
+    another machine's pid means nothing here: the age rule covers both).
+    """
+    pattern = re.compile(
+        re.escape(f".{target.name}.") + r"(\d+)-[0-9a-f]{12}" + re.escape(_TEMP_SUFFIX)
+    )
+    try:
+        names = os.listdir(target.parent)
+    except OSError:
+        return
+    now = time.time()
+    for name in names:
+        m = pattern.fullmatch(name)
+        if m is None or _alive(int(m.group(1))):
+            continue
+        path = target.parent / name
+        with contextlib.suppress(OSError):
+            st = os.lstat(path)
+            if stat.S_ISREG(st.st_mode) and now - st.st_mtime > STALE_TEMP_S:
+                os.unlink(path)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True  # someone else's process (or not a pid we can ask about)
+    return True
 
 
 def _write_replacing(path: Path, text: str | Iterable[str], st: os.stat_result | None) -> None:

@@ -229,6 +229,44 @@ def test_a_full_disk_leaves_the_old_file_and_no_temp(tmp_path: Path) -> None:
     assert leftovers(tmp_path) == []
 
 
+def _kill_on_file_size() -> None:
+    # with SIGXFSZ at its default the kernel kills the child mid-write, like a crash
+    resource.setrlimit(resource.RLIMIT_FSIZE, (MB, MB))
+
+
+def test_a_killed_export_keeps_the_old_file_and_its_temp_is_cleaned_next_time(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "refs.bib"
+    out.write_text("the old export", encoding="utf-8")
+    code = (
+        "import signal, sys; from pathlib import Path\n"
+        "from readinglist.files import atomic_write\n"
+        "signal.signal(signal.SIGXFSZ, signal.SIG_DFL)  # Python ignores it by default\n"
+        "atomic_write(Path(sys.argv[1]), 'x' * (3 * 1024 * 1024))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(out)],
+        capture_output=True,
+        timeout=60,
+        preexec_fn=_kill_on_file_size,
+    )
+    assert done.returncode == -signal.SIGXFSZ  # really killed while writing
+    assert out.read_text("utf-8") == "the old export"
+    (left,) = leftovers(tmp_path)  # what a crash leaves: a hidden, partial temp file
+    assert (tmp_path / left).stat().st_size == MB
+    atomic_write(out, "newer")  # a young leftover may still be written: kept
+    assert leftovers(tmp_path) == [left]
+    old = (tmp_path / left).stat().st_mtime - 3600
+    os.utime(tmp_path / left, (old, old))
+    other = tmp_path / ".notes.md.123-abcdefabcdef.tmp"  # not this target's: not ours
+    other.write_text("keep", encoding="utf-8")
+    os.utime(other, (old, old))
+    atomic_write(out, "newest")
+    assert out.read_text("utf-8") == "newest"
+    assert leftovers(tmp_path) == [other.name]
+
+
 def test_a_forbidden_target_is_refused_untouched(tmp_path: Path) -> None:
     precious = tmp_path / "library.sqlite"
     precious.write_bytes(b"SQLite format 3\x00")
