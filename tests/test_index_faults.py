@@ -27,6 +27,7 @@ from whoosh import index as whoosh_index
 
 from readinglist.domain import Filter, PaperDraft, Person, Status
 from readinglist.library import INDEX_DIR, Library
+from readinglist.search import ENGINE_VARIABLE
 from readinglist.search.folder import LEFTOVER_NAMES, MARKER, NotOurFolder
 from readinglist.search.index import INDEX_NAME, META_FILE, SearchIndex
 
@@ -45,12 +46,13 @@ def _drafts(n: int, word: str) -> list[PaperDraft]:
     ]
 
 
-def _env() -> dict[str, str]:
+def _env(engine: str = "whoosh") -> dict[str, str]:
     return {
         **os.environ,
         "READINGLIST_CONFIG": os.devnull,
         "PYTHONPATH": str(REPO),
         "PYTHONDONTWRITEBYTECODE": "1",
+        ENGINE_VARIABLE: engine,
     }
 
 
@@ -411,3 +413,78 @@ def test_progress_on_a_terminal_is_redrawn_in_place() -> None:
     lines = plain.getvalue().splitlines()
     assert 10 <= len(lines) <= 11  # about one line per 10%
     assert lines[-1] == "updating the search index: 100,000 of 100,000 papers"
+
+
+# -- item 16: concurrent reindex, searches and writes ----------------------------
+
+# One role of the race, in its own process: each round is a whole CLI command
+# (run_cli opens and closes its own Library, as a separate `readinglist` would).
+RACE_WORKER = r"""
+import contextlib, io, json, sys, traceback
+from readinglist.cli import run_cli
+
+lib, role, rounds, ids = sys.argv[1], sys.argv[2], int(sys.argv[3]), json.loads(sys.argv[4])
+results = []
+for i in range(rounds):
+    if role == "search":
+        commands = [["search", "zebra", "--limit", "1000"], ["search", "kiwi*"]]
+    elif role == "write":
+        pid = str(ids[i % len(ids)])
+        commands = [["note", pid, "--set", f"kiwi{i} note"], ["mark", "read", pid],
+                    ["tag", pid, "--add", f"race{i}"]]
+    else:
+        commands = [["reindex"]]
+    for args in commands:
+        out, err = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                rc = run_cli(["--library", lib, *args])
+            except BaseException:
+                traceback.print_exc()
+                rc = 99
+        results.append({"args": args, "rc": rc, "stderr": err.getvalue(),
+                        "lines": len(out.getvalue().splitlines())})
+print(json.dumps(results))
+"""
+
+
+@pytest.mark.parametrize("engine", ["whoosh", "fts5"])
+def test_concurrent_reindex_searches_and_writes(
+    tmp_path: Path, engine: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(ENGINE_VARIABLE, engine)
+    lib_dir = tmp_path / "lib"
+    with Library(lib_dir) as lib:
+        zebras = list(lib.import_drafts(_drafts(400, "zebra"), source="x").added)
+    script = tmp_path / "race_worker.py"
+    script.write_text(RACE_WORKER, "utf-8")
+    writes = 8
+    roles = [("search", 6)] * 3 + [("write", writes)] + [("reindex", 3)] * 2
+    procs = [
+        subprocess.Popen(
+            [sys.executable, str(script), str(lib_dir), role, str(n), json.dumps(zebras[:writes])],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=_env(engine),
+        )
+        for role, n in roles
+    ]
+    results = []
+    for p in procs:
+        out, err = p.communicate(timeout=600)
+        assert p.returncode == 0, err
+        assert "Traceback" not in err, err
+        results.extend(json.loads(out))
+    assert len(results) == 3 * 6 * 2 + writes * 3 + 2 * 3
+    for r in results:
+        assert r["rc"] == 0, r
+        assert r["stderr"] == "", r  # no traceback, and no lock given up on
+    # every search saw the whole index or waited for it: never a traceback, and at
+    # the end the index holds exactly the database
+    with Library(lib_dir) as lib:
+        assert len(lib.ids(Filter(query="zebra"))) == 400
+        noted = {r.id for r in lib.list(Filter(query="kiwi*"), limit=1000).rows}
+        assert noted == set(zebras[:writes])
+        assert len(lib.ids(Filter(query="status:read"))) == writes
+        assert not lib.index_behind()

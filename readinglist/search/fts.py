@@ -96,13 +96,13 @@ class FtsSearchIndex:
 
     def _open(self) -> None:
         claim(self._folder, self._library_id)  # NotOurFolder: refused, untouched
-        if self._try_open():
+        if self._try_open(quiet=True):
             return
         with self._writing():  # look again: another process may be creating it
-            if not self._try_open():
+            if not self._try_open(quiet=False):
                 self._create()
 
-    def _try_open(self) -> bool:
+    def _try_open(self, *, quiet: bool) -> bool:
         try:
             if (self._folder / DB_FILE).exists():
                 con = self._connect()
@@ -116,7 +116,8 @@ class FtsSearchIndex:
                     return True
                 con.close()
         except sqlite3.Error as exc:  # any damage means: rebuild from the database
-            log.warning("search index in %s unreadable (%s); recreating", self._folder, exc)
+            if not quiet:
+                log.warning("search index in %s unreadable (%s); recreating", self._folder, exc)
         return False
 
     def _create(self) -> None:

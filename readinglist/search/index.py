@@ -111,17 +111,18 @@ class SearchIndex:
 
     def _open(self) -> Any:
         claim(self._folder, self._library_id)  # NotOurFolder: refused, untouched
-        ix = self._try_open()
+        ix = self._try_open(quiet=True)
         if ix is not None:
             return ix
-        # look again holding the lock: another process may be creating it right now
+        # look again holding the lock: another process may be creating it, or its
+        # commit may have replaced the table of contents we were reading
         with self._writing():
-            ix = self._try_open()
+            ix = self._try_open(quiet=False)
             if ix is None:
                 ix = self._create()
         return ix
 
-    def _try_open(self) -> Any:
+    def _try_open(self, *, quiet: bool) -> Any:
         """The index if it is ours, this library's, of this schema and readable."""
         meta = self._read_meta()
         if (
@@ -143,7 +144,8 @@ class SearchIndex:
                 searcher.close()
                 raise
         except Exception as exc:  # any damage means: rebuild from the database
-            log.warning("search index in %s unreadable (%s); recreating", self._folder, exc)
+            if not quiet:
+                log.warning("search index in %s unreadable (%s); recreating", self._folder, exc)
             return None
         self._drop_searcher()
         self._searcher, self._generation = searcher, generation
