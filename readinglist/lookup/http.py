@@ -30,6 +30,7 @@ USER_AGENT = f"ReadingList/{__version__} (reading-list manager; completes record
 MAX_BYTES = 8 * 1024 * 1024  # a 50-entry arXiv feed is ~150 kB; a CSL item a few kB
 _CHUNK = 64 * 1024
 _SLEEP_STEP_S = 0.05  # how often a rate-limit wait looks at Cancel
+MAX_RETRY_AFTER_S = 30.0  # a longer Retry-After is reported instead of waited for
 _TIMEOUTS_BEFORE_DOWN = 2  # consecutive timeouts after which a service counts as down
 
 
@@ -38,9 +39,17 @@ class ServiceError(LibraryError):
 
 
 class HttpStatusError(ServiceError):
-    def __init__(self, message: str, status: int) -> None:
+    def __init__(self, message: str, status: int, retry_after: float | None = None) -> None:
         super().__init__(message)
         self.status = status
+        self.retry_after = retry_after  # seconds the service asked us to wait, if it did
+
+
+def _retry_after(value: str | None) -> float | None:
+    try:
+        return max(0.0, float(value)) if value else None
+    except ValueError:
+        return None  # the HTTP-date form: not worth a retry
 
 
 class RateLimiter:
@@ -75,6 +84,11 @@ class RateLimiter:
                     self._last = now
                     return True
             self._sleep(min(_SLEEP_STEP_S, due - now))
+
+    def hold(self, seconds: float) -> None:
+        """The next request waits at least `seconds` from now (a service's Retry-After)."""
+        with self._lock:
+            self._last = self._clock() + seconds - self.interval_s
 
 
 class _Redirects(urllib.request.HTTPRedirectHandler):
@@ -144,13 +158,29 @@ class Service:
         self._timeouts = 0
 
     def get(self, url: str, *, accept: str, cancel: CancelFn | None = None) -> bytes | None:
-        """The answer's body; None if cancelled before the request was sent."""
+        """The answer's body; None if cancelled before the request was sent.
+
+        A busy service (HTTP 429/503 with a short Retry-After) is asked once more
+        after the wait it asked for; Cancel still works while waiting.
+        """
         if not url.startswith(self.base_url):
             raise ServiceError(f"refusing to ask {url!r}: not under {self.base_url}")
-        if self._down is not None:
-            raise ServiceError(self._down)
-        if not self.limiter.wait(cancel):
-            return None
+        for attempt in (1, 2):
+            if self._down is not None:
+                raise ServiceError(self._down)
+            if not self.limiter.wait(cancel):
+                return None
+            try:
+                return self._get_once(url, accept)
+            except HttpStatusError as exc:
+                wait = exc.retry_after
+                busy = exc.status in (429, 503) and wait is not None
+                if attempt == 2 or not busy or wait is None or wait > MAX_RETRY_AFTER_S:
+                    raise
+                self.limiter.hold(wait)
+        raise AssertionError("unreachable")
+
+    def _get_once(self, url: str, accept: str) -> bytes:
         self.requests += 1
         request = urllib.request.Request(
             url, headers={"Accept": accept, "User-Agent": USER_AGENT}, method="GET"
@@ -161,10 +191,10 @@ class Service:
         except urllib.error.HTTPError as exc:
             self._timeouts = 0
             reason = f" {exc.reason}" if exc.reason else ""
+            retry_after = _retry_after(exc.headers.get("Retry-After") if exc.headers else None)
             exc.close()
-            raise HttpStatusError(
-                f"{self.host} answered HTTP {exc.code}{reason}", exc.code
-            ) from exc
+            message = f"{self.host} answered HTTP {exc.code}{reason}"
+            raise HttpStatusError(message, exc.code, retry_after) from exc
         except urllib.error.URLError as exc:
             raise self._failed(exc.reason) from exc
         except (TimeoutError, OSError, http.client.HTTPException) as exc:

@@ -137,6 +137,12 @@ class FakeServices:
             self._send(h, 200, recorded("arxiv_truncated.atom.xml"), "application/atom+xml")
         elif fault == "html":
             self._send(h, 200, recorded("doi_not_found.html"), "text/html")
+        elif fault.startswith("busy:"):  # busy:<retry-after>, once; then answers normally
+            del self.fault[service]
+            h.send_response(503)
+            h.send_header("Retry-After", fault.split(":")[1])
+            h.send_header("Content-Length", "0")
+            h.end_headers()
         elif fault.startswith("status:"):
             self._send(h, int(fault.split(":")[1]), b"Service Unavailable", "text/plain")
         elif fault == "redirect_away":

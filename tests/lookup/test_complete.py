@@ -351,3 +351,26 @@ def test_a_new_completion_asks_a_service_found_down_again(lib: Library) -> None:
     ids = _add(lib, PaperDraft(title=MUSE), PaperDraft(title=MASKGIT))
     assert lib.complete(ids, services=services).requests == 1  # down: not asked twice
     assert lib.complete(ids, services=services).requests == 1  # asked again: maybe back
+
+
+def test_a_busy_service_is_asked_again_after_its_retry_after(
+    lib: Library, fake: FakeServices, services: Services
+) -> None:
+    fake.fault["arxiv"] = "busy:0.2"
+    (pid,) = _add(lib, PaperDraft(title="MaskGIT", arxiv_id="2202.04200"))
+    report = lib.complete([pid], services=services)
+    assert report.requests == 2 and not report.problems and report.filled[pid]
+    (a, b) = fake.seen
+    assert b.at - a.at >= 0.15  # it waited as asked (the limiter's own interval is 0 here)
+
+
+def test_a_long_retry_after_is_reported_not_waited_for(
+    lib: Library, fake: FakeServices, services: Services
+) -> None:
+    fake.fault["arxiv"] = "busy:3600"
+    (pid,) = _add(lib, PaperDraft(title="MaskGIT", arxiv_id="2202.04200"))
+    report = lib.complete([pid], services=services)
+    assert report.requests == 1
+    assert report.problems == (
+        f"127.0.0.1:{fake.port} answered HTTP 503 Service Unavailable (paper: {pid})",
+    )
