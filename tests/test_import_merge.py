@@ -268,21 +268,29 @@ def test_a_used_or_user_key_never_changes_and_conflicts_are_kept(lib: Library) -
         [
             PaperDraft(title="Paper one", entry_type="misc", venue="Workshop"),
             PaperDraft(title="Paper two", entry_type="misc"),
+            PaperDraft(title="Paper three", entry_type="misc"),
+            PaperDraft(title="Paper four", entry_type="misc"),
         ],
         source="page",
     )
-    one, two = page.added
+    one, two, three, four = page.added
     lib.export(ExportFormat.BIBTEX, ids=[one])  # its key is in someone's .tex now
     assert lib.get(one).key_used_at is not None and lib.get(two).key_used_at is None
     with _db(lib) as db:  # what the edit command stores for a typed key
         db.execute("UPDATE papers SET key_origin = 'user' WHERE id = ?", (two,))
-    before = {i: lib.get(i).citation_key for i in (one, two)}
+        db.execute("UPDATE papers SET key_pinned = 1 WHERE id = ?", (three,))
+    before = {i: lib.get(i).citation_key for i in (one, two, three)}
     text = (
         "@inproceedings{one2020, title = {Paper one}, author = {A, B}, booktitle = {Conf}}\n"
         "@inproceedings{two2020, title = {Paper two}, author = {C, D}}\n"
+        "@inproceedings{three2020, title = {Paper three}}\n"
+        "@inproceedings{four2020, title = {Paper four}}\n"
     )
     report = lib.import_text(text, source="f.bib")
-    assert {i: lib.get(i).citation_key for i in (one, two)} == before
+    assert {i: lib.get(i).citation_key for i in (one, two, three)} == before
+    # only the generated, never used, unpinned key gave way to the file's
+    assert (lib.get(four).citation_key, lib.get(four).key_origin) == ("four2020", "file")
+    assert lib.get(three).conflicts == {"citation_key": "three2020"}
     first = lib.get(one)
     assert first.venue == "Workshop" and first.entry_type == "inproceedings"
     assert first.conflicts == {"venue": "Conf", "citation_key": "one2020"}
