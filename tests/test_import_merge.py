@@ -315,3 +315,15 @@ def test_howpublished_moves_to_the_venue_field_of_the_specific_type(lib: Library
     assert "howpublished" not in paper.extra
     bib = lib.export(ExportFormat.BIBTEX, ids=[pid])
     assert "booktitle = {ICML 2021}" in bib and "howpublished" not in bib
+
+
+def test_an_arxiv_entry_without_a_title_is_kept_by_its_id(lib: Library) -> None:
+    feed = (
+        '<feed xmlns="http://www.w3.org/2005/Atom"><entry>'
+        "<id>http://arxiv.org/abs/2202.04200v1</id><title></title>"
+        "<author><name>Huiwen Chang</name></author></entry></feed>"
+    )
+    report = lib.import_text(feed, source="q.atom")
+    (pid,) = report.added
+    assert (lib.get(pid).arxiv_id, lib.get(pid).title) == ("2202.04200", "")
+    assert [p.message for p in report.problems] == ["arXiv entry: no title; imported as [untitled]"]

@@ -12,6 +12,7 @@ import xml.etree.ElementTree as ET
 
 from readinglist.domain import PaperDraft, ParseResult, Person, Problem, SourceFormat
 from readinglist.formats.import_fields import arxiv_id_from, clean_doi, collapse, year_from
+from readinglist.formats.untitled import untitled_problem
 
 __all__ = ["read"]
 
@@ -50,8 +51,11 @@ def read(text: str, source: str) -> ParseResult:
             problems.append(Problem(source, line, f"arXiv API error: {message}"))
             continue
         draft = _draft(entry, line)
-        if draft is None:
-            problems.append(Problem(source, line, "arXiv entry has no title; skipped"))
+        untitled = untitled_problem(draft, source, line, "arXiv entry")
+        if untitled is not None:
+            problems.append(untitled)
+        if not draft.has_content:
+            pass
         elif draft.arxiv_id:
             version = _version(entry_id)
             earlier = by_id.get(draft.arxiv_id)
@@ -99,10 +103,8 @@ def _version(entry_id: str) -> int:
     return int(m.group(1)) if m else 0
 
 
-def _draft(entry: ET.Element, line: int) -> PaperDraft | None:
-    title = collapse(_text(entry, "title"))
-    if not title:
-        return None
+def _draft(entry: ET.Element, line: int) -> PaperDraft:
+    title = collapse(_text(entry, "title"))  # "" is still a record (issue 9)
     entry_id = _text(entry, "id").strip()
     arxiv_id = arxiv_id_from(entry_id)
 

@@ -122,11 +122,13 @@ def test_not_a_feed() -> None:
     assert "not an Atom feed" in result.problems[0].message
 
 
-def test_entry_without_title_is_a_problem_and_others_are_kept() -> None:
+def test_entry_without_title_is_kept_with_a_warning() -> None:
     text = feed(entry("1111.11111v1", title=""), entry("2222.22222v1", title="Kept"))
     result = read(text, "q.xml")
-    assert [d.title for d in result.drafts] == ["Kept"]
+    kept = [(d.arxiv_id, d.title) for d in result.drafts]
+    assert kept == [("1111.11111", ""), ("2222.22222", "Kept")]
     assert [p.line for p in result.problems] == [4]
+    assert "imported as [untitled]" in result.problems[0].message
 
 
 def test_a_paper_titled_error_is_still_a_paper() -> None:
