@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from .db import store
 from .db.engine import writer
+from .db.health import DatabaseDamaged as DatabaseDamaged  # re-exported for the window
 from .db.importer import insert_drafts
 from .db.models import Paper, PaperTag, Tag, Tombstone
 from .domain import (
@@ -232,8 +233,12 @@ class Library:
             self.folder.mkdir(parents=True, exist_ok=True)
             # only a missing file is a new library; an empty or damaged one is an error
             # (nothing touched), a read-only one opens for reading (see db/engine.py)
+            config = load_config()
             opened = open_database(
-                db_path, self.folder / BACKUP_DIR, keep=load_config().backups_kept
+                db_path,
+                self.folder / BACKUP_DIR,
+                keep=config.backups_kept,
+                check_every_open_mb=config.check_every_open_mb,
             )
             self._engine = opened.engine
             self.read_only = opened.read_only

@@ -107,7 +107,7 @@ def check_file(db_path: Path, *, full: bool = False, thorough: bool = True) -> F
         if thorough:
             pragma = "integrity_check" if full else "quick_check"
             rows = con.execute(f"PRAGMA {pragma}(5)").fetchall()
-            found = [str(r[0]) for r in rows if str(r[0]) != "ok"]
+            found = [_one_line(str(r[0])) for r in rows if str(r[0]) != "ok"]
             if found:
                 return FileHealth("; ".join(found)[:300])
         tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
@@ -122,9 +122,15 @@ def check_file(db_path: Path, *, full: bool = False, thorough: bool = True) -> F
         seq = int(meta["seq"]) if str(meta.get("seq", "")).isdigit() else None
         return FileHealth(None, revision, papers, seq, meta.get("library_id"))
     except sqlite3.Error as exc:
-        return FileHealth(str(exc))
+        return FileHealth(_one_line(str(exc)))
     finally:
         con.close()
+
+
+def _one_line(text: str) -> str:
+    """SQLite's check reports span lines and name the schema ("*** in database
+    main ***"): one line for a one-line message."""
+    return " ".join(text.replace("*** in database main ***", "").split())
 
 
 def _connect_ro(db_path: Path) -> sqlite3.Connection:

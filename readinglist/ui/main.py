@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from readinglist.domain import LibraryError
-from readinglist.library import Library
+from readinglist.library import DatabaseDamaged, Library
 
 from .icons import app_icon
 from .settings import APPLICATION, ORGANISATION, default_settings
@@ -36,10 +36,13 @@ def run_gui(
     if server is None:
         return 0
     try:
-        library = Library(Path(library_dir), background=True)
+        library = open_library(Path(library_dir))
     except LibraryError as exc:
         server.close()
         QMessageBox.critical(None, "ReadingList", f"The library could not be opened.\n\n{exc}")
+        return 1
+    if library is None:  # damaged, and the user chose not to restore
+        server.close()
         return 1
     from .main_window import MainWindow  # after QApplication: the window builds widgets
 
@@ -60,3 +63,37 @@ def run_gui(
         # minutes after a big import.
         library.close(catch_up=False)
     return int(code)
+
+
+def open_library(folder: Path, parent: QWidget | None = None) -> Library | None:
+    """The library; when its database is damaged, offer the newest sound backup.
+
+    Restore puts that backup in place (the damaged file is kept in backups/) and
+    opens the library; Quit returns None and changes nothing. With no sound backup
+    the damage is an error like any other (the caller shows it)."""
+    try:
+        return Library(folder, background=True)
+    except DatabaseDamaged as exc:
+        found = Library.newest_good_backup(folder)
+        if found is None:
+            raise
+        backup, made, papers = found
+        when = made.astimezone().strftime("%Y-%m-%d %H:%M")
+        box = QMessageBox(parent)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle("ReadingList")
+        box.setText("The library's database is damaged.")
+        box.setInformativeText(
+            f"{exc.db_path}: {exc.reason}.\n\n"
+            f"Restore the newest sound backup, from {when} ({papers} papers)? "
+            "The damaged file is kept in the backups folder."
+        )
+        box.setDetailedText(str(backup))
+        restore = box.addButton("Restore", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Quit", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(restore)
+        box.exec()
+        if box.clickedButton() is not restore:
+            return None
+        Library.restore_backup(folder, backup)
+        return Library(folder, background=True)
