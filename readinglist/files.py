@@ -57,6 +57,10 @@ class TooLarge(LibraryError):
     """More bytes than the caller's limit."""
 
 
+def _not_regular(path: object, mode: int) -> NotRegularFile:
+    return NotRegularFile(f"cannot read {path}: it is {_kind(mode)}, not a regular file")
+
+
 def _kind(mode: int) -> str:
     if stat.S_ISDIR(mode):
         return "a directory"
@@ -94,7 +98,7 @@ def read_limited(path: Path, limit_bytes: int, *, hint: str = "") -> bytes:
     except OSError as exc:
         raise LibraryError(f"cannot read {path}: {_reason(exc)}") from exc
     if not stat.S_ISREG(st.st_mode):
-        raise NotRegularFile(f"cannot read {path}: not a regular file ({_kind(st.st_mode)})")
+        raise _not_regular(path, st.st_mode)
     if st.st_size > limit_bytes:
         raise _too_large(path, limit_bytes, hint)
     try:
@@ -106,7 +110,7 @@ def read_limited(path: Path, limit_bytes: int, *, hint: str = "") -> bytes:
     with open(fd, "rb", buffering=0) as f:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
-            raise NotRegularFile(f"cannot read {path}: not a regular file ({_kind(st.st_mode)})")
+            raise _not_regular(path, st.st_mode)
         try:
             # One read of the size stat gave (one allocation, no copy), then bounded
             # chunks in case the file grew since.

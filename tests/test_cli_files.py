@@ -180,9 +180,10 @@ def test_import_dev_zero_is_refused_not_read(library: Path) -> None:
     before = state(library)
     done = child(library, "import", "/dev/zero", "--json")
     assert "Traceback" not in done.stderr and "MemoryError" not in done.stderr
-    problems = json.loads(done.stdout)["problems"] if done.returncode == 0 else []
+    assert done.returncode == 1, done.stdout  # nothing could be imported
+    problems = json.loads(done.stdout)["problems"]
     said = done.stderr + " ".join(p["message"] for p in problems)
-    assert "not a regular file (a character device)" in said
+    assert "it is a character device, not a regular file" in said
     assert state(library) == before
 
 
@@ -192,9 +193,10 @@ def test_import_a_fifo_returns_promptly(library: Path, tmp_path: Path) -> None:
     before = state(library)
     done = child(library, "import", str(fifo), "--json")
     assert "Traceback" not in done.stderr
-    problems = json.loads(done.stdout)["problems"] if done.returncode == 0 else []
+    assert done.returncode == 1, done.stdout  # nothing could be imported
+    problems = json.loads(done.stdout)["problems"]
     said = done.stderr + " ".join(p["message"] for p in problems)
-    assert "not a regular file (a named pipe" in said
+    assert "it is a named pipe (FIFO), not a regular file" in said
     assert state(library) == before
 
 
@@ -211,7 +213,8 @@ def test_import_over_the_limit_names_the_limit_and_the_setting(
     before = state(library)
     code, out, err = cli(library, "import", str(big), "--json", capsys=capsys)
     assert "Traceback" not in err
-    problems = json.loads(out)["problems"] if code == 0 else []
+    assert code == 1, out
+    problems = json.loads(out)["problems"]
     said = err + " ".join(p["message"] for p in problems)
     assert "larger than the limit of 2 MB" in said
     assert "max_import_mb" in said and "READINGLIST_MAX_IMPORT_MB" in said
@@ -230,7 +233,7 @@ def test_note_from_dev_zero_is_refused(library: Path) -> None:
     done = child(library, "note", str(first_id(library)), "--file", "/dev/zero")
     assert done.returncode == 1
     one_clean_line(done.stderr)
-    assert "/dev/zero: not a regular file (a character device)" in done.stderr
+    assert "/dev/zero: it is a character device, not a regular file" in done.stderr
     assert state(library) == before
 
 
@@ -252,7 +255,7 @@ def test_note_from_a_fifo_returns_promptly(library: Path, tmp_path: Path) -> Non
     done = child(library, "note", str(first_id(library)), "--file", str(fifo))
     assert done.returncode == 1
     one_clean_line(done.stderr)
-    assert "not a regular file (a named pipe" in done.stderr
+    assert "it is a named pipe (FIFO), not a regular file" in done.stderr
     assert state(library) == before
 
 
@@ -266,7 +269,7 @@ def test_note_from_a_big_file_or_a_folder_is_refused(
     before = state(library)
     for path, said in (
         (big, "larger than the limit of 1 MB for a note"),
-        (tmp_path, "a directory"),
+        (tmp_path, "it is a directory, not a regular file"),
     ):
         code, _, err = cli(library, "note", pid, "--file", str(path), capsys=capsys)
         assert code == 1
