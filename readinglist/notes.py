@@ -371,6 +371,93 @@ def render_preview(
     return RenderedNote(body, notice, plain)
 
 
+# Qt lays out a paragraph with one long unbreakable word in quadratic time (50,000
+# `<` in a row: 1.5 s on the UI thread, 0.1 s with break chances), so the preview
+# gets a zero-width space every so often in long runs of text (never in a tag).
+_TEXT_BETWEEN_TAGS = re.compile(r">([^<]+)<")
+_LONG_RUN = re.compile(r"(?:&#?\w{1,10};|[^\s<>&]){64}")
+BREAK = "\u200b"
+
+
+def breakable_html(html_text: str) -> str:
+    """The HTML with a break chance in every run of 64 characters without one."""
+
+    def text(m: re.Match[str]) -> str:
+        return ">" + _LONG_RUN.sub(lambda r: r.group(0) + BREAK, m.group(1)) + "<"
+
+    return _TEXT_BETWEEN_TAGS.sub(text, html_text)
+
+
+# Qt parses and lays out rich text on the UI thread, holding the interpreter: 6,000
+# code spans in one paragraph take seconds in one setHtml. The preview therefore
+# takes the HTML in chunks of bounded size, one per turn of the event loop.
+_TOKEN = re.compile(r"<[^>]*>|[^<]+")
+_VOID = frozenset({"br", "hr", "img"})
+CHUNK_TAGS = 120  # tags in one chunk of the preview
+CHUNK_TEXT = 4096  # characters of text in one chunk
+
+
+def _tag_name(tag: str) -> str:
+    m = re.match(r"</?\s*([a-zA-Z0-9]+)", tag)
+    return m.group(1).lower() if m else ""
+
+
+def _text_pieces(text: str, size: int) -> list[str]:
+    """`text` in pieces of about `size`, never cutting an entity such as `&lt;` in two."""
+    out: list[str] = []
+    while len(text) > size:
+        cut = size
+        amp = text.rfind("&", max(0, cut - 12), cut)
+        if amp >= 0 and text.find(";", amp, cut) < 0:
+            cut = amp or size
+        out.append(text[:cut])
+        text = text[cut:]
+    out.append(text)
+    return out
+
+
+def html_chunks(
+    html_text: str, max_tags: int = CHUNK_TAGS, max_text: int = CHUNK_TEXT
+) -> list[str]:
+    """Well-formed HTML pieces that together show `html_text`: cut between top-level
+    blocks where possible; a block too big alone is closed and opened again."""
+    chunks: list[str] = []
+    open_tags: list[tuple[str, str]] = []  # (name, the tag as written)
+    parts: list[str] = []
+    tags = text = 0
+
+    def cut() -> None:
+        nonlocal parts, tags, text
+        closing = "".join(f"</{name}>" for name, _ in reversed(open_tags))
+        chunks.append("".join(parts) + closing)
+        parts = [tag for _, tag in open_tags]
+        tags, text = len(open_tags), 0
+
+    for m in _TOKEN.finditer(html_text):
+        token = m.group(0)
+        full = tags >= max_tags or text >= max_text
+        if full and (not open_tags or tags >= 2 * max_tags or text >= 2 * max_text):
+            cut()
+        if token.startswith("<"):
+            tags += 1
+            name = _tag_name(token)
+            if token.startswith("</"):
+                if open_tags and open_tags[-1][0] == name:
+                    open_tags.pop()
+            elif name not in _VOID and not token.endswith("/>"):
+                open_tags.append((name, token))
+            parts.append(token)
+        else:
+            for i, piece in enumerate(_text_pieces(token, max_text)):
+                if i:
+                    cut()
+                parts.append(piece)
+                text += len(piece)
+    if parts and "".join(parts) != "".join(tag for _, tag in open_tags):
+        cut()
+    return chunks or [""]
+
+
 def render_note(markdown_text: str) -> str:
     """Safe HTML for a Markdown note: fenced code, tables, lists; no raw HTML, no images.
 

@@ -14,6 +14,7 @@ late is replaced by the escaped text, and whatever it brings later is dropped.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import logging
 import threading
@@ -29,6 +30,8 @@ from PySide6.QtGui import (
     QImage,
     QMouseEvent,
     QShowEvent,
+    QTextCursor,
+    QTextOption,
 )
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -46,13 +49,33 @@ from PySide6.QtWidgets import (
 
 from ..domain import Changes, LibraryError
 from ..library import Library
-from ..notes import RENDER_LIMIT, RenderedNote, link_target, plain_html, render_preview
+from ..notes import (
+    RENDER_LIMIT,
+    RenderedNote,
+    breakable_html,
+    html_chunks,
+    link_target,
+    plain_html,
+    render_preview,
+)
 
 log = logging.getLogger(__name__)
 
 AUTOSAVE_MS = 800
 RETRY_MS = (2_000, 5_000, 15_000, 30_000)  # a failed save is tried again after these
 RENDER_BUDGET_MS = 3_000  # a preview not rendered by then is shown as plain text
+# Qt wraps a line with one very long word in quadratic time (50,000 `<`: 1.5 s on the
+# UI thread); wrapping such a note anywhere is linear (0.1 s), so a note with a word
+# of LONG_WORD characters is wrapped anywhere.
+LONG_WORD = 1000
+
+
+def _has_long_word(text: str) -> bool:
+    # split() is C and linear; a regex such as \S{1000} takes 0.4 s on 5 MB of prose
+    return max(map(len, text.split()), default=0) >= LONG_WORD
+
+
+LOAD_CHUNK = 256 * 1024  # characters put into the editor per turn of the event loop
 ERROR_COLOUR = "#d64541"  # readable on both light and dark backgrounds
 
 
@@ -104,7 +127,7 @@ class NotesEditor(QWidget):
 
     saved = Signal(object)  # the domain.Changes a save produced
     previewShown = Signal()  # the preview holds the current note's rendering (tests, a11y)
-    _rendered = Signal(int, object)  # from the render thread: generation, RenderedNote
+    _rendered = Signal(int, object)  # from the render thread: generation, (note, chunks)
 
     def __init__(self, library: Library, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -112,6 +135,8 @@ class NotesEditor(QWidget):
         self._paper_id: int | None = None
         self._stored = ""  # the note as the library has it, as far as we know
         self._loading = False
+        self._loading_text: str | None = None  # a long note still going into the editor
+        self._load_pos = 0
         self._unsaved: dict[int, str] = {}  # notes whose save failed after the user moved on
         self._failures = 0  # saves failed in a row: how long to wait before retrying
         self._watched_window: QWidget | None = None
@@ -125,6 +150,9 @@ class NotesEditor(QWidget):
         self._timer.setSingleShot(True)
         self._timer.setInterval(AUTOSAVE_MS)
         self._timer.timeout.connect(self.flush)
+        self._load_timer = QTimer(self)
+        self._load_timer.setInterval(0)
+        self._load_timer.timeout.connect(self._load_step)
         self._retry_timer = QTimer(self)
         self._retry_timer.setSingleShot(True)
         self._retry_timer.timeout.connect(self.flush)
@@ -133,6 +161,10 @@ class NotesEditor(QWidget):
         self._render_timer.setInterval(RENDER_BUDGET_MS)
         self._render_timer.timeout.connect(self._render_late)
         self._rendered.connect(self._show_rendered)
+        self._chunks: collections.deque[str] = collections.deque()  # preview still to show
+        self._feed_timer = QTimer(self)
+        self._feed_timer.setInterval(0)
+        self._feed_timer.timeout.connect(self._feed_preview)
 
         header = QHBoxLayout()
         header.setContentsMargins(0, 0, 0, 0)
@@ -235,11 +267,18 @@ class NotesEditor(QWidget):
         return self._paper_id
 
     def text(self) -> str:
+        if self._loading_text is not None:
+            return self._loading_text  # all of it, though the editor has only part yet
         return self.editor.toPlainText()
 
     def is_dirty(self) -> bool:
         """True while the editor holds text the library does not have yet."""
-        return self._paper_id is not None and self.text() != self._stored
+        if self._paper_id is None:
+            return False
+        if self._loading_text is not None:
+            return self._loading_text != self._stored
+        # the document's own flag: copying a 5 MB note out to compare costs 30-80 ms
+        return bool(self.editor.document().isModified())
 
     def has_unsaved(self) -> bool:
         """True while any note typed here is not in the library (the shown one or others)."""
@@ -277,22 +316,64 @@ class NotesEditor(QWidget):
         if self.is_dirty():
             self._stored = note  # the user's text wins; the next save overwrites
             return
-        if note != self.text():
+        stored, self._stored = self._stored, note
+        if note != stored or note != self.text():
             cursor = self.editor.textCursor().position()
             self._load(note)
             c = self.editor.textCursor()
-            c.setPosition(min(cursor, len(note)))
+            c.setPosition(min(cursor, len(note), len(self.editor.toPlainText())))
             self.editor.setTextCursor(c)
-        self._stored = note
 
     def _load(self, text: str) -> None:
+        """Put `text` in the editor; a long note goes in a piece per turn of the event
+        loop (5 MB at once held the window for over a second), read-only meanwhile."""
+        self._load_timer.stop()
+        self._loading_text = None
         self._loading = True
         try:
-            self.editor.setPlainText(text)
+            wrap = QTextOption.WrapMode
+            first = text[:LOAD_CHUNK]
+            long_word = _has_long_word(first)
+            self.editor.setWordWrapMode(wrap.WrapAnywhere if long_word else wrap.WordWrap)
+            self.editor.setPlainText(first)
         finally:
             self._loading = False
+        # the text may be a note whose save failed: then it is still to be saved
+        self.editor.document().setModified(text != self._stored)
+        if len(text) > LOAD_CHUNK:
+            self._loading_text = text
+            self._load_pos = LOAD_CHUNK
+            self.editor.setReadOnly(True)
+            self._load_timer.start()
         if self.in_preview():
             self._render()
+
+    def _load_step(self) -> None:
+        text = self._loading_text
+        if text is None:
+            self._load_timer.stop()
+            return
+        piece = text[self._load_pos : self._load_pos + LOAD_CHUNK]
+        if _has_long_word(piece):
+            self.editor.setWordWrapMode(QTextOption.WrapMode.WrapAnywhere)
+        self._loading = True
+        try:
+            cursor = QTextCursor(self.editor.document())
+            cursor.movePosition(QTextCursor.MoveOperation.End)
+            cursor.insertText(piece)
+        finally:
+            self._loading = False
+        self._load_pos += len(piece)
+        if self._load_pos >= len(text):
+            self._load_timer.stop()
+            self._loading_text = None
+            self.editor.document().setModified(text != self._stored)
+            self.editor.document().clearUndoRedoStacks()  # undo must not unload the note
+            self.editor.setReadOnly(False)
+
+    def is_loading(self) -> bool:
+        """True while a long note is still going into the editor (read-only meanwhile)."""
+        return self._loading_text is not None
 
     # ------------------------------------------------------------------ saving
 
@@ -320,6 +401,8 @@ class NotesEditor(QWidget):
                 ok = False
             else:
                 self._stored = text
+                if self._loading_text is None:
+                    self.editor.document().setModified(False)
                 self._unsaved.pop(self._paper_id, None)
                 self._set_state("Saved")
                 if changes:
@@ -428,6 +511,8 @@ class NotesEditor(QWidget):
             f" th {{ background-color: {shade}; }}"
         )
         self._render_gen += 1
+        self._chunks.clear()  # what was being shown is not wanted any more
+        self._feed_timer.stop()
         gen, text = self._render_gen, self.text()
         with self._render_lock:
             self._wanted_gen = gen
@@ -445,32 +530,44 @@ class NotesEditor(QWidget):
             result = render_preview(text)
         except Exception as exc:  # render_preview never raises; if it does, say so
             result = RenderedNote(plain_html(text[:RENDER_LIMIT]), f"Rendering failed: {exc}")
+        chunks = html_chunks(breakable_html(result.html))
         with contextlib.suppress(RuntimeError):  # the editor was deleted meanwhile
-            self._rendered.emit(gen, result)
+            self._rendered.emit(gen, (result, chunks))
 
-    def _show_rendered(self, gen: int, result: RenderedNote) -> None:
+    def _show_rendered(self, gen: int, answer: tuple[RenderedNote, list[str]]) -> None:
         if gen != self._render_gen or not self._render_timer.isActive():
             return  # an older note, or too late: the plain text is shown already
         self._render_timer.stop()
-        self._present(result)
+        self._present(*answer)
 
     def _render_late(self) -> None:
         text = self._pending_text
         shown = text[:RENDER_LIMIT]
         more = " (only the start of it)" if len(text) > len(shown) else ""
-        self._present(
-            RenderedNote(
-                plain_html(shown),
-                f"Formatting this note took too long; it is shown as plain text{more}.",
-                plain=True,
-            )
+        result = RenderedNote(
+            plain_html(shown),
+            f"Formatting this note took too long; it is shown as plain text{more}.",
+            plain=True,
         )
+        self._present(result, html_chunks(breakable_html(result.html)))
 
-    def _present(self, result: RenderedNote) -> None:
-        self.preview.setHtml(result.html)
+    def _present(self, result: RenderedNote, chunks: list[str]) -> None:
+        """Show the rendering a chunk per turn of the event loop (see html_chunks)."""
         self.preview_notice.setText(result.notice)
         self.preview_notice.setVisible(bool(result.notice))
-        self.previewShown.emit()
+        self.preview.setHtml(chunks[0])
+        self._chunks = collections.deque(chunks[1:])
+        self._feed_timer.start()
+
+    def _feed_preview(self) -> None:
+        if self._chunks:
+            cursor = QTextCursor(self.preview.document())
+            cursor.movePosition(QTextCursor.MoveOperation.End)
+            cursor.insertBlock()  # else the chunk's first paragraph joins the last one
+            cursor.insertHtml(self._chunks.popleft())
+        if not self._chunks:
+            self._feed_timer.stop()
+            self.previewShown.emit()
 
     def _stop_render_pool(self) -> None:
         if self._render_pool is not None:

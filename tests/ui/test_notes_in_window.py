@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, QTimer
 from pytestqt.qtbot import QtBot
 
 from readinglist.library import Library
-from readinglist.notes import render_note
+from readinglist.notes import RENDER_LIMIT, render_note
 from readinglist.ui.main_window import MainWindow
+from tests.test_notes import HOSTILE
 
 from .helpers import click_row, close_window, open_window, shown_ids
 
@@ -71,3 +73,59 @@ def test_script_and_remote_image_in_a_note_do_nothing(
         int(QTextDocument.ResourceType.ImageResource), QUrl("http://example.com/a.png")
     )
     assert refused is None or getattr(refused, "isNull", lambda: False)()
+
+
+class StallMeter:
+    """The longest the event loop went without running a 5 ms timer: the window's
+    worst freeze while it was on."""
+
+    def __init__(self) -> None:
+        self.longest = 0.0
+        self._last = 0.0
+        self._timer = QTimer()
+        self._timer.setInterval(5)
+        self._timer.timeout.connect(self._tick)
+
+    def _tick(self) -> None:
+        now = time.monotonic()
+        self.longest = max(self.longest, now - self._last)
+        self._last = now
+
+    def __enter__(self) -> StallMeter:
+        self._last = time.monotonic()
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._tick()  # a freeze right before the end counts too
+        self._timer.stop()
+
+
+@pytest.mark.parametrize(
+    "name", ["5,000 [", "20 KB [", "5 MB text", "list nested 300", "quote nested 300", "backticks"]
+)
+def test_previewing_a_hostile_note_keeps_the_window_responsive(
+    qtbot: QtBot, window: MainWindow, seeded_library: Library, name: str
+) -> None:
+    text = HOSTILE[name]
+    first, second = shown_ids(window)[:2]
+    seeded_library.set_note(second, text)
+    window.select_ids([first])
+    notes = window.detail.notes
+    with qtbot.waitSignal(notes.previewShown, timeout=10_000):
+        notes.show_preview()
+    with StallMeter() as meter:
+        # switch, in the preview, to the hostile note: it loads, then renders
+        with qtbot.waitSignal(notes.previewShown, timeout=20_000):
+            window.select_ids([second])
+        qtbot.wait(50)  # and the window goes on afterwards
+    print(f"\n{name}: longest stall {meter.longest * 1000:.0f} ms")
+    shown = notes.preview.toPlainText()
+    assert shown.strip()
+    if len(text) > RENDER_LIMIT:
+        assert "Only the first" in notes.preview_notice.text() or notes.preview_notice.text()
+        assert len(shown) <= RENDER_LIMIT + 100
+    assert notes.text() == text  # the editor has all of it, unchanged
+    assert seeded_library.get(second).note == text
+    # not a test of speed (the machine may be busy), but of never freezing for seconds
+    assert meter.longest < 3.0
