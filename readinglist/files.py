@@ -207,6 +207,10 @@ def check_write_target(
         raise LibraryError(f"{path}: is a folder; name a file to write the export to")
     if stat.S_ISBLK(mode) or stat.S_ISSOCK(mode):
         raise LibraryError(f"{path}: is {_kind(mode)}; refusing to write an export onto it")
+    if stat.S_ISREG(mode) and not os.access(path, os.W_OK):
+        # the rename would replace it anyway (it needs only the folder): respect the
+        # owner's choice, as writing it in place would have
+        raise LibraryError(f"cannot write {path}: the file is read-only")
     return st
 
 

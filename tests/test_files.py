@@ -9,10 +9,12 @@ from __future__ import annotations
 import os
 import resource
 import select
+import shutil
 import signal
 import stat
 import subprocess
 import sys
+import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -265,6 +267,60 @@ def test_a_killed_export_keeps_the_old_file_and_its_temp_is_cleaned_next_time(
     atomic_write(out, "newest")
     assert out.read_text("utf-8") == "newest"
     assert leftovers(tmp_path) == [other.name]
+
+
+def write_as_nobody(path: Path) -> subprocess.CompletedProcess[str]:
+    code = (
+        "import sys; from pathlib import Path\n"
+        "from readinglist.domain import LibraryError\n"
+        "from readinglist.files import atomic_write\n"
+        "try:\n"
+        "    atomic_write(Path(sys.argv[1]), 'new')\n"
+        "except LibraryError as exc:\n"
+        "    print(exc); sys.exit(1)\n"
+    )
+    nobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+    return subprocess.run(
+        [*nobody, sys.executable, "-c", code, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd="/",
+    )
+
+
+@pytest.fixture
+def public_folder() -> Iterator[Path]:
+    """A folder outside pytest's private tmp (0700), so another user can reach it."""
+    if os.getuid() != 0 or shutil.which("setpriv") is None:
+        pytest.skip("needs root and setpriv to run a child as nobody")
+    folder = Path(tempfile.mkdtemp(prefix="readinglist-files-"))
+    folder.chmod(0o755)
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder)
+
+
+def test_a_read_only_file_or_folder_is_refused_for_a_plain_user(public_folder: Path) -> None:
+    mine = public_folder / "mine"
+    mine.mkdir()
+    locked = mine / "locked.bib"
+    locked.write_text("old", encoding="utf-8")
+    locked.chmod(0o444)
+    os.chown(mine, 65534, 65534)
+    os.chown(locked, 65534, 65534)
+    done = write_as_nobody(locked)  # nobody may rename over it, but chose not to
+    assert done.returncode == 1, done.stderr
+    assert "locked.bib: the file is read-only" in done.stdout
+    assert locked.read_text("utf-8") == "old"
+    theirs = public_folder / "theirs"  # root's folder: no temp file can be made
+    theirs.mkdir()
+    done = write_as_nobody(theirs / "x.bib")
+    assert done.returncode == 1, done.stderr
+    assert "cannot write" in done.stdout and "Permission denied" in done.stdout
+    assert list(theirs.iterdir()) == []
+    assert sorted(p.name for p in mine.iterdir()) == ["locked.bib"]
 
 
 def test_a_forbidden_target_is_refused_untouched(tmp_path: Path) -> None:
