@@ -295,11 +295,21 @@ class BackgroundIndexer:
         self._stop = threading.Event()
         self.on_caught_up = on_caught_up
         self._last_problem = ""  # said once, not every round
+        self._progress: tuple[int, int] | None = None
         self._thread = threading.Thread(target=self._run, name="index-follower", daemon=True)
         self._thread.start()
 
     def poke(self) -> None:
         self._wake.set()
+
+    @property
+    def progress(self) -> tuple[int, int] | None:
+        """(done, total) papers of the catch-up or rebuild under way, None when idle:
+        for the window's status bar (a rebuild after a crash takes minutes)."""
+        return self._progress
+
+    def _report(self, done: int, total: int) -> None:
+        self._progress = (done, total)
 
     def stop(self) -> None:
         self._stop.set()
@@ -315,7 +325,7 @@ class BackgroundIndexer:
             if self._stop.is_set():
                 break
             try:
-                n = self._follower.catch_up(cancel=self._stop.is_set)
+                n = self._follower.catch_up(progress=self._report, cancel=self._stop.is_set)
             except Cancelled:
                 break
             except LibraryError as exc:  # busy elsewhere, read-only, full: retried later
@@ -326,6 +336,8 @@ class BackgroundIndexer:
             except Exception:  # keep following: the next round retries from the DB
                 log.exception("background indexing failed")
                 continue
+            finally:
+                self._progress = None
             self._last_problem = ""
             if n and self.on_caught_up is not None:
                 self.on_caught_up(n)

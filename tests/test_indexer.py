@@ -139,3 +139,27 @@ def test_rebuild_gives_the_same_answers(tmp_path: Path) -> None:
         before = _found(lib, "zebra attention")
         assert lib.rebuild_index() == 40
         assert _found(lib, "zebra attention") == before
+
+
+def test_background_follower_tells_the_window_how_far_it_got(tmp_path: Path) -> None:
+    lib = Library(tmp_path / "lib", background=True)
+    try:
+        bg = lib.background
+        assert bg is not None and bg.progress is None
+        seen: list[tuple[int, int]] = []
+        report = bg._report
+
+        def spy(done: int, total: int) -> None:
+            report(done, total)
+            seen.append(bg.progress)  # type: ignore[arg-type]
+
+        bg._report = spy  # type: ignore[method-assign]
+        ids = lib.import_drafts(_drafts(40, "okapi"), source="x").added
+        bg.poke()
+        deadline = time.monotonic() + 20
+        while sorted(_found(lib, "okapi")) != sorted(ids) or bg.progress is not None:
+            assert time.monotonic() < deadline, "the background indexer never caught up"
+            time.sleep(0.05)
+        assert seen[-1] == (40, 40)
+    finally:
+        lib.close()
