@@ -18,11 +18,12 @@ from readinglist.text import normalise_title
 
 from .http import Service, ServiceError
 
-__all__ = ["ARXIV_INTERVAL_S", "BATCH", "ArxivAnswer", "fetch_ids", "search_title"]
+__all__ = ["ARXIV_INTERVAL_S", "BATCH", "ArxivAnswer", "answers_for", "fetch_ids", "search_titles"]
 
 ARXIV_INTERVAL_S = 3.0  # https://info.arxiv.org/help/api/tou.html: one request every 3 s
 BATCH = 50  # ids per id_list query; arXiv's examples stay well below its page limit
-TITLE_RESULTS = 10  # entries a title search asks for (the candidates shown at most)
+TITLE_RESULTS = 10  # entries a title search asks for per title (candidates shown at most)
+TITLES_PER_QUERY = 10  # titles OR-ed into one search: 224 titles take 23 requests, not 224
 _ACCEPT = "application/atom+xml"
 # Characters with a meaning in arXiv's query syntax: a phrase keeps words only.
 _QUERY_SYNTAX = re.compile(r"[\"()\[\]{}\\:^~*?+!]+")
@@ -32,6 +33,7 @@ _QUERY_SYNTAX = re.compile(r"[\"()\[\]{}\\:^~*?+!]+")
 class ArxivAnswer:
     drafts: tuple[PaperDraft, ...]
     cancelled: bool = False
+    full: bool = False  # as many answers as asked for: there may be more
 
 
 def _query_url(service: Service, params: dict[str, str]) -> str:
@@ -74,17 +76,29 @@ def title_phrase(title: str) -> str:
     return " ".join(_QUERY_SYNTAX.sub(" ", title).split())
 
 
-def search_title(service: Service, title: str, cancel: CancelFn | None = None) -> ArxivAnswer:
-    """Papers whose title contains this title as a phrase (arXiv's `ti:"..."`)."""
-    phrase = title_phrase(title)
-    if not phrase:
+def search_titles(
+    service: Service, titles: Sequence[str], cancel: CancelFn | None = None
+) -> ArxivAnswer:
+    """Papers whose title holds one of these titles as a phrase, in one request:
+    `ti:"..." OR ti:"..."`, up to TITLE_RESULTS answers per title. `full` in the
+    answer says the cap was reached (some title's answers may be missing)."""
+    phrases = [p for p in map(title_phrase, titles) if p]
+    if not phrases:
         return ArxivAnswer(())
+    limit = TITLE_RESULTS * len(phrases)
     params = {
-        "search_query": f'ti:"{phrase}"',
+        "search_query": " OR ".join(f'ti:"{p}"' for p in phrases),
         "start": "0",
-        "max_results": str(TITLE_RESULTS),
+        "max_results": str(limit),
     }
-    return _ask(service, params, cancel)
+    answer = _ask(service, params, cancel)
+    return ArxivAnswer(answer.drafts, answer.cancelled, full=len(answer.drafts) >= limit)
+
+
+def answers_for(title: str, drafts: Sequence[PaperDraft]) -> list[PaperDraft]:
+    """The answers of a combined search that hold this title as a phrase."""
+    key = f" {normalise_title(title_phrase(title))} "
+    return [d for d in drafts if key in f" {normalise_title(d.title)} "]
 
 
 def confident_match(title: str, drafts: Sequence[PaperDraft]) -> PaperDraft | None:

@@ -2,8 +2,9 @@
 
 - a paper with an arXiv id (or an arXiv DOI): the arXiv API, `BATCH` ids per request;
 - with another DOI: the DOI resolver, one request each;
-- with neither: an arXiv title search, accepted only when exactly one answer has
-  the same normalised title; otherwise the answers are offered as candidates.
+- with neither: an arXiv title search (TITLES_PER_QUERY titles OR-ed into one
+  request), accepted only when exactly one answer has the same normalised title;
+  otherwise the answers are offered as candidates.
 
 Requests go one after another through each service's rate limiter; Cancel is looked
 at before every request (and while waiting for the limiter). What was received
@@ -238,26 +239,43 @@ def look_up(
         out.answers[pid] = _kept(draft, _DOI_EXTRA)
         step(1)
 
-    for pid, title in by_title:
-        if stop():
-            return out
-        try:
-            answer = arxiv.search_title(services.arxiv, title, cancel)
-        except ServiceError as exc:
-            out.failed(str(exc), [pid])
-            step(1)
-            continue
-        if answer.cancelled:
-            out.cancelled = True
-            return out
-        match = arxiv.confident_match(title, answer.drafts)
+    def judge(pid: int, title: str, found: Sequence[PaperDraft]) -> None:
+        match = arxiv.confident_match(title, found)
         if match is not None:
             out.answers[pid] = _kept(match, _ARXIV_EXTRA)
         else:
             out.not_found.append(pid)
-            if answer.drafts:
-                out.candidates[pid] = tuple(_candidate(d) for d in answer.drafts)
-        step(1)
+            if found:
+                out.candidates[pid] = tuple(_candidate(d) for d in found[: arxiv.TITLE_RESULTS])
+
+    # Titles go TITLES_PER_QUERY to a request; a title whose answers may have been
+    # cut off by the cap (and has no sure match among them) is asked on its own.
+    queue = [
+        by_title[i : i + arxiv.TITLES_PER_QUERY]
+        for i in range(0, len(by_title), arxiv.TITLES_PER_QUERY)
+    ]
+    while queue:
+        group = queue.pop(0)
+        if stop():
+            return out
+        try:
+            answer = arxiv.search_titles(services.arxiv, [t for _, t in group], cancel)
+        except ServiceError as exc:
+            out.failed(str(exc), [pid for pid, _ in group])
+            step(len(group))
+            continue
+        if answer.cancelled:
+            out.cancelled = True
+            return out
+        again = []
+        for pid, title in group:
+            related = arxiv.answers_for(title, answer.drafts)
+            if answer.full and len(group) > 1 and arxiv.confident_match(title, related) is None:
+                again.append((pid, title))
+            else:
+                judge(pid, title, related)
+        queue[:0] = [[one] for one in again]
+        step(len(group) - len(again))
     return out
 
 

@@ -27,6 +27,7 @@ RECORDED = Path(__file__).parent / "recorded"
 _ENTRY = re.compile(r"  <entry>.*?</entry>\n", re.DOTALL)
 _ID = re.compile(r"<id>https?://arxiv\.org/abs/([^<]+?)(?:v\d+)?</id>")
 _TITLE = re.compile(r"<title>(.*?)</title>", re.DOTALL)
+_PHRASE = re.compile(r'ti:"([^"]*)"')
 
 
 def recorded(name: str) -> bytes:
@@ -159,11 +160,13 @@ class FakeServices:
         if query.get("id_list"):
             chosen = [self.entries[i] for i in query["id_list"].split(",") if i in self.entries]
         elif query.get("search_query", "").startswith("ti:"):
-            phrase = normalise_title(query["search_query"][3:].strip('"'))
+            # ti:"phrase" OR ti:"phrase" ...: entries holding any phrase, in feed order
+            phrases = [f" {normalise_title(p)} " for p in _PHRASE.findall(query["search_query"])]
             for entry in self.entries.values():
                 m = _TITLE.search(entry)
                 assert m is not None
-                if phrase and phrase in normalise_title(m.group(1)):
+                title = f" {normalise_title(m.group(1))} "
+                if any(p.strip() and p in title for p in phrases):
                     chosen.append(entry)
         limit = int(query.get("max_results", "10"))
         self._send(h, 200, feed(chosen[:limit], h.path), "application/atom+xml; charset=utf-8")

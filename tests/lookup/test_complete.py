@@ -20,7 +20,7 @@ from readinglist.lookup.complete import Services
 from readinglist.lookup.http import RateLimiter
 
 from .conftest import services_for
-from .server import FakeServices
+from .server import FakeServices, entry_xml
 
 MASKGIT = "MaskGIT: Masked Generative Image Transformer"
 MUSE = "Muse: Text-To-Image Generation via Masked Generative Transformers"
@@ -118,9 +118,13 @@ def test_title_search_takes_only_a_confident_match(
     )
     report = lib.complete(ids, services=services)
 
-    searches = [r.query["search_query"] for r in fake.requests_to("/api/query")]
-    assert searches[0] == 'ti:"MUSE text-to-image generation via masked generative transformers"'
-    assert len(searches) == 4
+    (search,) = [r.query for r in fake.requests_to("/api/query")]  # one request for all
+    assert search["search_query"] == (
+        'ti:"MUSE text-to-image generation via masked generative transformers"'
+        ' OR ti:"An amazing title" OR ti:"Diffusion models for tabular data"'
+        ' OR ti:"Nothing on arXiv is called this"'
+    )
+    assert search["max_results"] == "40"
     muse, amazing, diffusion, nothing = lib.details(ids)
     assert muse.arxiv_id == "2301.00704" and muse.year == 2023
     assert muse.title == "MUSE: text-to-image generation via masked generative transformers"
@@ -179,13 +183,15 @@ def test_doi_not_found_is_reported(lib: Library, fake: FakeServices, services: S
 def test_a_service_that_never_answers_is_given_up_on(lib: Library, fake: FakeServices) -> None:
     fake.fault["arxiv"] = "sleep"
     services = services_for(fake, timeout_s=0.3)
-    ids = _add(lib, *(PaperDraft(title=t) for t in (MASKGIT, MUSE, SUBFORMER)))
+    by_id = PaperDraft(title="MaskGIT", arxiv_id="2202.04200")
+    ids = _add(lib, by_id, *(PaperDraft(title=f"{MUSE} {n}") for n in range(11)))
     report = lib.complete(ids, services=services)
 
     host = f"127.0.0.1:{fake.port}"
+    first_ten = ", ".join(map(str, ids[:10]))
     assert report.problems == (
-        f"{host} did not answer within 0.3 s (2 papers: {ids[0]}, {ids[1]})",
-        f"{host} did not answer within 0.3 s (twice; not asked again) (paper: {ids[2]})",
+        f"{host} did not answer within 0.3 s (11 papers: {first_ten}, ...)",
+        f"{host} did not answer within 0.3 s (twice; not asked again) (paper: {ids[11]})",
     )
     assert len(fake.seen) == 2  # after two timeouts in a row it is not asked again
     assert report.filled == {} and all(d.year is None for d in lib.details(ids))
@@ -239,7 +245,12 @@ def test_offline_says_which_service_cannot_be_reached(lib: Library) -> None:
 def test_cancel_stops_before_the_next_request_and_keeps_what_came(
     lib: Library, fake: FakeServices, services: Services
 ) -> None:
-    ids = _add(lib, *(PaperDraft(title=t) for t in (MUSE, MASKGIT, SUBFORMER)))
+    ids = _add(
+        lib,
+        PaperDraft(title="Muse", arxiv_id="2301.00704"),  # arXiv by id: the first request
+        PaperDraft(title=MASKGIT, doi="10.1109/cvpr52688.2022.01103"),  # the DOI resolver
+        PaperDraft(title=SUBFORMER),  # an arXiv title search
+    )
     seen: list[tuple[int, int]] = []
     report = lib.complete(
         ids,
@@ -256,7 +267,11 @@ def test_cancel_stops_before_the_next_request_and_keeps_what_came(
 
 def test_requests_are_spaced_by_the_limiter(lib: Library, fake: FakeServices) -> None:
     services = services_for(fake, interval_s=0.25)
-    ids = _add(lib, *(PaperDraft(title=t) for t in (MUSE, MASKGIT, SUBFORMER)))
+    # one id query, then two title searches (ten titles each at most): three requests
+    drafts = [PaperDraft(title="MaskGIT", arxiv_id="2202.04200")]
+    drafts += [PaperDraft(title=t) for t in (MUSE, SUBFORMER)]
+    drafts += [PaperDraft(title=f"Unknown paper number {n}") for n in range(9)]
+    ids = _add(lib, *drafts)
     progress: list[tuple[int, int]] = []
     lib.complete(ids, services=services, progress=lambda d, t: progress.append((d, t)))
     times = [r.at for r in fake.seen]
@@ -264,7 +279,7 @@ def test_requests_are_spaced_by_the_limiter(lib: Library, fake: FakeServices) ->
     gaps = [b - a for a, b in itertools.pairwise(times)]
     # without the limiter these are a few ms; a connection's setup time may differ
     assert all(g >= 0.15 for g in gaps), gaps
-    assert progress == [(1, 3), (2, 3), (3, 3)]
+    assert progress == [(1, 12), (11, 12), (12, 12)]
 
 
 def test_rate_limiter_waits_its_interval_and_listens_to_cancel() -> None:
@@ -288,7 +303,7 @@ def test_rate_limiter_waits_its_interval_and_listens_to_cancel() -> None:
 
 def test_cancel_does_not_wait_out_the_rate_limit(lib: Library, fake: FakeServices) -> None:
     services = services_for(fake, interval_s=600)  # would hang the test if waited out
-    ids = _add(lib, *(PaperDraft(title=t) for t in (MUSE, MASKGIT)))
+    ids = _add(lib, PaperDraft(title="Muse", arxiv_id="2301.00704"), PaperDraft(title=MASKGIT))
     report = lib.complete(ids, services=services, cancel=lambda: len(fake.seen) >= 1)
     assert report.cancelled and report.requests == 1 and set(report.filled) == {ids[0]}
 
@@ -374,3 +389,23 @@ def test_a_long_retry_after_is_reported_not_waited_for(
     assert report.problems == (
         f"127.0.0.1:{fake.port} answered HTTP 503 Service Unavailable (paper: {pid})",
     )
+
+
+def test_titles_go_ten_to_a_search_and_a_crowded_answer_is_asked_again(
+    lib: Library, fake: FakeServices, services: Services
+) -> None:
+    # 25 titles: three searches. The first one's answer is full (120 arXiv titles hold
+    # "An amazing title"), so its titles without a sure match are asked one by one.
+    for n in range(120):
+        arxiv_id = f"2406.{n:05d}"
+        fake.entries[arxiv_id] = entry_xml(arxiv_id, f"An amazing title {n}", ["A B"], 2024, "")
+    titles = ["An amazing title", MUSE, *(f"Unknown paper number {n}" for n in range(23))]
+    ids = _add(lib, *(PaperDraft(title=t) for t in titles))
+    report = lib.complete(ids, services=services)
+    queries = [r.query["search_query"] for r in fake.requests_to("/api/query")]
+    assert [q.count("ti:") for q in queries] == [10] + [1] * 9 + [10, 5]
+    assert queries[1] == 'ti:"An amazing title"'
+    assert fake.seen[0].query["max_results"] == "100"
+    assert set(report.filled) == {ids[1]}
+    assert len(report.candidates[ids[0]]) == 10  # at most TITLE_RESULTS offered
+    assert set(report.not_found) == set(ids) - {ids[1]}

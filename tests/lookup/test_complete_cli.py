@@ -150,7 +150,8 @@ def test_seed_page_completed_exports_bibtex_with_authors_and_years(
     finally:
         lib.close()
 
-    assert report.requests == len(details) and not report.problems
+    assert report.requests == -(-len(details) // 10)  # ten titles to a search
+    assert not report.problems
     titles = {normalise_title(d.title) for d in details}
     assert len(titles) == len(details)  # every title searched is its own
     with_both = [e for e in re.split(r"\n(?=@)", bib) if "author = " in e and "year = " in e]
@@ -170,7 +171,9 @@ def test_ctrl_c_stops_between_requests_and_keeps_what_came(
     tmp_path: Path, fake: FakeServices
 ) -> None:
     """A real SIGINT to a real `readinglist complete` waiting out arXiv's interval."""
-    folder, ids = _library(tmp_path, PaperDraft(title=MUSE), PaperDraft(title="MaskGIT"))
+    folder, ids = _library(
+        tmp_path, PaperDraft(title="Muse", arxiv_id="2301.00704"), PaperDraft(title="MaskGIT")
+    )
     env = {
         **os.environ,
         "READINGLIST_ARXIV_API": fake.arxiv_api,
