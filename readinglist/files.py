@@ -112,11 +112,10 @@ def read_limited(path: Path, limit_bytes: int, *, hint: str = "") -> bytes:
         if not stat.S_ISREG(st.st_mode):
             raise _not_regular(path, st.st_mode)
         try:
-            # One read of the size stat gave (one allocation, no copy), then bounded
-            # chunks in case the file grew since.
+            # One read of the size stat gave (one allocation; joining a single piece
+            # does not copy it), then bounded chunks until EOF: a read may return
+            # less than asked, and the file may have grown since.
             first = f.read(min(st.st_size, limit_bytes) + 1) or b""
-            if len(first) <= st.st_size:
-                return first
             return _read_rest(f, first, limit_bytes, path, hint)
         except OSError as exc:
             raise LibraryError(f"cannot read {path}: {_reason(exc)}") from exc

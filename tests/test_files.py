@@ -94,6 +94,21 @@ def test_an_endless_stream_is_cut_at_the_limit() -> None:
         assert read_stream_limited(pipe, MB, "stdin") == b"short note\n"
 
 
+def test_short_reads_are_joined_not_taken_for_the_end() -> None:
+    r, w = os.pipe()  # a pipe hands over at most 64 KB per read
+    data = bytes(range(256)) * 1200  # 300 KB
+
+    def writer() -> None:
+        os.write(w, data)  # blocks until read, in pieces
+        os.close(w)
+
+    t = threading.Thread(target=writer, daemon=True)
+    t.start()
+    with os.fdopen(r, "rb", buffering=0) as pipe:
+        assert read_stream_limited(pipe, MB, "stdin") == data
+    t.join(10)
+
+
 # ---------------------------------------------------------------------------- writing
 
 
