@@ -291,8 +291,10 @@ def summary_lines(
         lines.append(f"completed {n} paper{'s' if n != 1 else ''}: {', '.join(names)}")
     if conflicts:
         n = len(conflicts)
+        ids = sorted(conflicts)
+        shown = ", ".join(map(str, ids[:10])) + (", ..." if n > 10 else "")
         lines.append(
             f"{n} paper{'s' if n != 1 else ''} kept fields the service gives differently "
-            "(review them)"
+            f"(review them): {shown}"
         )
     return lines

@@ -60,7 +60,7 @@ def test_complete_ids_prints_progress_and_a_summary(
     assert f"completed 1 paper: authors, year, URL, {extras}\n" in out  # by arXiv id
     assert f"completed 1 paper: authors, year, arXiv id, URL, {extras}\n" in out  # by title
     # "MaskGIT" is what the user has; arXiv's longer title is kept for review
-    assert "1 paper kept fields the service gives differently (review them)" in out
+    assert f"1 paper kept fields the service gives differently (review them): {ids[0]}\n" in out
     assert "1 not found for sure" in out
     assert f"  {ids[2]}: arXiv has similar titles" in out
     assert "arXiv:2403.01111  2024  An Amazing Title (Okafor)" in out
