@@ -9,6 +9,7 @@ small allowlist. Images are never loaded: `![alt](src)` becomes a plain link to
 
 from __future__ import annotations
 
+import bisect
 import html
 import logging
 import re
@@ -154,12 +155,16 @@ class _BareLinks(Treeprocessor):  # type: ignore[misc]
 
 RENDER_LIMIT = 64 * 1024  # characters of a note rendered as Markdown
 MAX_NESTING = 8  # list / block quote levels kept
-MAX_INLINE_ELEMENTS = 6000  # inline elements one render may make
+MAX_INLINE_ELEMENTS = 3000  # inline elements one render may make
 MAX_LINK_SCAN = 100_000  # bracket/paren steps one render may spend finding links
 LINK_TEXT_SCAN = 500  # how far `[` looks for its `]`
 LINK_TARGET_SCAN = 2000  # how far `](` looks for its `)`
 
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+# fence lines as the fenced_code extension reads them (column 0)
+_OPENER = re.compile(
+    r"(~{3,}|`{3,})[ \t]*(?:\{.*\}|\.?[\w#.+-]*[ \t]*(?:hl_lines=([\"']).*?\2[ \t]*)?)$"
+)
+_CLOSER = re.compile(r"(~{3,}|`{3,})[ \t]*$")
 # one container marker at the start of a line: a quote `>` or a list bullet/number
 _MARKER = re.compile(r"[ \t]{0,3}(?:>[ \t]?|[-*+][ \t]+|\d{1,9}[.)][ \t]+)")
 _BRACKET = re.compile(r"[\[\]]")
@@ -188,28 +193,56 @@ def _cap_line(line: str) -> str:
     return "".join(out)
 
 
+def _fenced(lines: list[str]) -> tuple[set[int], list[int]]:
+    """The lines inside fenced code blocks, and the lines that start like a fence
+    but open no block that closes.
+
+    Pairs fences as the fenced_code extension does, but in linear time: its regex
+    scans to the end of the note for the closing fence of every opening one, once
+    per possible fence length (a line of 1,000 `~` and no closer: seconds)."""
+    closers: dict[str, list[int]] = {}
+    for i, line in enumerate(lines):
+        if line[:3] in ("```", "~~~") and (m := _CLOSER.match(line)):
+            closers.setdefault(m.group(1), []).append(i)
+    code: set[int] = set()
+    unpaired: list[int] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if line[:3] in ("```", "~~~"):
+            m = _OPENER.match(line)
+            after = closers.get(m.group(1), []) if m else []
+            k = bisect.bisect_right(after, i)
+            if k < len(after):
+                code.update(range(i + 1, after[k]))
+                i = after[k] + 1
+                continue
+            # not a fence that closes: even a line that is no fence at all costs the
+            # regex time in its length, once per possible fence length
+            unpaired.append(i)
+        i += 1
+    return code, unpaired
+
+
 def bound_source(text: str, limit: int = RENDER_LIMIT) -> tuple[str, bool]:
     """The part of a note that is rendered, and whether the note was cut.
 
-    Cut at `limit` characters (at a line end when there is one near), with list and
-    quote nesting cut to MAX_NESTING levels outside fenced code.
+    Cut at `limit` characters (at a line end when there is one near); outside fenced
+    code, list and quote nesting cut to MAX_NESTING levels; a line that starts like a
+    fence but opens no block that closes is shown as the text it is (its first
+    character as an entity).
     """
     cut = len(text) > limit
     if cut:
         end = text.rfind("\n", max(0, limit - 2000), limit)
         text = text[: end if end > 0 else limit]
     lines = text.split("\n")
-    fence = ""
+    code, unpaired = _fenced(lines)
+    for i in unpaired:
+        lines[i] = ("&#96;" if lines[i][0] == "`" else "&#126;") + lines[i][1:]
     for i, line in enumerate(lines):
-        if fence:
-            if line.lstrip(" ").startswith(fence):
-                fence = ""
-            continue
-        m = _FENCE.match(line)
-        if m:
-            fence = m.group(1)[0] * 3
-            continue
-        lines[i] = _cap_line(line)
+        if i not in code:
+            lines[i] = _cap_line(line)
     return "\n".join(lines), cut
 
 

@@ -136,6 +136,8 @@ HOSTILE = {
     "backslashes": "\\" * 60_000,
     "line breaks": "x\n" * 30_000,
     "hard breaks": "a  \n" * 15_000,
+    "fence-like line": "~" * 1100 + "\t" * 900 + "1. " * 450 + "---" * 1000,
+    "unclosed fences": "```a\n" * 10_000,
 }
 
 
@@ -174,6 +176,13 @@ def test_deep_nesting_keeps_the_text_and_the_first_levels() -> None:
     assert "level299" in html  # nothing is dropped, only flattened
     quotes = render_note("> " * 300 + "deep")
     assert quotes.count("<blockquote>") == MAX_NESTING and "deep" in quotes
+
+
+def test_a_fence_that_never_closes_is_shown_as_text() -> None:
+    html = render_note("```python\nx = 1\n```\n\n~~~\nunclosed *x*\n\n~~~~~ not a fence")
+    assert "<pre><code>x = 1" in html
+    assert "~~~<br>\nunclosed <em>x</em>" in html
+    assert "~~~~~ not a fence" in html
 
 
 def test_code_is_never_cut_by_the_nesting_bound() -> None:
