@@ -21,8 +21,15 @@ _EXTENSIONS = {
     ".txt": SourceFormat.TRENDING,
 }
 
-# An entry start at the beginning of a line: "@article{", "@ARTICLE (", "@string{".
-_BIBTEX = re.compile(r"^[ \t]*@[ \t]*[A-Za-z]+[ \t]*[{(]", re.MULTILINE)
+# An entry start at the beginning of a line: "@article{key,", "@ARTICLE (key ,", or one of
+# "@string{", "@comment{", "@preamble{". The key and its comma keep out code that merely
+# looks alike: Python decorators ("@dataclass(frozen=True)", "@wraps(fn)"), Java
+# annotations, e-mail addresses.
+_BIBTEX = re.compile(
+    r"^[ \t]*@[ \t]*(?:(?:string|comment|preamble)[ \t]*[{(]"
+    r"|[A-Za-z]+[ \t]*[{(][ \t]*[^\s,={}()\"#%'~\\]*\s*,)",
+    re.MULTILINE | re.IGNORECASE,
+)
 _RIS = re.compile(r"^[ \t]*TY {1,2}-", re.MULTILINE)
 _FEED = re.compile(r"<(?:[A-Za-z_][\w.-]*:)?feed[\s>/]")
 _ATOM_NS = ("http://www.w3.org/2005/Atom", "http://arxiv.org/schemas/atom")

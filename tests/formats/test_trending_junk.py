@@ -24,7 +24,7 @@ def junk_files() -> list[Path]:
 def test_there_is_junk_of_every_kind() -> None:
     names = {p.name for p in junk_files()}
     assert {"README.md", "README.txt", "LICENSE.txt", "requirements.txt"} <= names
-    assert {"CHANGELOG.md", "script.py", "data.csv", "prose.txt", "notes.txt"} <= names
+    assert {"CHANGELOG.md", "script.py", "models.py", "data.csv", "prose.txt", "notes.txt"} <= names
 
 
 @pytest.mark.parametrize("path", junk_files(), ids=lambda p: p.name)
