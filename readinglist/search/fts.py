@@ -79,11 +79,17 @@ class FtsSearchIndex:
         self._writer: sqlite3.Connection | None = None
         self._reader: sqlite3.Connection | None = None
         self._lock = FolderLock(self._folder)
+        self._frozen = False  # read through an immutable connection (read-only folder)
         self._open()
 
     # -- opening, wiping -------------------------------------------------------
 
     def _connect(self) -> sqlite3.Connection:
+        if self._frozen:
+            # a read-only folder: SQLite cannot make its WAL index (-shm) there, and
+            # nobody can write the file, so it may be read as immutable
+            uri = f"{(self._folder / DB_FILE).absolute().as_uri()}?mode=ro&immutable=1"
+            return sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
         con = sqlite3.connect(
             self._folder / DB_FILE,
             timeout=self._lock_timeout,
@@ -105,7 +111,13 @@ class FtsSearchIndex:
     def _try_open(self, *, quiet: bool) -> bool:
         try:
             if (self._folder / DB_FILE).exists():
-                con = self._connect()
+                try:
+                    con = self._connect()
+                except sqlite3.OperationalError:
+                    if self._frozen or not _read_only(self._folder):
+                        raise
+                    self._frozen = True  # search what is there; writes will say why not
+                    con = self._connect()
                 meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
                 con.execute("SELECT rowid FROM papers WHERE papers MATCH 'title : a' LIMIT 1")
                 if meta.get("library_id") == self._library_id and meta.get("schema") == str(
@@ -341,6 +353,14 @@ class FtsSearchIndex:
             pid: MappingProxyType({"title": _html(title), "abstract": _html(abstract)})
             for pid, title, abstract in rows
         }
+
+
+def _read_only(folder: Path) -> bool:
+    try:
+        probe_writable(folder)
+    except IndexUnwritable:
+        return True
+    return False
 
 
 def _sql_str(text: str) -> str:
