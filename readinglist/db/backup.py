@@ -22,7 +22,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from ..domain import LibraryError
-from .health import FileHealth, check_file, read_only_uri, schema_problem
+from .health import FileHealth, check_file, connect_ro, read_only_uri, schema_problem
 
 BACKUP_NAME = re.compile(
     r"^library-(?P<rev>[0-9A-Za-z]+)-(?P<stamp>\d{8}T\d{12}Z|\d{8}T\d{6}Z)"
@@ -81,7 +81,7 @@ def copy_database(source: Path, target: Path, *, progress: ProgressCallback | No
     if not BACKUP_NAME.match(target.name):
         tmp = target.with_name(f".{target.name}.{os.getpid()}.readinglist-part")
     try:
-        src = sqlite3.connect(read_only_uri(source), uri=True, timeout=10.0)
+        src = connect_ro(source)
         try:
             dst = sqlite3.connect(tmp)
             try:

@@ -27,6 +27,7 @@ from .health import (
     check_file,
     header_problem,
     known_revisions,
+    needs_immutable,
     read_only_uri,
     schema_problem,
 )
@@ -39,7 +40,7 @@ WRITE_OPTION = "readinglist_write"
 
 def make_engine(db_path: Path, *, read_only: bool = False) -> Engine:
     if read_only:
-        uri = read_only_uri(db_path, immutable=_needs_immutable(db_path))
+        uri = read_only_uri(db_path, immutable=needs_immutable(db_path))
         engine = create_engine(
             f"sqlite:///{db_path}",
             creator=lambda: sqlite3.connect(
@@ -74,23 +75,6 @@ def make_engine(db_path: Path, *, read_only: bool = False) -> Engine:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
-
-
-def _needs_immutable(db_path: Path) -> bool:
-    """A WAL database read with `mode=ro` needs its -shm file, or a folder to make it
-    in; without either it can only be read as `immutable` (nobody is writing it:
-    every writer keeps a -shm file). Changes still in the -wal would then be
-    invisible, so that case is an error rather than a silently older library."""
-    folder = db_path.parent
-    if os.access(folder, os.W_OK) or Path(f"{db_path}-shm").exists():
-        return False
-    wal = Path(f"{db_path}-wal")
-    if wal.exists() and wal.stat().st_size > 0:
-        raise LibraryError(
-            f"{wal} holds changes not yet in {db_path.name}, and they cannot be read while "
-            f"{folder} is read-only; open the library once where it is writable"
-        )
-    return True
 
 
 def writer(engine: Engine) -> Engine:

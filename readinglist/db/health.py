@@ -100,7 +100,7 @@ def check_file(db_path: Path, *, full: bool = False, thorough: bool = True) -> F
     if problem is not None:
         return FileHealth(problem)
     try:
-        con = _connect_ro(db_path)
+        con = connect_ro(db_path)
     except sqlite3.Error as exc:
         return FileHealth(f"cannot be opened: {exc}")
     try:
@@ -133,9 +133,26 @@ def _one_line(text: str) -> str:
     return " ".join(text.replace("*** in database main ***", "").split())
 
 
-def _connect_ro(db_path: Path) -> sqlite3.Connection:
+def needs_immutable(db_path: Path) -> bool:
+    """A WAL database read with `mode=ro` needs its -shm file, or a folder to make it
+    in; without either it can only be read as `immutable` (nobody is writing it:
+    every writer keeps a -shm file). Changes still in the -wal would then be
+    invisible, so that case is an error rather than a silently older library."""
+    folder = db_path.parent
+    if os.access(folder, os.W_OK) or Path(f"{db_path}-shm").exists():
+        return False
+    wal = Path(f"{db_path}-wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        raise LibraryError(
+            f"{wal} holds changes not yet in {db_path.name}, and they cannot be read while "
+            f"{folder} is read-only; open the library once where it is writable"
+        )
+    return True
+
+
+def connect_ro(db_path: Path) -> sqlite3.Connection:
     """Read-only; a WAL file whose folder we cannot write is read as `immutable`."""
-    immutable = not os.access(db_path.parent, os.W_OK) and not Path(f"{db_path}-shm").exists()
+    immutable = needs_immutable(db_path)
     con = sqlite3.connect(read_only_uri(db_path, immutable=immutable), uri=True, timeout=10.0)
     con.execute("SELECT count(*) FROM sqlite_master").fetchone()  # fail here on garbage
     return con

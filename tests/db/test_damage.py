@@ -21,16 +21,7 @@ from readinglist.db.engine import head_revision
 from readinglist.db.health import DatabaseDamaged, check_file
 from readinglist.library import BACKUP_DIR, DB_NAME, INDEX_DIR, Library
 
-from .conftest import one_clear_line, pages_of, rl, scribble, tree
-
-
-def _without_wal(files: dict[str, str]) -> dict[str, str]:
-    """SQLite may leave its (empty) -wal and -shm beside a file it could not close
-    cleanly; they hold nothing (an empty file's sha256 is e3b0...)."""
-    wal = files.pop(f"{DB_NAME}-wal", None)
-    assert wal in (None, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
-    files.pop(f"{DB_NAME}-shm", None)
-    return files
+from .conftest import one_clear_line, pages_of, rl, scribble, tree, without_wal
 
 
 def _empty(db: Path) -> None:
@@ -73,11 +64,11 @@ def test_damaged_file_is_reported_and_nothing_is_touched(library: Path, fault: s
         assert f"{db} is damaged ({reason}" in line
         good = list_backups(library / BACKUP_DIR)[0].path
         assert line.endswith(f"restore a backup: readinglist --library {library} restore {good}")
-        assert _without_wal(tree(library)) == before, args  # index, backups, the file
+        assert without_wal(tree(library)) == before, args  # index, backups, the file
 
     with pytest.raises(DatabaseDamaged):
         Library(library)
-    assert _without_wal(tree(library)) == before
+    assert without_wal(tree(library)) == before
 
 
 def test_empty_file_without_backups_says_how_to_start_afresh(tmp_path: Path) -> None:
@@ -117,7 +108,7 @@ def test_damage_only_a_full_check_sees_is_found_before_the_daily_backup(library:
     before = tree(library)
     line = one_clear_line(rl(library, "list", READINGLIST_CHECK_EVERY_OPEN_MB="0"))
     assert f"{db} is damaged (" in line and "restore a backup" in line
-    assert _without_wal(tree(library)) == before  # no backup of the damaged file
+    assert without_wal(tree(library)) == before  # no backup of the damaged file
 
 
 def test_check_reports_damage_and_the_backup_to_restore(library: Path) -> None:
@@ -148,7 +139,7 @@ def test_newer_schema_is_named_and_left_alone(library: Path) -> None:
             f"made by a newer ReadingList (schema 0099, this version knows up to "
             f"{head_revision()})" in text
         ), text
-        assert _without_wal(tree(library)) == before
+        assert without_wal(tree(library)) == before
 
 
 def test_damage_met_while_working_is_reported_in_one_line(library: Path) -> None:
