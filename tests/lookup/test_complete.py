@@ -409,3 +409,16 @@ def test_titles_go_ten_to_a_search_and_a_crowded_answer_is_asked_again(
     assert set(report.filled) == {ids[1]}
     assert len(report.candidates[ids[0]]) == 10  # at most TITLE_RESULTS offered
     assert set(report.not_found) == set(ids) - {ids[1]}
+
+
+def test_an_untitled_record_gets_its_title_from_its_doi(
+    lib: Library, fake: FakeServices, services: Services
+) -> None:
+    (pid,) = _add(lib, PaperDraft(title="", doi="10.1109/cvpr52688.2022.01103", year=2022))
+    (nothing,) = _add(lib, PaperDraft(title="", year=1999, authors=(Person("Okafor", "Ada"),)))
+    report = lib.complete([pid, nothing], services=services)
+    assert lib.get(pid).title == MASKGIT and "title" in report.filled[pid]
+    assert report.problems == (
+        f"nothing to look up by (no arXiv id, DOI or title) (paper: {nothing})",
+    )
+    assert [d.id for d, _ in lib.search("maskgit")] == [pid]  # found by its new title
