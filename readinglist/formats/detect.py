@@ -131,9 +131,10 @@ def _json_format(text: str, hint: SourceFormat | None) -> SourceFormat | None:
         return None  # "[Re] Reproducing ..." — a trending page that opens with a bracket
     if _is_csl(data):
         return SourceFormat.CSLJSON
-    if isinstance(data, dict):
-        # A settings or package file (package.json, tsconfig.json): not a reference
-        # list whatever its name, so a folder import skips it.
+    objects = isinstance(data, list) and data and all(isinstance(i, dict) for i in data[:50])
+    if isinstance(data, dict) or objects:
+        # A settings or package file (package.json, tsconfig.json), a data dump of
+        # other objects: not references whatever the name, so a folder import skips it.
         return None
     return SourceFormat.CSLJSON if hint is SourceFormat.CSLJSON else None
 

@@ -145,5 +145,6 @@ def test_markers_are_found_across_scan_windows_and_the_earliest_wins() -> None:
 def test_settings_json_is_not_csl_whatever_its_name() -> None:
     for text in ('{"name": "project", "version": "1.0"}', '{"compilerOptions": {}}', "{}"):
         assert detect_format(text, "package.json") is None
+    assert detect_format('[{"name": "a"}, {"name": "b"}]', "data.json") is None
     assert detect_format('{"items": []}', "export.json") is SourceFormat.CSLJSON
     assert detect_format('{"title": "T", "type": "book"}', "one.json") is SourceFormat.CSLJSON
