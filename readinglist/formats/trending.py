@@ -334,28 +334,35 @@ def _content_lines(text: str) -> Iterator[_Line]:
     parts: list[str] = []
     foreign = False
     last_raw = ""
+    after_title = False  # the last logical line was a title, so this one is its abstract
     for number, raw in enumerate(_lines(text), start=1):
         line = collapse(unescape_entities(raw))
         if line and not _is_chrome(line):  # "Subscribe to our newsletter" is not glued
             line = _unglue(line)
         if not line or _is_chrome(line):
             if parts:
-                yield _Line(start, _join(parts), foreign)
+                done = _Line(start, _join(parts), foreign)
+                after_title = _kind(done.text) is _Kind.TITLE
+                yield done
                 parts = []
             continue
-        if parts and width and _wrapped(last_raw, line, width, parts):
+        if parts and width and _wrapped(last_raw, line, width, parts, after_title):
             parts.append(line)
             last_raw = raw
             continue
         if parts:
-            yield _Line(start, _join(parts), foreign)
+            done = _Line(start, _join(parts), foreign)
+            after_title = _kind(done.text) is _Kind.TITLE
+            yield done
         start, parts, last_raw = number, [line], raw
         foreign = _is_foreign(raw, line)
     if parts:
         yield _Line(start, _join(parts), foreign)
 
 
-def _wrapped(previous: str, line: str, width: int, parts: list[str]) -> bool:
+def _wrapped(
+    previous: str, line: str, width: int, parts: list[str], after_title: bool = False
+) -> bool:
     """Whether `line` carries on `previous` in a text folded at `width` columns.
 
     A folding tool moves a word to the next line only when it does not fit; so when
@@ -370,12 +377,13 @@ def _wrapped(previous: str, line: str, width: int, parts: list[str]) -> bool:
     if len(previous) + 1 + len(first) > width:
         # A finished sentence followed by a Title-Case line: the next card's title.
         ended = previous.endswith(_SENTENCE_END) or "://" in previous.rsplit(" ", 1)[-1]
-        if ended and _title_case(line):
+        if ended and _title_case(line) and not _title_case(_join(parts)):
             return False  # "... in this domain." / "MaskINT: Video Editing ..."
         # A title, then the first line of its abstract: "... Generative Transformers" /
         # "Transformers have shown improved performance ..."
         starts_abstract = line[0].isupper() and not _title_case(line)
-        return not (starts_abstract and len(parts) == 1 and _kind(parts[0]) is _Kind.TITLE)
+        in_title = not after_title and len(parts) == 1 and _kind(parts[0]) is _Kind.TITLE
+        return not (starts_abstract and in_title)
     return line[0].islower() and not previous.endswith((".", "!", "?", ":"))
 
 

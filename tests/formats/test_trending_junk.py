@@ -99,5 +99,6 @@ def test_sample_page_wrapped_still_gives_papers(sample_page: Path) -> None:
     result = read_text(folded, "folded.txt")
     assert result.format is SourceFormat.TRENDING
     # Folding loses the line structure, so a few cards may merge; none are invented.
-    assert 200 <= len(result.drafts) <= 240
+    assert 210 <= len(result.drafts) <= 224
+    assert sum(1 for d in result.drafts if not d.abstract) <= 10
     assert all(d.title and len(d.title) < 400 for d in result.drafts)
