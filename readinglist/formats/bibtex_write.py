@@ -143,7 +143,9 @@ def _name_text(text: str) -> str:
     if not _NAME_TRIGGER.search(text):
         return tidy_space(text)
     text = _LONE_AMPERSAND.sub("and", tidy_space(text.translate(_NAME_JUNK)))
-    return _WORD_START_SPECIALS.sub("", text)
+    # tidied again: a part made only of specials ("^ _ $") is empty, not blanks that
+    # would write "Family, " (bibtex: "has a comma at the end")
+    return tidy_space(_WORD_START_SPECIALS.sub("", text))
 
 
 @functools.lru_cache(maxsize=1 << 16)  # the same people recur across a library

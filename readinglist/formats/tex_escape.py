@@ -391,12 +391,36 @@ def raw_value(text: str, *, ascii_only: bool) -> str:
 # --------------------------------------------------------------------------- verbatim
 
 _URI_BAD = re.compile(r"[{}\\\s]|[^\x00-\x7f]+")
-# A path keeps its backslashes (C:\\Users), except before a TeX file or definition
-# primitive: verbatim fields are never run by TeX, but no file we write holds one.
-_PATH_BAD = re.compile(
-    r"[{}]|\\+$|\\(?=(?:input|include|includeonly|openin|openout|read|readline|write"
-    r"|write18|immediate|catcode|csname|def|edef|gdef|xdef|let|special)(?![A-Za-z]))"
+_PATH_BAD = re.compile(r"[{}]|\\+$|\^\^")  # ^^: see _CARETS
+_PATH_TOKEN = re.compile(r"\\(?:([A-Za-z]+)|.)", re.DOTALL)
+
+
+def _path_backslashes(path: str) -> str:
+    """A path keeps the backslashes JabRef, Zotero and Mendeley write (`C\\:\\\\Users`,
+    `$\\backslash$`), but a control word outside SAFE_MACROS has its backslash
+    percent-encoded: verbatim fields are never run by TeX, yet no file we write holds
+    an \\input, whatever reads it."""
+    if "\\" not in path:
+        return path
+    return _PATH_TOKEN.sub(_path_token, path)
+
+
+# "\\input" is a backslash then a word for TeX, but still reads as \input to a scan
+_FILE_WORD = re.compile(
+    r"\\\\(?=(?:input|include|openin|openout|read|write|immediate)(?![a-zA-Z]))"
 )
+
+
+def _path_token(m: re.Match[str]) -> str:
+    word = m.group(1)
+    if word and word not in SAFE_MACROS:
+        return "%5C" + word
+    if m.group(0) == "\\\\" and _FILE_WORD.match(m.string, m.start()):
+        return "%5C%5C"
+    return m.group(0)
+
+
+_LINE_BREAKS = re.compile(r"\s*[\r\n]\s*")
 
 
 def _percent(m: re.Match[str]) -> str:
@@ -407,4 +431,8 @@ def verbatim(text: str, *, uri: bool = True) -> str:
     """A URL/DOI (or, uri=False, a file path) as written, except what would break the
     file: braces and a trailing backslash are percent-encoded; in a URI also every
     backslash, whitespace and non-ASCII character (none of them valid there anyway)."""
+    if not uri:
+        # one line: a line break in a path is junk, and a line starting with "@" (or
+        # "%") is read as a new entry (or a comment) by tools that scan .bib lines
+        text = _path_backslashes(_LINE_BREAKS.sub(" ", text))
     return (_URI_BAD if uri else _PATH_BAD).sub(_percent, text.strip())
