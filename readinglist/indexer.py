@@ -36,6 +36,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 BATCH = 2000
+# Closing waits this long for another process's catch-up or rebuild, then leaves
+# the index to it (or to the next search, which catches up before it looks).
+CLOSE_WAIT_S = 5.0
 
 # A progress reporter for catch-ups no caller watches (the CLI's stderr line):
 # (what, done, total), `what` being "rebuilding" (from nothing) or "updating".
@@ -89,15 +92,22 @@ class IndexFollower:
         with Session(self._engine) as s:
             return current_seq(s) > self.index.seq
 
-    def catch_up(self, progress: ProgressFn | None = None, cancel: CancelFn | None = None) -> int:
+    def catch_up(
+        self,
+        progress: ProgressFn | None = None,
+        cancel: CancelFn | None = None,
+        *,
+        wait: float | None = None,
+    ) -> int:
         """Index every change up to the database's latest; returns papers indexed.
 
-        Waits for another process's catch-up or rebuild (IndexLocked after the
-        index's lock timeout); IndexUnwritable when the index folder refuses writes.
+        Waits for another process's catch-up or rebuild (IndexLocked after `wait`
+        s, by default the index's lock timeout); IndexUnwritable when the index
+        folder refuses writes.
         """
         with self._lock:
             done = self._in_child(progress, cancel)
-            with self._exclusive():
+            with self._exclusive(wait):
                 return done + self._catch_up(progress, cancel)
 
     def rebuild(self, progress: ProgressFn | None = None, cancel: CancelFn | None = None) -> int:
@@ -111,32 +121,41 @@ class IndexFollower:
             with self._exclusive():
                 return done + self._catch_up(progress, cancel)
 
-    def catch_up_or_warn(self) -> None:
+    def catch_up_or_warn(self, *, closing: bool = False) -> None:
         """A catch-up no command's result depends on (before a search, on closing).
 
         An index folder that is not ours is raised (the user must act); an index
         busy in another process, read-only or on a full disk is said once as a
         warning and skipped: the database has every change, searches answer from
-        what is indexed, and a later catch-up brings the rest.
+        what is indexed, and a later catch-up brings the rest. `closing`: wait only
+        CLOSE_WAIT_S for another process's catch-up, and let it be if busy (every
+        search catches up before it looks).
         """
-        from .search.folder import NotOurFolder
+        from .search.folder import IndexLocked, NotOurFolder
 
         try:
-            self.catch_up()
+            self.catch_up(wait=CLOSE_WAIT_S if closing else None)
         except NotOurFolder:
             raise
+        except IndexLocked as exc:
+            if closing:
+                log.info("index busy in another process; left to it: %s", exc)
+            else:
+                self._warn(exc)
         except LibraryError as exc:
-            if str(exc) not in self._warned:
-                self._warned.add(str(exc))
-                log.warning(
-                    "readinglist: warning: search index not updated (%s); "
-                    "searches use what is indexed",
-                    exc,
-                )
+            self._warn(exc)
 
-    def _exclusive(self) -> AbstractContextManager[None]:
+    def _warn(self, exc: LibraryError) -> None:
+        if str(exc) not in self._warned:
+            self._warned.add(str(exc))
+            log.warning(
+                "readinglist: warning: search index not updated (%s); searches use what is indexed",
+                exc,
+            )
+
+    def _exclusive(self, wait: float | None = None) -> AbstractContextManager[None]:
         hold = getattr(self.index, "exclusive", None)  # an index without one: tests' fakes
-        return hold() if hold is not None else nullcontext()
+        return hold(wait) if hold is not None else nullcontext()
 
     def stop_child(self) -> None:
         """End a child catch-up now and refuse new ones (closing)."""

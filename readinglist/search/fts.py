@@ -167,9 +167,9 @@ class FtsSearchIndex:
         return self._writer
 
     @contextlib.contextmanager
-    def _writing(self) -> Iterator[None]:
+    def _writing(self, timeout: float | None = None) -> Iterator[None]:
         """Hold the folder's lock; a write the disk refuses becomes IndexUnwritable."""
-        with self._lock.hold(self._lock_timeout):
+        with self._lock.hold(self._lock_timeout if timeout is None else timeout):
             try:
                 yield
             except (OSError, sqlite3.OperationalError) as exc:
@@ -182,9 +182,9 @@ class FtsSearchIndex:
                     f"cannot write the search index in {self._folder}: {text}"
                 ) from exc
 
-    def exclusive(self) -> contextlib.AbstractContextManager[None]:
+    def exclusive(self, timeout: float | None = None) -> contextlib.AbstractContextManager[None]:
         """Hold the cross-process write lock across several calls (a whole catch-up)."""
-        return self._writing()
+        return self._writing(timeout)
 
     def _close_connections(self) -> None:
         for con in (self._writer, self._reader):

@@ -181,10 +181,10 @@ class SearchIndex:
         return ix
 
     @contextlib.contextmanager
-    def _writing(self) -> Iterator[None]:
+    def _writing(self, timeout: float | None = None) -> Iterator[None]:
         """Hold the folder's lock; an OS error becomes IndexUnwritable (one clear line)
         after removing what the failed write left."""
-        with self._lock.hold(self._lock_timeout):
+        with self._lock.hold(self._lock_timeout if timeout is None else timeout):
             try:
                 yield
             except OSError as exc:
@@ -197,10 +197,10 @@ class SearchIndex:
             info = self._ix._read_toc()
             clean_files(self._ix.storage, INDEX_NAME, info.generation, info.segments)
 
-    def exclusive(self) -> contextlib.AbstractContextManager[None]:
+    def exclusive(self, timeout: float | None = None) -> contextlib.AbstractContextManager[None]:
         """Hold the cross-process write lock across several calls (a whole catch-up),
         so no other process writes between reading `seq` and recording the new one."""
-        return self._writing()
+        return self._writing(timeout)
 
     def _read_meta(self) -> dict[str, Any] | None:
         try:
