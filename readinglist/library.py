@@ -301,9 +301,9 @@ class Library:
         try:
             if catch_up:
                 try:
-                    # busy, read-only, full: said once; an index folder that is not
-                    # ours is raised (the command fails: the user must move it)
-                    self._follower.catch_up_or_warn()
+                    # read-only, full: said once; busy: left to the other process;
+                    # an index folder not ours is raised (the user must move it)
+                    self._follower.catch_up_or_warn(closing=True)
                 except LibraryError:
                     raise
                 except Exception:  # a bug: the next open catches up instead
@@ -606,6 +606,10 @@ class Library:
 
         folder = Path(folder)
         db_path = folder / DB_NAME
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise LibraryError(f"cannot restore into {folder}: {exc.strerror or exc}") from exc
         if not os.access(folder, os.W_OK):
             raise LibraryError(f"this library is read-only: {folder}")
         saved = restore(db_path, Path(backup), folder / BACKUP_DIR, load_config().backups_kept)
@@ -613,11 +617,14 @@ class Library:
         if library_id and (folder / INDEX_DIR).is_dir():
             from .search import open_index
 
-            index = open_index(folder / INDEX_DIR, library_id)
             try:
-                index.reset()
-            finally:
-                index.close()
+                index = open_index(folder / INDEX_DIR, library_id)
+                try:
+                    index.reset()
+                finally:
+                    index.close()
+            except LibraryError as exc:  # the restore is done; the index is a cache
+                log.warning("search index not reset after the restore: %s", exc)
         return saved
 
     # ------------------------------------------------------------------ importing

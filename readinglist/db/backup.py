@@ -139,6 +139,23 @@ def prune(folder: Path, keep: int) -> list[Path]:
     return removed
 
 
+# What a killed restore (a copy on its way in) or library creation leaves in the
+# library's folder, named with the pid of the process that was making it.
+DEAD_PART_NAME = re.compile(
+    r"^\.library\.sqlite\.(?P<pid>\d+)\.(?:readinglist-part|new(?:-wal|-shm|-journal)?)$"
+)
+
+
+def remove_dead_parts(folder: Path) -> None:
+    """Remove the temporary files killed restores and creations left in `folder`."""
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(folder):
+            m = DEAD_PART_NAME.match(entry.name)
+            if m is not None and entry.is_file(follow_symlinks=False) and not _alive(int(m["pid"])):
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
+
+
 def daily_due(folder: Path, now: datetime | None = None) -> bool:
     """No backup was made in the last day (a clock set back counts as none)."""
     now = now or datetime.now(UTC)

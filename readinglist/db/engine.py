@@ -133,6 +133,7 @@ def open_database(
     and before an upgrade: a backup of a damaged file must never push a good one
     out) and whenever SQLite reports damage at run time.
     """
+    backup.remove_dead_parts(db_path.parent)
     if not db_path.exists():
         if db_path.is_symlink():
             raise LibraryError(f"{db_path} is a link to a missing file")

@@ -193,3 +193,19 @@ def test_a_backup_killed_half_way_leaves_no_backup_and_a_sound_library(
     made = take_backup(db, backups, "manual", 10)  # the next backup tidies up
     assert [p.name for p in backups.iterdir()] == [made.name]
     assert check_file(made, full=True).papers == 400
+
+
+def test_leftovers_of_killed_restores_and_creations_go_at_the_next_open(
+    library: Path,
+) -> None:
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)  # fmt: skip
+    pid = int(dead.stdout)
+    names = [f".library.sqlite.{pid}.readinglist-part", f".library.sqlite.{pid}.new-wal"]
+    for name in names:
+        (library / name).write_bytes(b"half a copy")
+    mine = library / f".library.sqlite.{pid}.mine"  # not our pattern: the user's
+    mine.write_bytes(b"keep")
+    Library(library).close()
+    assert not any((library / n).exists() for n in names)
+    assert mine.read_bytes() == b"keep"
