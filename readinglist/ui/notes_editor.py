@@ -79,6 +79,16 @@ LOAD_CHUNK = 256 * 1024  # characters put into the editor per turn of the event 
 ERROR_COLOUR = "#d64541"  # readable on both light and dark backgrounds
 
 
+_POOL: list[ThreadPoolExecutor] = []
+
+
+def _render_pool() -> ThreadPoolExecutor:
+    """One render thread for every editor; renders are bounded, so it never piles up."""
+    if not _POOL:
+        _POOL.append(ThreadPoolExecutor(1, thread_name_prefix="note-render"))
+    return _POOL[0]
+
+
 def safe_link(url: QUrl | str) -> QUrl | None:
     """The URL to open for a clicked link, or None: only http(s) and DOI links open."""
     text = url.toString() if isinstance(url, QUrl) else url
@@ -141,7 +151,6 @@ class NotesEditor(QWidget):
         self._failures = 0  # saves failed in a row: how long to wait before retrying
         self._watched_window: QWidget | None = None
         self._render_gen = 0  # bumped for each render asked; older answers are dropped
-        self._render_pool: ThreadPoolExecutor | None = None
         self._render_lock = threading.Lock()
         self._wanted_gen = 0  # the newest generation, read by the render thread
         self._pending_text = ""  # the text being rendered, for the plain fallback
@@ -251,7 +260,6 @@ class NotesEditor(QWidget):
         column.addWidget(self.save_bar)
         column.addWidget(self._stack, 1)
         self.setEnabled(False)
-        self.destroyed.connect(self._stop_render_pool)
 
     def _mode_button(self, text: str, tip: str) -> QToolButton:
         button = QToolButton(self)
@@ -463,7 +471,9 @@ class NotesEditor(QWidget):
         """Save what is pending; if a note still cannot be saved, ask before closing."""
         if self.flush() and not self.has_unsaved():
             return True
-        box = QMessageBox(self.window())
+        # no parent: a child box left in the window upset its hiding (a crash in
+        # QWidgetPrivate::hideChildren when the window then closed)
+        box = QMessageBox()
         box.setIcon(QMessageBox.Icon.Warning)
         box.setWindowTitle("Unsaved note")
         box.setText("A note could not be saved. Close anyway?")
@@ -517,9 +527,7 @@ class NotesEditor(QWidget):
         with self._render_lock:
             self._wanted_gen = gen
         self._pending_text = text
-        if self._render_pool is None:
-            self._render_pool = ThreadPoolExecutor(1, thread_name_prefix="note-render")
-        self._render_pool.submit(self._render_in_thread, gen, text)
+        _render_pool().submit(self._render_in_thread, gen, text)
         self._render_timer.start()
 
     def _render_in_thread(self, gen: int, text: str) -> None:
@@ -568,10 +576,6 @@ class NotesEditor(QWidget):
         if not self._chunks:
             self._feed_timer.stop()
             self.previewShown.emit()
-
-    def _stop_render_pool(self) -> None:
-        if self._render_pool is not None:
-            self._render_pool.shutdown(wait=False, cancel_futures=True)
 
     # ------------------------------------------------------------------ events
 
