@@ -81,3 +81,28 @@ def test_a_file_that_is_not_a_database_is_a_clear_error(tmp_path: Path) -> None:
     (folder / DB_NAME).write_bytes(b"this is not sqlite at all" * 100)
     with pytest.raises(LibraryError, match=r"is damaged \(it is not an SQLite database\)"):
         Library(folder)
+
+
+def test_a_damaged_old_library_is_neither_upgraded_nor_backed_up(tmp_path: Path) -> None:
+    """The file is checked before the upgrade's backup: a backup of a damaged file
+    would push a good one out, and migrating it could spread the damage."""
+    import pytest
+
+    from readinglist.db.health import DatabaseDamaged
+
+    from .conftest import pages_of, scribble
+
+    folder = tmp_path / "lib"
+    folder.mkdir()
+    db = folder / DB_NAME
+    _migrate_to(db, "0001")
+    con = sqlite3.connect(db)
+    con.execute("INSERT INTO meta VALUES ('library_id', 'abc'), ('seq', '0')")
+    con.commit()
+    con.close()
+    scribble(db, pages_of(db, "meta", kind="leaf"))
+    before = db.read_bytes()
+    with pytest.raises(DatabaseDamaged):
+        Library(folder)
+    assert db.read_bytes() == before
+    assert not (folder / "backups").exists() or not any((folder / "backups").iterdir())
