@@ -161,10 +161,11 @@ LINK_TEXT_SCAN = 500  # how far `[` looks for its `]`
 LINK_TARGET_SCAN = 2000  # how far `](` looks for its `)`
 
 # fence lines as the fenced_code extension reads them (column 0)
+# (possessive: a fence run followed by a run of spaces must not be tried every way)
 _OPENER = re.compile(
-    r"(~{3,}|`{3,})[ \t]*(?:\{.*\}|\.?[\w#.+-]*[ \t]*(?:hl_lines=([\"']).*?\2[ \t]*)?)$"
+    r"(~{3,}+|`{3,}+)[ \t]*+(?:\{.*\}|\.?[\w#.+-]*+[ \t]*+(?:hl_lines=([\"']).*?\2[ \t]*+)?)$"
 )
-_CLOSER = re.compile(r"(~{3,}|`{3,})[ \t]*$")
+_CLOSER = re.compile(r"(~{3,}+|`{3,}+)[ \t]*+$")
 # one container marker at the start of a line: a quote `>` or a list bullet/number
 _MARKER = re.compile(r"[ \t]{0,3}(?:>[ \t]?|[-*+][ \t]+|\d{1,9}[.)][ \t]+)")
 _BRACKET = re.compile(r"[\[\]]")

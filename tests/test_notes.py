@@ -138,6 +138,7 @@ HOSTILE = {
     "hard breaks": "a  \n" * 15_000,
     "fence-like line": "~" * 1100 + "\t" * 900 + "1. " * 450 + "---" * 1000,
     "unclosed fences": "```a\n" * 10_000,
+    "fence then spaces": "```" * 3000 + " " * 8000 + "`" * 4000,
 }
 
 
@@ -221,7 +222,8 @@ def test_a_failing_renderer_falls_back_to_the_escaped_text() -> None:
 _PIECES = st.sampled_from(
     ["[", "]", "(", ")", "![", "*", "**", "_", "`", "```", "<", ">", "> ", "- ", "1. ",
      "    ", "\t", "\n", "\n\n", "\\", "&", "#", "|", '"', "'", "a", " ", "http://x.org",
-     "<script>", "[a](b)", "~~~", "---"]
+     "<script>", "[a](b)", "~~~", "---", "{", "}", "=", "***", "___", "1)", "* ",
+     "[a]: http://x", "<http://", "&#", "&amp;", "|---|", ":", "  \n", "\r"]
 )  # fmt: skip
 
 
