@@ -239,6 +239,7 @@ class Library:
                 self.folder / BACKUP_DIR,
                 keep=config.backups_kept,
                 check_every_open_mb=config.check_every_open_mb,
+                defer_daily=background,  # the window: off its thread, below
             )
             self._engine = opened.engine
             self.read_only = opened.read_only
@@ -273,6 +274,25 @@ class Library:
             # Not poked now: its first round (POLL_S later) catches up whatever other
             # processes wrote, after the window is up rather than while it builds.
             self._background = BackgroundIndexer(self._follower)
+        self.daily_backup: threading.Thread | None = None
+        if opened.daily_backup_due:
+            self.daily_backup = threading.Thread(
+                target=self._daily_backup, args=(config.backups_kept,), daemon=True
+            )
+            self.daily_backup.start()
+
+    def _daily_backup(self, keep: int) -> None:
+        """The window's daily backup, off its thread (a crash or exit meanwhile leaves
+        only a part file, removed at the next open)."""
+        import sqlite3
+
+        from .db.engine import daily_backup
+
+        try:
+            if daily_backup(self.folder / DB_NAME, self.folder / BACKUP_DIR, keep) is None:
+                log.warning("%s is damaged: no backup made", self.folder / DB_NAME)
+        except (OSError, LibraryError, sqlite3.Error) as exc:  # disk full, locked, ...
+            log.warning("could not back the library up: %s", exc)
 
     def _open_index(self) -> SearchIndex:
         from .search import open_index  # Whoosh: imported when first needed

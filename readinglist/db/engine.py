@@ -112,6 +112,7 @@ class OpenedDatabase:
     engine: Engine
     read_only: bool
     created: bool
+    daily_backup_due: bool = False  # left to the caller (`defer_daily`): see daily_backup
 
 
 def is_read_only(db_path: Path) -> bool:
@@ -122,7 +123,12 @@ def is_read_only(db_path: Path) -> bool:
 
 
 def open_database(
-    db_path: Path, backups: Path, *, keep: int, check_every_open_mb: int = 16
+    db_path: Path,
+    backups: Path,
+    *,
+    keep: int,
+    check_every_open_mb: int = 16,
+    defer_daily: bool = False,
 ) -> OpenedDatabase:
     """Check, create or upgrade the library's file; back it up when due.
 
@@ -131,7 +137,8 @@ def open_database(
     disk; 100k, 231 MB: 0.26 s / 7.8 s), so it runs on every open only for files up
     to `check_every_open_mb`; bigger ones get it before a backup (at most daily,
     and before an upgrade: a backup of a damaged file must never push a good one
-    out) and whenever SQLite reports damage at run time.
+    out) and whenever SQLite reports damage at run time. `defer_daily` leaves the
+    day's backup to the caller (`daily_backup_due`, then `daily_backup`).
     """
     backup.remove_dead_parts(db_path.parent)
     if not db_path.exists():
@@ -160,17 +167,29 @@ def open_database(
             )
         return OpenedDatabase(make_engine(db_path, read_only=True), read_only=True, created=False)
     upgrading = health.revision != head
-    if upgrading or (keep > 0 and backup.daily_due(backups)):
+    daily = not upgrading and keep > 0 and backup.daily_due(backups)
+    if upgrading or (daily and not defer_daily):
         sound = health if thorough else check_file(db_path)
         if sound.problem is not None:
             raise damaged_error(db_path, sound.problem)
         backup.take_backup(
             db_path, backups, "upgrade" if upgrading else "daily", keep, revision=health.revision
         )
+        daily = False
     engine = make_engine(db_path)
     if upgrading:
         _migrate(engine)
-    return OpenedDatabase(engine, read_only=False, created=False)
+    return OpenedDatabase(engine, read_only=False, created=False, daily_backup_due=daily)
+
+
+def daily_backup(db_path: Path, backups: Path, keep: int) -> Path | None:
+    """The day's backup after a quick_check; None (and nothing written) if the file
+    is damaged. For the window, which runs it off the UI thread (100k papers:
+    0.26-7.8 s of checking, 2.5 s of copying)."""
+    health = check_file(db_path)
+    if health.problem is not None:
+        return None
+    return backup.take_backup(db_path, backups, "daily", keep, revision=health.revision)
 
 
 def damaged_error(db_path: Path, reason: str) -> DatabaseDamaged:

@@ -209,3 +209,19 @@ def test_leftovers_of_killed_restores_and_creations_go_at_the_next_open(
     Library(library).close()
     assert not any((library / n).exists() for n in names)
     assert mine.read_bytes() == b"keep"
+
+
+def test_the_window_makes_its_daily_backup_off_its_thread(library: Path) -> None:
+    backups = library / BACKUP_DIR
+    _age(backups, 2)
+    lib = Library(library, background=True)
+    try:
+        assert lib.daily_backup is not None
+        lib.daily_backup.join(timeout=60)
+        assert [b.why for b in list_backups(backups)] == ["daily", "daily"]
+        assert check_file(list_backups(backups)[0].path).papers == 60
+    finally:
+        lib.close(catch_up=False)
+    lib = Library(library, background=True)  # the same day: none due
+    assert lib.daily_backup is None
+    lib.close(catch_up=False)
