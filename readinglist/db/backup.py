@@ -159,9 +159,16 @@ def remove_dead_parts(folder: Path) -> None:
 def daily_due(folder: Path, now: datetime | None = None) -> bool:
     """No backup was made in the last day (a clock set back counts as none)."""
     now = now or datetime.now(UTC)
-    return not any(
-        timedelta(0) <= now - b.made < DAILY for b in list_backups(folder) if b.why != DAMAGED
-    )
+    if any(timedelta(0) <= now - b.made < DAILY for b in list_backups(folder) if b.why != DAMAGED):
+        return False
+    # another process (the window's backup thread) is making it right now
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(folder):
+            m = PART_NAME.match(entry.name)
+            daily = m is not None and entry.name.endswith(f"-daily.sqlite.{m['pid']}.part")
+            if m is not None and daily and _alive(int(m["pid"])):
+                return False
+    return True
 
 
 def newest_good(folder: Path) -> tuple[BackupFile, FileHealth] | None:
