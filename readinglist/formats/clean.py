@@ -32,7 +32,7 @@ _JOINERS = "\u200c\u200d"
 _DROPPED = "".join(c for c in INVISIBLE + BIDI_CONTROLS if c not in _JOINERS)
 _NEEDS_WORK = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029" + INVISIBLE + BIDI_CONTROLS + "]")
 _C0_C1_BLOCK = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # all but \t and \n
-_LOOSE_JOINER = re.compile(f"(?<![^\x00-\x7f])[{_JOINERS}]|[{_JOINERS}](?![^\x00-\x7f])")
+_JOINER_RUN = re.compile(f"[{_JOINERS}]+")
 _DROP_TABLE = dict.fromkeys(map(ord, _DROPPED))
 
 
@@ -43,7 +43,16 @@ def clean_block(text: str) -> str:
         return text
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = text.replace("\u2028", "\n").replace("\u2029", "\n\n")
-    return _C0_C1_BLOCK.sub("", _LOOSE_JOINER.sub("", text.translate(_DROP_TABLE)))
+    # joiners last: whether one stays depends on its neighbours as they end up
+    text = _C0_C1_BLOCK.sub("", text.translate(_DROP_TABLE))
+    return _JOINER_RUN.sub(_joiners, text) if "\u200c" in text or "\u200d" in text else text
+
+
+def _joiners(m: re.Match[str]) -> str:
+    """A run of joiners stays only between two non-ASCII characters."""
+    text, start, end = m.string, m.start(), m.end()
+    inside = start > 0 and end < len(text) and not text[start - 1].isascii()
+    return m.group(0) if inside and not text[end].isascii() else ""
 
 
 def clean_line(text: str) -> str:

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from readinglist.domain import PaperDetail, Person
+from readinglist.formats.clean import plain_fields
 from readinglist.formats.tex_escape import decode_light
 
 _CSL_TYPES = {
@@ -119,10 +120,12 @@ def csl_item(paper: PaperDetail) -> dict[str, Any]:
         item["URL"] = url
     if paper.arxiv_id:
         item["number"] = f"arXiv:{paper.arxiv_id}"  # how Zotero records a preprint
+    plain = plain_fields(paper.extra)
     for name in sorted(paper.extra):
         key = name.strip().lower()
         target = _CSL_FROM_BIBTEX.get(key) or _CSL_NAMES.get(key)
-        value = _plain(paper.extra[name])
+        # LaTeX from a .bib is decoded; text read as plain (CSL, RIS) is kept as written
+        value = " ".join(paper.extra[name].split()) if name in plain else _plain(paper.extra[name])
         if target and target not in item and value:
             item[target] = value.replace("--", "-") if target == "page" else value
     if paper.tags:

@@ -335,7 +335,11 @@ def neutralise(latex: str) -> str:
                 out += [latex[pos : m.start()], "{\\backslash}" if math else "{\\textbackslash}"]
                 pos = m.start() + 1
         elif symbol is not None:
-            if symbol in "([":
+            if not symbol.isascii():
+                # "\é" is a control symbol of é's first byte under pdflatex: undefined
+                out += [latex[pos : m.start()], "{\\backslash}" if math else "{\\textbackslash}"]
+                pos = m.start() + 1
+            elif symbol in "([":
                 math = True
             elif symbol in ")]":
                 math = False
@@ -375,7 +379,6 @@ def raw_value(text: str, *, ascii_only: bool) -> str:
         or _CARETS in text
     ):
         return to_latex(text, ascii_only=ascii_only)
-    text = neutralise(text)
     if len(_DOLLAR.findall(text)) % 2:
         text = _DOLLAR.sub(r"\\$", text)
     text = _UNESCAPED.sub(r"\\\g<0>", text)
@@ -384,8 +387,11 @@ def raw_value(text: str, *, ascii_only: bool) -> str:
         pieces = _MATH.split(text)
         text = "".join(_SCRIPT.sub(_special, p) + m for p, m in zip(pieces, maths, strict=True))
     if ascii_only:
-        return _replace(_RAW_ASCII, _RAW_BIBTEX_TABLE, text)
-    return _replace(_RAW_UTF8, _RAW_UTF8_TABLE, text)
+        text = _replace(_RAW_ASCII, _RAW_BIBTEX_TABLE, text)
+    else:
+        text = _replace(_RAW_UTF8, _RAW_UTF8_TABLE, text)
+    # last: dropping an invisible character can join "\r" and "a" into a new word
+    return neutralise(text)
 
 
 # --------------------------------------------------------------------------- verbatim
@@ -415,6 +421,8 @@ def _path_token(m: re.Match[str]) -> str:
     word = m.group(1)
     if word and word not in SAFE_MACROS:
         return "%5C" + word
+    if not m.group(0).isascii():  # "\é": a control symbol too, under pdflatex
+        return "%5C" + m.group(0)[1:]
     if m.group(0) == "\\\\" and _FILE_WORD.match(m.string, m.start()):
         return "%5C%5C"
     return m.group(0)
