@@ -144,6 +144,13 @@ def test_a_folder_we_did_not_create_is_refused_and_left_untouched(tmp_path: Path
     assert _tree(tmp_path / "moved") == before
 
 
+def test_a_file_where_the_folder_goes_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "index").write_bytes(b"the user's file")
+    with pytest.raises(NotOurFolder, match="move it away"):
+        SearchIndex(tmp_path / "index", "lib")
+    assert (tmp_path / "index").read_bytes() == b"the user's file"
+
+
 def test_a_missing_or_empty_folder_is_created_and_marked(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     for folder in (tmp_path / "empty", tmp_path / "missing" / "deep"):

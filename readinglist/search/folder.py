@@ -92,6 +92,11 @@ def _is_ours(name: str) -> bool:
 
 def claim(folder: Path, library_id: str) -> None:
     """Make `folder` our index folder, or raise NotOurFolder without touching it."""
+    if folder.exists() and not folder.is_dir():
+        raise NotOurFolder(
+            f"{folder} is not ReadingList's search index (it is a file, not a folder); "
+            "move it away and run ReadingList again"
+        )
     try:
         folder.mkdir(parents=True, exist_ok=True)
         if (folder / MARKER).is_file():
