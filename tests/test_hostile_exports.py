@@ -365,3 +365,18 @@ def test_invisible_characters_break_neither_search_nor_duplicates(lib: Library) 
         source="clean.json",
     )
     assert again.added == () and again.duplicates == 2
+
+
+def test_a_soft_hyphen_already_in_an_old_library_is_found_after_reindex(tmp_path: Path) -> None:
+    lib_dir = tmp_path / "lib"
+    with Library(lib_dir) as lib:
+        lib.import_text("@article{a, title={Placeholder}, year={2020}}", source="a.bib")
+    with sqlite3.connect(lib_dir / "library.sqlite") as db:  # stored before imports were cleaned
+        db.execute("UPDATE papers SET title = ?", ("Un\u00adder\u00adstand\u00ading Graphs",))
+    db.close()
+    with Library(lib_dir) as lib:
+        lib.rebuild_index()
+        assert [d.title for d, _ in lib.search("understanding")] == [
+            "Un\u00adder\u00adstand\u00ading Graphs"
+        ]
+        assert lib.search("der") == []  # not split into "un", "der", "stand", "ing"

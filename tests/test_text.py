@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from readinglist.text import (
     find_links,
@@ -10,6 +14,8 @@ from readinglist.text import (
     normalise_arxiv_id,
     normalise_doi,
     normalise_title,
+    strip_invisible,
+    terminal_safe,
 )
 
 
@@ -62,3 +68,37 @@ def test_old_style_arxiv_ids_keep_their_slash() -> None:
 def test_dois_compare_without_resolver_or_case() -> None:
     assert normalise_doi("https://doi.org/10.1109/CVPR.2022.01103") == "10.1109/cvpr.2022.01103"
     assert normalise_doi("doi: 10.1/ABC") == normalise_doi("10.1/abc")
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Un\u00adder\u00adstand\u00ading Deep Nets",
+        "Under\u200bstanding Deep\u200c Nets",
+        "\ufeffUnder\u2060standing\u200d Deep Nets",
+    ],
+)
+def test_invisible_characters_do_not_split_words_for_keys_and_matching(title: str) -> None:
+    assert normalise_title(title) == normalise_title("Understanding deep nets")
+    assert fold(title) == "understanding deep nets"
+    assert strip_invisible(title).replace(" ", "").isalpha()
+
+
+_TERMINAL_BAD = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
+
+
+def test_terminal_safe_replaces_escapes_and_drops_bidi() -> None:
+    assert terminal_safe("a\x1b[2Jb") == "a\ufffd[2Jb"
+    assert terminal_safe("x\u202eevil\u202c y") == "xevil y"
+    assert terminal_safe("one\ntwo\tthree") == "one two three"
+    assert terminal_safe("one\r\ntwo\u2029\tthree", multiline=True) == "one\ntwo\n\n\tthree"
+
+
+@given(st.text())
+def test_terminal_safe_output_never_drives_a_terminal(text: str) -> None:
+    line = terminal_safe(text)
+    assert not _TERMINAL_BAD.search(line) and "\n" not in line and "\t" not in line
+    block = terminal_safe(text, multiline=True)
+    assert not _TERMINAL_BAD.search(block) and "\r" not in block
