@@ -327,3 +327,34 @@ def test_an_arxiv_entry_without_a_title_is_kept_by_its_id(lib: Library) -> None:
     (pid,) = report.added
     assert (lib.get(pid).arxiv_id, lib.get(pid).title) == ("2202.04200", "")
     assert [p.message for p in report.problems] == ["arXiv entry: no title; imported as [untitled]"]
+
+
+def test_the_same_doi_written_two_ways_is_no_contradiction(lib: Library) -> None:
+    first = lib.import_drafts(
+        [
+            PaperDraft(
+                title="Trust", authors=(Person("Koch"),), doi="http://doi.acm.org/10.1145/1.2"
+            )
+        ],
+        source="a",
+    )
+    again = lib.import_drafts(
+        [PaperDraft(title="Trust", authors=(Person("Koch"),), doi="10.1145/1.2", year=2006)],
+        source="b",
+    )
+    assert again.added == () and again.updated == first.added
+    assert "doi" not in lib.get(first.added[0]).conflicts
+
+
+def test_untitled_records_of_a_file_imported_again_are_not_added_again(lib: Library) -> None:
+    text = "@misc{foo, author = {Wrong}}\n@misc{bar, author = {Correct}}\n"
+    first = lib.import_text(text, source="wrong.bib")
+    assert len(first.added) == 2
+    again = lib.import_text(text, source="wrong.bib")
+    assert (again.added, again.duplicates) == ((), 2)
+    # our own export of them, read back, is the same two papers too
+    back = lib.import_text(lib.export(ExportFormat.BIBTEX), source="export.bib")
+    assert (back.added, back.duplicates) == ((), 2)
+    # a different untitled record that happens to use the same key is a paper of its own
+    other = lib.import_text("@misc{foo, author = {Someone Else}}", source="other.bib")
+    assert len(other.added) == 1 and lib.get(other.added[0]).citation_key == "fooa"

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from ..domain import CancelFn, Cancelled, MergeNote, PaperDraft, Problem, ProgressFn, Status
 from ..text import find_links, normalise_arxiv_id, normalise_doi, normalise_title
 from .convert import authors_to_json, extra_to_json, short_authors, tags_of
-from .merge import Identity, merge_draft, same_paper
+from .merge import Identity, doi_core, merge_draft, same_paper
 from .models import PAPER_TAGS, PAPERS, Paper
 from .store import add_tags_to, next_seq, tag_ids
 
@@ -71,20 +71,31 @@ class _Known:
             self.remember(pid, doi, arxiv, title)
         # BibTeX compares keys without case, so clashes do too
         self.keys: set[str] = {k.casefold() for k in s.scalars(select(Paper.citation_key))}
+        # untitled papers by key: the same file imported again finds them by it
+        self.untitled: dict[str, int] = {
+            key.casefold(): pid
+            for pid, key in s.execute(
+                select(Paper.id, Paper.citation_key).where(Paper.title_key == "")
+            )
+        }
+        self.untitled_pending: dict[int, str] = {}  # placeholder -> its key in `untitled`
         self.key_titles: dict[str, str] = {}  # keys given in this import -> title
 
     def remember(self, pid: int, doi: str, arxiv: str, title: str) -> None:
         if doi:
-            self.by_doi.setdefault(doi, pid)
+            self.by_doi.setdefault(doi_core(doi), pid)
         if arxiv:
             self.by_arxiv.setdefault(arxiv, pid)
         if title:
             self.by_title.setdefault(title, []).append(pid)
 
     def replace(self, placeholder: int, pid: int, doi: str, arxiv: str, title: str) -> None:
-        for table, key in ((self.by_doi, doi), (self.by_arxiv, arxiv)):
+        for table, key in ((self.by_doi, doi_core(doi)), (self.by_arxiv, arxiv)):
             if key and table.get(key) == placeholder:
                 table[key] = pid
+        untitled_key = self.untitled_pending.pop(placeholder, None)
+        if untitled_key is not None:
+            self.untitled[untitled_key] = pid
         ids = self.by_title.get(title, [])
         for n, other in enumerate(ids):
             if other == placeholder:
@@ -103,12 +114,18 @@ class _Known:
             found = self.identity[pid] = Identity.of_columns(*row)
         return found
 
-    def match(self, doi: str, arxiv: str, title: str, who: Identity) -> int | None:
+    def match(
+        self, doi: str, arxiv: str, title: str, who: Identity, file_key: str = ""
+    ) -> int | None:
         """The paper this record is, if any: by DOI, by arXiv id, or by a title that
-        nothing contradicts (merge.same_paper)."""
-        for table, key in ((self.by_doi, doi), (self.by_arxiv, arxiv)):
+        nothing contradicts (merge.same_paper); an untitled one by its own key."""
+        for table, key in ((self.by_doi, doi_core(doi) if doi else ""), (self.by_arxiv, arxiv)):
             if key and key in table:
                 return table[key]
+        if not title and file_key:
+            pid = self.untitled.get(file_key.casefold())
+            if pid is not None and same_paper(self._identity(pid), who):
+                return pid
         for pid in self.by_title.get(title, []) if title else []:
             if same_paper(self._identity(pid), who):
                 return pid
@@ -216,10 +233,10 @@ def insert_drafts(
         arxiv = normalise_arxiv_id(draft.arxiv_id) if draft.arxiv_id else ""
         who = Identity.of_draft(draft)
         file_key = usable_file_key(draft.source_key)
-        existing = known.match(doi_key, arxiv, title_key, who)
+        existing = known.match(doi_key, arxiv, title_key, who, file_key)
         if existing is not None and existing < 0:
             flush()  # the twin is still pending: write it so its gaps can be filled
-            existing = known.match(doi_key, arxiv, title_key, who)
+            existing = known.match(doi_key, arxiv, title_key, who, file_key)
         if existing is not None:
             out.duplicates += 1
             paper = s.get(Paper, existing)
@@ -255,6 +272,9 @@ def insert_drafts(
         # remember at once so a twin later in this same batch is caught
         known.remember(-n, doi_key, arxiv, title_key)
         known.identity[-n] = who
+        if not title_key and key.casefold() not in known.untitled:
+            known.untitled[key.casefold()] = -n
+            known.untitled_pending[-n] = key.casefold()
         pending.append(
             {
                 "title": draft.title,

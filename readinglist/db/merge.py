@@ -14,6 +14,7 @@ generated key that nobody has exported or copied gives way to the file's key.
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -65,11 +66,20 @@ class Identity:
         return cls(doi_key, arxiv_id, family_keys(authors_from_json(authors_json)), year)
 
 
+# the DOI itself inside a stored value ("http://doi.acm.org/10.1145/x" is 10.1145/x)
+_DOI_CORE = re.compile(r"10\.\d{4,9}/\S+")
+
+
+def doi_core(doi: str) -> str:
+    m = _DOI_CORE.search(doi)
+    return (m.group(0) if m else doi.strip()).casefold()
+
+
 def same_paper(a: Identity, b: Identity) -> bool:
     """For two records with the same title: True unless something contradicts it."""
     if a.arxiv_id and b.arxiv_id and a.arxiv_id != b.arxiv_id:
         return False
-    real_doi = [d for d in (a.doi_key, b.doi_key) if d and not d.startswith(_ARXIV_DOI)]
+    real_doi = [doi_core(d) for d in (a.doi_key, b.doi_key) if d and not d.startswith(_ARXIV_DOI)]
     if len(real_doi) == 2 and real_doi[0] != real_doi[1]:
         return False
     if a.families and b.families and not (a.families & b.families):
@@ -133,7 +143,7 @@ def merge_draft(
         return normalise_title(a) == normalise_title(b)
 
     def equal_doi(a: str, b: str) -> bool:
-        return normalise_doi(a) == normalise_doi(b)
+        return doi_core(a) == doi_core(b)
 
     def equal_arxiv(a: str, b: str) -> bool:
         return normalise_arxiv_id(a) == normalise_arxiv_id(b)
