@@ -80,6 +80,12 @@ def _extra(extra: Mapping[str, str], fmt: SourceFormat | None) -> Mapping[str, s
 def clean_draft(draft: PaperDraft, fmt: SourceFormat | None) -> PaperDraft:
     """The draft with every text field cleaned (see module doc). `fmt` is the format it
     was read from: only BibTeX extras are LaTeX; None (typed in, looked up) is plain."""
+    if not _NEEDS_WORK.search(_all_text(draft)):  # the common case: one scan, no copy
+        if fmt is not SourceFormat.BIBTEX and draft.extra:
+            return dataclasses.replace(draft, extra=_extra(draft.extra, fmt))
+        if fmt is SourceFormat.BIBTEX and PLAIN_FIELDS_KEY in draft.extra:
+            return dataclasses.replace(draft, extra=_extra(draft.extra, fmt))
+        return draft
     return dataclasses.replace(
         draft,
         title=clean_line(draft.title),
@@ -95,6 +101,12 @@ def clean_draft(draft: PaperDraft, fmt: SourceFormat | None) -> PaperDraft:
         note=clean_block(draft.note),
         extra=_extra(draft.extra, fmt),
     )
+
+
+def _all_text(d: PaperDraft) -> str:
+    people = (part for p in d.authors for part in (p.family, p.given, p.prefix, p.suffix))
+    fields = (d.title, d.abstract, d.venue, d.doi, d.arxiv_id, d.url, d.entry_type, d.note)
+    return " ".join((*fields, d.source_key, *d.tags, *people, *d.extra, *d.extra.values()))
 
 
 def plain_fields(extra: Mapping[str, str]) -> frozenset[str]:

@@ -135,3 +135,11 @@ def test_any_value_comes_out_with_printing_macros_only(text: str) -> None:
             assert "^^" not in out and _balanced(out), out
     path = verbatim(text, uri=False)
     assert _only_safe_commands(path) and "^^" not in path and "\n" not in path
+
+
+def test_clean_drafts_are_passed_through_but_still_marked() -> None:
+    draft = PaperDraft(title="Clean", extra={"note": "n"})
+    assert clean_draft(draft, SourceFormat.BIBTEX) is draft
+    assert plain_fields(clean_draft(draft, SourceFormat.RIS).extra) == {"note"}
+    forged = PaperDraft(title="Clean", extra={"note": "n", PLAIN_FIELDS_KEY: "note"})
+    assert clean_draft(forged, SourceFormat.BIBTEX).extra == {"note": "n"}
