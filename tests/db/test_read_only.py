@@ -111,3 +111,35 @@ def test_read_only_while_a_writer_has_it_open_sees_the_latest_changes(
     finally:
         _chmod_tree(folder, writable=True)
         writer.close()
+
+
+@pytest.fixture
+def read_only_mount(library: Path, tmp_path: Path) -> Iterator[Path]:
+    """`library` seen through a read-only bind mount: not even root can write it."""
+    mnt = tmp_path / "mnt"
+    mnt.mkdir()
+    bind = subprocess.run(["mount", "--bind", str(library), str(mnt)], capture_output=True)
+    if bind.returncode != 0:
+        pytest.skip(f"cannot bind-mount here: {bind.stderr.strip()!r}")
+    try:
+        ro = subprocess.run(["mount", "-o", "remount,ro,bind", str(mnt)], capture_output=True)
+        if ro.returncode != 0:
+            pytest.skip(f"cannot remount read-only: {ro.stderr.strip()!r}")
+        yield mnt
+    finally:
+        subprocess.run(["umount", str(mnt)], check=True)
+
+
+def test_read_only_mount_reads_and_refuses_writes(
+    library: Path, read_only_mount: Path, tmp_path: Path
+) -> None:
+    before = tree(library)
+    proc = rl(read_only_mount, "search", "zebra", "--limit", "99", TMPDIR=str(tmp_path))
+    assert proc.returncode == 0 and proc.stdout.count("Zebra") == 60, proc.stderr
+    out = tmp_path / "out.bib"
+    assert rl(read_only_mount, "export", "-o", str(out)).returncode == 0
+    assert out.read_text("utf-8").count("\n  title = {Zebra study number") == 60
+    for args in (("mark", "read", "1"), ("tag", "1", "--add", "x"), ("backup",)):
+        line = one_clear_line(rl(read_only_mount, *args))
+        assert line.startswith(f"readinglist: this library is read-only: {read_only_mount}")
+    assert tree(library) == before
