@@ -13,6 +13,7 @@ in tmp_path) and comes out of a real export, the CLI in a subprocess, or search:
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -220,8 +221,13 @@ def test_markdown_export_runs_and_loads_nothing(lib: Library, tmp_path: Path) ->
     assert len(ids) == len(hp.HTML)
     for n, payload in enumerate(hp.HTML):
         lib.set_note(ids[n], f"My note {n}.\n\n{payload}\n\nafter")
-    js = '[{"id": "u", "title": "Linked", "URL": "javascript:alert(1)"}]'
-    lib.import_text(js, source="u.json")
+    links = [
+        {"id": "u", "title": "Linked", "URL": "javascript:alert(1)"},
+        {"id": "v", "title": "Quoted", "URL": 'https://x.example/"><script>alert(1)</script>'},
+        {"id": "w", "title": "Doi", "DOI": '10.1/x" onmouseover="alert(1)'},
+        {"id": "x", "title": "Data", "URL": "data:text/html,<script>alert(1)</script>"},
+    ]
+    lib.import_text(json.dumps(links), source="u.json")
     text = lib.export(ExportFormat.MARKDOWN)
     assert not re.search(r"(?<!\\)\]\((?i:javascript):", text)
     for extensions in ([], ["extra"], ["extra", "nl2br", "sane_lists", "attr_list"]):
