@@ -35,6 +35,7 @@ DAMAGED = "damaged"
 # progress callback sees how far the copy got).
 STEP_PAGES = 4096
 
+RESTORE_STEP_PAGES = 256
 ProgressCallback = Callable[[int, int, int], object]
 
 
@@ -182,7 +183,14 @@ def newest_good(folder: Path) -> tuple[BackupFile, FileHealth] | None:
     return None
 
 
-def restore(db_path: Path, backup: Path, folder: Path, keep: int) -> Path | None:
+def restore(
+    db_path: Path,
+    backup: Path,
+    folder: Path,
+    keep: int,
+    *,
+    progress: ProgressCallback | None = None,
+) -> Path | None:
     """Put `backup` in place of `db_path`; returns where the current state was saved.
 
     The backup is checked first (integrity_check) and nothing changes when it is
@@ -213,7 +221,7 @@ def restore(db_path: Path, backup: Path, folder: Path, keep: int) -> Path | None
         else:
             saved = _save_damaged(db_path, folder)
     if current_sound:
-        _restore_live(backup, db_path)
+        _restore_live(backup, db_path, progress)
     else:
         tmp = db_path.with_name(f".{db_path.name}.{os.getpid()}.readinglist-part")
         copy_database(backup, tmp)
@@ -227,12 +235,14 @@ def restore(db_path: Path, backup: Path, folder: Path, keep: int) -> Path | None
     return saved
 
 
-def _restore_live(backup: Path, db_path: Path) -> None:
+def _restore_live(backup: Path, db_path: Path, progress: ProgressCallback | None) -> None:
+    """Copy pages into the open library: one write transaction on it, committed
+    after the last page, so a crash half-way leaves the library as it was."""
     src = sqlite3.connect(read_only_uri(backup), uri=True, timeout=10.0)
     try:
         dst = sqlite3.connect(db_path, timeout=10.0)
         try:
-            src.backup(dst)
+            src.backup(dst, pages=RESTORE_STEP_PAGES, progress=progress)
             dst.execute("PRAGMA journal_mode=WAL")
         finally:
             dst.close()

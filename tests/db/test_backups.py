@@ -225,3 +225,52 @@ def test_the_window_makes_its_daily_backup_off_its_thread(library: Path) -> None
     lib = Library(library, background=True)  # the same day: none due
     assert lib.daily_backup is None
     lib.close(catch_up=False)
+
+
+KILLED_RESTORE = textwrap.dedent(
+    """
+    import sys, time
+    from pathlib import Path
+    from readinglist.db.backup import restore
+
+    def step(status, remaining, total):
+        if remaining:
+            print("restoring", total - remaining, "of", total, flush=True)
+            time.sleep(30)  # killed here, half-way
+
+    restore(Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), 10, progress=step)
+    """
+)
+
+
+def test_a_restore_killed_half_way_leaves_the_library_as_it_was(tmp_path: Path) -> None:
+    other = tmp_path / "other"
+    with Library(other) as lib:
+        lib.import_drafts(drafts(1500, "eland"), source="big")  # > one restore step
+    saved = tmp_path / "saved.sqlite"
+    with Library(other) as lib:
+        lib.backup(saved)
+    folder = tmp_path / "lib"
+    with Library(folder) as lib:
+        lib.import_drafts(drafts(40, "tapir"), source="mine")
+    db = folder / DB_NAME
+    child = subprocess.Popen(
+        [sys.executable, "-c", KILLED_RESTORE, str(db), str(saved), str(folder / BACKUP_DIR)],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env(),
+        cwd=REPO,
+    )
+    assert child.stdout is not None
+    line = child.stdout.readline()
+    assert line.startswith("restoring"), line
+    child.send_signal(signal.SIGKILL)
+    child.wait(timeout=30)
+    health = check_file(db, full=True)
+    assert health.problem is None and health.papers == 40  # as it was
+    assert all("Tapir" in t for t in _titles(db))
+    # the state before was saved first; a second try restores
+    assert [b.why for b in list_backups(folder / BACKUP_DIR)] == ["before-restore"]
+    proc = rl(folder, "restore", str(saved))
+    assert proc.returncode == 0, proc.stderr
+    assert check_file(db, full=True).papers == 1500
