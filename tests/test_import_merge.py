@@ -358,3 +358,12 @@ def test_untitled_records_of_a_file_imported_again_are_not_added_again(lib: Libr
     # a different untitled record that happens to use the same key is a paper of its own
     other = lib.import_text("@misc{foo, author = {Someone Else}}", source="other.bib")
     assert len(other.added) == 1 and lib.get(other.added[0]).citation_key == "fooa"
+
+
+def test_an_import_that_only_disputes_a_field_still_refreshes_that_paper(lib: Library) -> None:
+    (pid,) = lib.import_text("@article{k, title = {T}, year = 2001}", source="a.bib").added
+    seq = lib.change_seq()
+    report = lib.import_text("@article{k, title = {T}, year = 2002}", source="b.bib")
+    assert report.updated == () and pid in report.changes.paper_ids
+    assert lib.change_seq() > seq  # other windows learn of it through the change number
+    assert lib.get(pid).conflicts == {"year": "2002"}

@@ -35,6 +35,7 @@ class ImportOutcome:
     updated: list[int] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     merges: list[MergeNote] = field(default_factory=list)  # per paper that was already there
+    reviewed: list[int] = field(default_factory=list)  # not updated, but conflicts changed
 
 
 # A key the file gave is kept when it is one BibTeX, biber and \cite take as it is;
@@ -203,6 +204,7 @@ def insert_drafts(
         seq = next_seq(s)
 
     merged: dict[int, tuple[dict[str, None], dict[str, None]]] = {}  # pid -> filled, conflicts
+    reviewed: set[int] = set()  # papers whose recorded conflicts changed
 
     def claim_key(wanted: str, old: str, draft: PaperDraft, source: str) -> str:
         known.keys.discard(old.casefold())
@@ -252,6 +254,9 @@ def insert_drafts(
                 # what it gained (a DOI, a title for an untitled one) finds it from now on
                 title = paper.title_key if "title" in done.filled else ""
                 known.remember(existing, paper.doi_key, paper.arxiv_id, title)
+            if done.review_changed:
+                paper.change_seq = seq  # other windows show the new review line too
+                reviewed.add(existing)
             if done.filled or done.conflicts:
                 names, disputed = merged.setdefault(existing, ({}, {}))
                 names.update(dict.fromkeys(done.filled))
@@ -310,6 +315,7 @@ def insert_drafts(
     flush()
     added = set(out.added)
     out.updated = sorted(filled - added)
+    out.reviewed = sorted(reviewed - added - filled)
     for pid, (names, disputed) in merged.items():
         paper = s.get(Paper, pid)
         if pid in added or paper is None:

@@ -110,6 +110,7 @@ class Merged:
 
     filled: list[str]
     conflicts: dict[str, str]
+    review_changed: bool = False  # conflicts_json now says something else
 
 
 def merge_draft(
@@ -241,10 +242,11 @@ def merge_draft(
     for name in agreed:
         recorded.pop(name, None)
     recorded.update(conflicts)
-    if recorded != before:
+    review_changed = recorded != before
+    if review_changed:
         p.conflicts_json = json.dumps(recorded, ensure_ascii=False, sort_keys=True)
     filled.sort(key=lambda label: _ORDER.get(label, len(_ORDER)) if label != "key" else 99)
-    return Merged(filled, conflicts)
+    return Merged(filled, conflicts, review_changed)
 
 
 # how a summary lists what was filled: who, when, where first; the key last
