@@ -742,7 +742,8 @@ class Library:
 
         with _collector_paused(), self._transaction() as s:
             out = insert_drafts(s, drafts, tags, _now(), make_key, progress, cancel)
-        touched = frozenset(out.added) | frozenset(out.updated)
+        # papers whose "fields differ from the last import" line changed refresh too
+        touched = frozenset(out.added) | frozenset(out.updated) | frozenset(out.reviewed)
         changes = Changes(
             touched, rows=bool(out.added), tags=bool(tags) or bool(out.added), fields=True
         )
