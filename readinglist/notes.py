@@ -372,15 +372,23 @@ def _clean(raw: str) -> str:
 
 
 def render_preview(
-    text: str, *, limit: int = RENDER_LIMIT, keep_rest: bool = False
+    text: str,
+    *,
+    limit: int = RENDER_LIMIT,
+    keep_rest: bool = False,
+    full_length: int | None = None,
 ) -> RenderedNote:
     """Safe HTML for a note, in time bounded by `limit` (see the bounds above).
 
     Past `limit` characters the rest is dropped with a notice (the preview), or with
     `keep_rest` appended as plain text (exports: nothing may be lost). Never raises
     for any input: a renderer failure gives the escaped text and says why.
+    `full_length`: the note's length when `text` is only its start (the window sends
+    a render child no more than it renders).
     """
+    total = len(text) if full_length is None else max(full_length, len(text))
     source, cut = bound_source(text, limit)
+    cut = cut or total > len(text)
     rest = text[len(source) :] if cut else ""
     notice = ""
     try:
@@ -398,7 +406,7 @@ def render_preview(
             body += plain_html(rest)
         else:
             shown = (
-                f"Only the first {_size(len(source))} of this {_size(len(text))} note are"
+                f"Only the first {_size(len(source))} of this {_size(total)} note are"
                 " shown here; the editor has all of it."
             )
             notice = f"{notice} {shown}".strip()

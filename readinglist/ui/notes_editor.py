@@ -7,9 +7,11 @@ the editor (and, if the user moved on, in memory for that paper), says why in a 
 with Retry and Copy, is retried on the next edit and by itself a little later, and
 closing the window while a note is unsaved asks first.
 
-The preview renders on a worker thread (notes.py bounds every render, so the
-thread never holds the interpreter for long) with a time budget: a render that is
-late is replaced by the escaped text, and whatever it brings later is dropped.
+The preview renders in a child process (ui/note_render_child.py; a worker thread
+where there can be none) with a time budget: a render that is late is replaced by
+the escaped text (and the child killed), whatever it brings later is dropped. Qt
+then gets the HTML a bounded chunk per turn of the event loop, and a long note goes
+into the editor the same way, so no note holds the window for long.
 """
 
 from __future__ import annotations
@@ -58,6 +60,7 @@ from ..notes import (
     plain_html,
     render_preview,
 )
+from .note_render_child import render_child
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +78,7 @@ def _has_long_word(text: str) -> bool:
     return max(map(len, text.split()), default=0) >= LONG_WORD
 
 
-LOAD_CHUNK = 256 * 1024  # characters put into the editor per turn of the event loop
+LOAD_CHUNK = 64 * 1024  # characters put into the editor per turn of the event loop
 ERROR_COLOUR = "#d64541"  # readable on both light and dark backgrounds
 
 
@@ -170,6 +173,9 @@ class NotesEditor(QWidget):
         self._render_timer.setInterval(RENDER_BUDGET_MS)
         self._render_timer.timeout.connect(self._render_late)
         self._rendered.connect(self._show_rendered)
+        self._render_key = f"{id(self):x}"
+        self._render_in_child = False
+        render_child().answered.connect(self._child_answered)
         self._chunks: collections.deque[str] = collections.deque()  # preview still to show
         self._feed_timer = QTimer(self)
         self._feed_timer.setInterval(0)
@@ -527,7 +533,10 @@ class NotesEditor(QWidget):
         with self._render_lock:
             self._wanted_gen = gen
         self._pending_text = text
-        _render_pool().submit(self._render_in_thread, gen, text)
+        # a child process when there can be one: its Python never makes the window wait
+        self._render_in_child = render_child().request(self._render_key, gen, text)
+        if not self._render_in_child:
+            _render_pool().submit(self._render_in_thread, gen, text)
         self._render_timer.start()
 
     def _render_in_thread(self, gen: int, text: str) -> None:
@@ -542,6 +551,10 @@ class NotesEditor(QWidget):
         with contextlib.suppress(RuntimeError):  # the editor was deleted meanwhile
             self._rendered.emit(gen, (result, chunks))
 
+    def _child_answered(self, key: str, gen: int, answer: tuple[RenderedNote, list[str]]) -> None:
+        if key == self._render_key:
+            self._show_rendered(gen, answer)
+
     def _show_rendered(self, gen: int, answer: tuple[RenderedNote, list[str]]) -> None:
         if gen != self._render_gen or not self._render_timer.isActive():
             return  # an older note, or too late: the plain text is shown already
@@ -549,6 +562,8 @@ class NotesEditor(QWidget):
         self._present(*answer)
 
     def _render_late(self) -> None:
+        if self._render_in_child:
+            render_child().kill()  # stuck on something: the next preview starts another
         text = self._pending_text
         shown = text[:RENDER_LIMIT]
         more = " (only the start of it)" if len(text) > len(shown) else ""

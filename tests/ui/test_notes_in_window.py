@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterator
 
@@ -11,7 +12,9 @@ from pytestqt.qtbot import QtBot
 
 from readinglist.library import Library
 from readinglist.notes import RENDER_LIMIT, render_note
+from readinglist.ui import notes_editor
 from readinglist.ui.main_window import MainWindow
+from readinglist.ui.note_render_child import render_child
 from tests.test_notes import HOSTILE
 
 from .helpers import click_row, close_window, open_window, shown_ids
@@ -129,3 +132,47 @@ def test_previewing_a_hostile_note_keeps_the_window_responsive(
     assert seeded_library.get(second).note == text
     # not a test of speed (the machine may be busy), but of never freezing for seconds
     assert meter.longest < 3.0
+
+
+def test_the_preview_renders_in_a_child_process(
+    qtbot: QtBot, window: MainWindow, seeded_library: Library
+) -> None:
+    other, pid = shown_ids(window)[:2]
+    window.select_ids([other])
+    seeded_library.set_note(pid, "**bold** and `code`")
+    window.select_ids([pid])
+    notes = window.detail.notes
+    with qtbot.waitSignal(notes.previewShown, timeout=20_000):
+        notes.show_preview()
+    assert "bold and code" in notes.preview.toPlainText()
+    child = render_child()
+    assert child.usable
+    proc = child._proc
+    assert proc is not None and proc.processId() not in (0, os.getpid())
+
+
+def test_a_render_over_its_budget_shows_the_plain_text_and_stops_the_child(
+    qtbot: QtBot,
+    seeded_library: Library,
+    ui_settings: QSettings,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # no render can finish within 1 ms: every preview overruns its budget
+    monkeypatch.setattr(notes_editor, "RENDER_BUDGET_MS", 1)
+    w = open_window(qtbot, seeded_library, ui_settings)
+    try:
+        other, pid = shown_ids(w)[:2]
+        w.select_ids([other])
+        seeded_library.set_note(pid, "**bold** <b>raw</b>\n" + "[" * 20_000)
+        w.select_ids([pid])
+        notes = w.detail.notes
+        with qtbot.waitSignal(notes.previewShown, timeout=20_000):
+            notes.show_preview()
+        assert "took too long" in notes.preview_notice.text()
+        shown = notes.preview.toPlainText().replace("\u200b", "")
+        assert "**bold** <b>raw</b>" in shown  # the source, as text, markup inert
+        qtbot.wait(500)  # a late answer, if any, is dropped
+        assert "took too long" in notes.preview_notice.text()
+        assert render_child()._proc is None  # the overrunning child was stopped
+    finally:
+        close_window(w)
