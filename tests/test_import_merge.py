@@ -367,3 +367,36 @@ def test_an_import_that_only_disputes_a_field_still_refreshes_that_paper(lib: Li
     assert report.updated == () and pid in report.changes.paper_ids
     assert lib.change_seq() > seq  # other windows learn of it through the change number
     assert lib.get(pid).conflicts == {"year": "2002"}
+
+
+def test_export_from_a_read_only_library_still_exports() -> None:
+    """Recording that keys went out is a write; a library we cannot write still exports."""
+    import os
+    import shutil
+    import sys
+    import tempfile
+
+    if os.geteuid() != 0 or shutil.which("setpriv") is None:
+        pytest.skip("needs root and setpriv to run as an unprivileged user")
+    # pytest's tmp_path sits in a folder only root may enter
+    with tempfile.TemporaryDirectory(dir="/tmp") as top:
+        folder = Path(top) / "lib"
+        with Library(folder) as lib:
+            lib.import_text("@article{k, title = {T}, author = {A, B}, year = 2001}", source="a")
+        for path in [Path(top), *Path(top).rglob("*")]:
+            path.chmod(0o755 if path.is_dir() else 0o644)
+        exe = Path(sys.executable).parent / "readinglist"
+        nobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+        run = subprocess.run(
+            [*nobody, str(exe), "--library", str(folder), "export", "--format", "bibtex"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd="/",
+            env={**os.environ, "HOME": "/nonexistent"},
+        )
+        assert run.returncode == 0, run.stderr
+        assert run.stdout.startswith("@misc{k,")
+        assert "could not record that keys were exported" in run.stderr
+        with Library(folder) as lib:
+            assert lib.get(lib.ids()[0]).key_used_at is None  # nothing written
