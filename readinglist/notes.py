@@ -90,7 +90,11 @@ def _split_links(text: str) -> tuple[str, list[etree.Element]]:
     links: list[etree.Element] = []
     for m in _BARE_LINK.finditer(text):
         raw = m.group(0)
-        url = find_links(raw)[0] if raw[:1] in "hH" else raw.rstrip(".,;:!?)'\"")
+        if raw[:1] in "hH":
+            found = find_links(raw)
+            url = found[0] if found else ""  # e.g. "http://x[a]:" is no address
+        else:
+            url = raw.rstrip(".,;:!?)'\"")
         if not url:
             continue
         before = text[pos : m.start()]
@@ -244,7 +248,19 @@ def bound_source(text: str, limit: int = RENDER_LIMIT) -> tuple[str, bool]:
     for i, line in enumerate(lines):
         if i not in code:
             lines[i] = _cap_line(line)
+            if "**" in line or "__" in line:
+                lines[i] = _DELIMITER_RUN.sub(_escape_run, lines[i])
     return "\n".join(lines), cut
+
+
+# Python-Markdown's emphasis finds a run of `*` or `_` by trying, at every character
+# of the run, every shorter run (9,000 `*` then a space: 10 s). Emphasis never needs
+# more than three; a longer run is shown as the characters it is.
+_DELIMITER_RUN = re.compile(r"\*{9,}|_{9,}")
+
+
+def _escape_run(m: re.Match[str]) -> str:
+    return "".join("\\" + c for c in m.group(0))
 
 
 class _Budget:

@@ -139,6 +139,8 @@ HOSTILE = {
     "fence-like line": "~" * 1100 + "\t" * 900 + "1. " * 450 + "---" * 1000,
     "unclosed fences": "```a\n" * 10_000,
     "fence then spaces": "```" * 3000 + " " * 8000 + "`" * 4000,
+    "* run then space": "*" * 9000 + " x",
+    "_ and * runs": "_" * 3000 + "***" * 3000 + "* " * 600 + "a" * 140 + "]" * 600,
 }
 
 
@@ -184,6 +186,17 @@ def test_a_fence_that_never_closes_is_shown_as_text() -> None:
     assert "<pre><code>x = 1" in html
     assert "~~~<br>\nunclosed <em>x</em>" in html
     assert "~~~~~ not a fence" in html
+
+
+def test_long_emphasis_runs_are_text_and_short_ones_emphasis() -> None:
+    html = render_note("**bold** and ___x___ and ********* rule")
+    assert "<strong>bold</strong>" in html and "<em>x</em>" in html
+    assert "********* rule" in html
+
+
+def test_a_reference_like_address_is_no_link_and_no_failure() -> None:
+    result = render_preview("[a]: http://x[a]: http://x")
+    assert not result.plain and "http://x" in result.html
 
 
 def test_code_is_never_cut_by_the_nesting_bound() -> None:
