@@ -323,8 +323,12 @@ class DetailPane(QWidget):
         n = len(p.conflicts)
         fields = "field differs" if n == 1 else "fields differ"
         self.conflicts_label.setText(f"{n} {fields} from the last import — review")
+        # imported text: escaped, so a value that looks like markup stays text
         self.conflicts_label.setToolTip(
-            "\n".join(f"{name}: {value}" for name, value in sorted(p.conflicts.items()))
+            "<br>".join(
+                html.escape(f"{name}: {value}", quote=False)
+                for name, value in sorted(p.conflicts.items())
+            )
         )
         self.conflicts_label.setVisible(n > 0)
 

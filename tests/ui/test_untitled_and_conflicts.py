@@ -44,13 +44,13 @@ def test_the_pane_says_how_many_fields_differ_from_the_last_import(
     assert not pane.conflicts_label.isVisible()
     lib.import_text(
         "@article{lee2020, title = {Deep nets}, author = {Lee, K.}, year = 2021,"
-        " journal = {NeurIPS}}",
+        " journal = {NeurIPS <b>x</b>}}",
         source="b.bib",
     )
     pane.show_paper(pid)
     assert pane.conflicts_label.isVisible()
     assert pane.conflicts_label.text() == "2 fields differ from the last import — review"
-    assert "venue: NeurIPS" in pane.conflicts_label.toolTip()
+    assert "venue: NeurIPS &lt;b&gt;x&lt;/b&gt;" in pane.conflicts_label.toolTip()
     assert "year: 2021" in pane.conflicts_label.toolTip()
     # copying the key from the pane marks it used: no import may change it any more
     assert lib.get(pid).key_used_at is None
