@@ -31,6 +31,7 @@ LaTeX the authors typed (`na\\"ive`, `\\&`) is kept as is; entities are decoded 
 from __future__ import annotations
 
 import enum
+import itertools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -337,9 +338,12 @@ def _content_lines(text: str) -> Iterator[_Line]:
     after_title = False  # the last logical line was a title, so this one is its abstract
     for number, raw in enumerate(_lines(text), start=1):
         line = collapse(unescape_entities(raw))
-        if line and not _is_chrome(line):  # "Subscribe to our newsletter" is not glued
-            line = _unglue(line)
-        if not line or _is_chrome(line):
+        chrome = bool(line) and _is_chrome(line)
+        if line and not chrome:  # "Subscribe to our newsletter" is not glued
+            unglued = _unglue(line)
+            if unglued != line:
+                line, chrome = unglued, bool(unglued) and _is_chrome(unglued)
+        if not line or chrome:
             if parts:
                 done = _Line(start, _join(parts), foreign)
                 after_title = _kind(done.text) is _Kind.TITLE
@@ -377,7 +381,9 @@ def _wrapped(
     if len(previous) + 1 + len(first) > width:
         # A finished sentence followed by a Title-Case line: the next card's title.
         ended = previous.endswith(_SENTENCE_END) or "://" in previous.rsplit(" ", 1)[-1]
-        if ended and _title_case(line) and not _title_case(_join(parts)):
+        # (a title is at most a few folded lines: never re-join a long paragraph)
+        title_so_far = len(parts) <= 3 and _title_case(_join(parts))
+        if ended and _title_case(line) and not title_so_far:
             return False  # "... in this domain." / "MaskINT: Video Editing ..."
         # A title, then the first line of its abstract: "... Generative Transformers" /
         # "Transformers have shown improved performance ..."
@@ -390,18 +396,22 @@ def _wrapped(
 _SENTENCE_END = (".", "!", "?", '."', ".)", "?)")
 
 
+_LONG_WORD = re.compile(r"(?<![^\W\d_])[^\W\d_]{4,}")
+
+
 def _title_case(line: str) -> bool:
-    words = [w for w in line.split(" ") if sum(c.isalpha() for c in w) >= 4]
+    """Most words of four letters or more start with a capital ("Masked Generative ...")."""
+    words = _LONG_WORD.findall(line[:400])
     return bool(words) and sum(1 for w in words if w[0].isupper()) >= 0.6 * len(words)
 
 
 def _join(parts: list[str]) -> str:
-    out = parts[0]
-    for part in parts[1:]:
+    pieces = [parts[0]]
+    for before, part in itertools.pairwise(parts):
         # "state-of-the-" + "art": a fold after a hyphen keeps the word whole
-        glue = "" if out.endswith("-") and out[-2:-1].isalpha() else " "
-        out += glue + part
-    return out
+        pieces.append("" if before.endswith("-") and before[-2:-1].isalpha() else " ")
+        pieces.append(part)
+    return "".join(pieces)
 
 
 def _wrap_width(sample: str) -> int:
