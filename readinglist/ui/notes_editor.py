@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import itertools
 import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -83,6 +84,7 @@ ERROR_COLOUR = "#d64541"  # readable on both light and dark backgrounds
 
 
 _POOL: list[ThreadPoolExecutor] = []
+_EDITOR_KEYS = itertools.count(1)
 
 
 def _render_pool() -> ThreadPoolExecutor:
@@ -173,7 +175,7 @@ class NotesEditor(QWidget):
         self._render_timer.setInterval(RENDER_BUDGET_MS)
         self._render_timer.timeout.connect(self._render_late)
         self._rendered.connect(self._show_rendered)
-        self._render_key = f"{id(self):x}"
+        self._render_key = f"editor-{next(_EDITOR_KEYS)}"  # whose answer is whose
         self._render_in_child = False
         render_child().answered.connect(self._child_answered)
         self._chunks: collections.deque[str] = collections.deque()  # preview still to show
@@ -516,7 +518,8 @@ class NotesEditor(QWidget):
         self._stack.setCurrentWidget(self._preview_page)
 
     def _render(self) -> None:
-        """Ask the render thread for the current note; the answer comes by signal."""
+        """Ask the render child (or thread) for the current note; the answer comes by
+        signal, or the budget runs out first (_render_late)."""
         pal = self.preview.palette()
         shade = pal.alternateBase().color().name()
         # Qt's rich text understands only a little CSS: enough for code and quotes

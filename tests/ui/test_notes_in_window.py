@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import time
 from collections.abc import Iterator
 
@@ -176,3 +177,23 @@ def test_a_render_over_its_budget_shows_the_plain_text_and_stops_the_child(
         assert render_child()._proc is None  # the overrunning child was stopped
     finally:
         close_window(w)
+
+
+def test_a_killed_render_child_is_replaced_at_the_next_preview(
+    qtbot: QtBot, window: MainWindow, seeded_library: Library
+) -> None:
+    first, second, third = shown_ids(window)[:3]
+    seeded_library.set_note(second, "*one*")
+    seeded_library.set_note(third, "*two*")
+    notes = window.detail.notes
+    window.select_ids([first])
+    with qtbot.waitSignal(notes.previewShown, timeout=20_000):
+        notes.show_preview()
+    proc = render_child()._proc
+    assert proc is not None
+    os.kill(proc.processId(), signal.SIGKILL)  # e.g. the OOM killer
+    qtbot.waitUntil(lambda: proc.state() == proc.ProcessState.NotRunning, timeout=10_000)
+    with qtbot.waitSignal(notes.previewShown, timeout=20_000):
+        window.select_ids([third])
+    assert notes.preview.toPlainText().strip() == "two"
+    assert not notes.preview_notice.text()  # rendered, not the plain fallback
