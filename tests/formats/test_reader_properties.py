@@ -380,3 +380,39 @@ def test_read_bytes_takes_any_encoding_of_any_record(
 @given(any_text, st.sampled_from(["x.bib", "x.ris", "x.txt", "x.json", "x.xml", "x"]))
 def test_read_text_detection_takes_any_text(text: str, name: str) -> None:
     check(lambda: read_text(text, name), name, lines_of(text))
+
+
+def _folded(line: str, times: int) -> str:
+    return (line + "\n") * times
+
+
+# Big pathological inputs: the strategies above stay small (a few KB), so a path that is
+# quadratic in the size of one record would never show there. Each of these is ~1-3 MB
+# shaped to hit one such path (a 30,000-line folded paragraph once took minutes).
+BIG = {
+    "folded prose paragraph": _folded("we study this and that and show it holds for all", 30_000),
+    "folded title-case lines": _folded("Alpha Beta Gamma Delta Epsilon Zeta Eta Theta.", 15_000),
+    "short lines": _folded("Ab Cd", 30_000),
+    "open braces": "@article{k, title = " + "{" * 200_000,
+    "one endless field": "@misc{k, note = {" + "word " * 300_000 + "}}",
+    "ris continuation": "TY  - JOUR\nAB  - " + "more text\n" * 30_000 + "ER  - \n",
+    "deep json": "[" * 100_000 + "]" * 100_000,
+    "wide json": json.dumps([{"title": "T", "author": [{"family": "F"}] * 1000}] * 50),
+    "xml nesting": "<feed xmlns='http://www.w3.org/2005/Atom'>" + "<entry>" * 50_000,
+    "entities": "&amp;" * 300_000,
+}
+
+
+@pytest.mark.parametrize("shape", sorted(BIG))
+@pytest.mark.parametrize("name", sorted(READERS))
+def test_big_pathological_input_comes_back(name: str, shape: str) -> None:
+    text = BIG[shape]
+    start = time.monotonic()
+    try:
+        result = READERS[name](text, "big")
+    except LibraryError as e:
+        assert "\n" not in str(e).strip()
+    else:
+        assert isinstance(result, ParseResult)
+    # generous: linear paths take well under a second here; quadratic ones take minutes
+    assert time.monotonic() - start < 6 * SECONDS
