@@ -160,7 +160,7 @@ class _BareLinks(Treeprocessor):  # type: ignore[misc]
 RENDER_LIMIT = 64 * 1024  # characters of a note rendered as Markdown
 MAX_NESTING = 8  # list / block quote levels kept
 MAX_INLINE_ELEMENTS = 3000  # inline elements one render may make
-MAX_LINK_SCAN = 100_000  # bracket/paren steps one render may spend finding links
+MAX_LINK_SCAN = 50_000  # bracket/paren steps one render may spend finding links
 LINK_TEXT_SCAN = 500  # how far `[` looks for its `]`
 LINK_TARGET_SCAN = 2000  # how far `](` looks for its `)`
 
@@ -293,6 +293,8 @@ def _bound_patterns(md: markdown.Markdown, budget: _Budget) -> None:
 def _bounded_text(budget: _Budget) -> Any:
     def get_text(data: str, index: int) -> tuple[str, int, bool]:
         # Python-Markdown's getText, but over at most LINK_TEXT_SCAN characters
+        if budget.scan <= 0:
+            return "", index, False
         depth = 1
         end = min(len(data), index + LINK_TEXT_SCAN)
         for m in _BRACKET.finditer(data, index, end):
@@ -311,6 +313,8 @@ def _bounded_link(get_link: Any, budget: _Budget) -> Any:
     def bounded(data: str, index: int) -> Any:
         if not data.startswith("(", index):
             return get_link(data, index)  # a reference or no target: cheap
+        if budget.scan <= 0:
+            return "", None, index, False
         end = min(len(data), index + LINK_TARGET_SCAN)
         depth = 0
         for m in _PAREN.finditer(data, index, end):
