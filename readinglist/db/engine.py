@@ -239,19 +239,6 @@ def create_database(db_path: Path) -> None:
                 Path(f"{tmp}{extra}").unlink()
 
 
-def upgrade(engine: Engine, db_path: Path, backups: Path, keep: int | None = None) -> None:
-    """Bring the schema to the newest revision, backing an existing database up first."""
-    existing = current_revision(db_path) if db_path.exists() else None
-    if existing == head_revision():
-        return
-    newer = schema_problem(db_path, existing)
-    if newer is not None:
-        raise newer
-    if existing is not None:
-        backup.take_backup(db_path, backups, "upgrade", keep, revision=existing)
-    _migrate(engine)
-
-
 def _migrate(engine: Engine) -> None:
     from alembic import command
     from alembic.config import Config
