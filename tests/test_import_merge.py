@@ -400,3 +400,13 @@ def test_export_from_a_read_only_library_still_exports() -> None:
         assert "could not record that keys were exported" in run.stderr
         with Library(folder) as lib:
             assert lib.get(lib.ids()[0]).key_used_at is None  # nothing written
+
+
+def test_a_draft_with_nothing_to_go_on_is_skipped_with_a_message(lib: Library) -> None:
+    report = lib.import_drafts(
+        [PaperDraft(title="  ", entry_type="misc", source_key="blank", line=7)], source="x.bib"
+    )
+    assert report.added == () and lib.counts().total == 0
+    (problem,) = report.problems
+    assert (problem.file, problem.line) == ("x.bib", 7)
+    assert problem.message == "@misc{blank}: no title, author, DOI, URL, year or abstract; skipped"
