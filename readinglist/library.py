@@ -95,14 +95,15 @@ def _skip_folder_reason(folder: Path) -> str | None:
 
 def _expand_folders(
     paths: Iterable[Path], skipped: builtins.list[Problem] | None = None
-) -> Iterator[tuple[Path, bool]]:
-    """(file, found in a folder): files stay as given; a folder stands for the
+) -> Iterator[tuple[Path, str | None]]:
+    """(file, None) for a named file, (file, "folder/sub/name") for one found in a
+    folder: files stay as given; a folder stands for the
     importable files under it, minus hidden folders and files, virtualenvs and tool
     folders. What is passed over is appended to `skipped` (folders by name, other
     file types as a count). Symbolic links to folders are not followed (no loops)."""
     for path in paths:
         if not path.is_dir():
-            yield path, False
+            yield path, None
             continue
         other: builtins.list[str] = []
         for top, dirs, files in os.walk(path):
@@ -122,7 +123,7 @@ def _expand_folders(
                 if f.startswith(".") or file.suffix.lower() not in IMPORTABLE_SUFFIXES:
                     other.append(f)
                 elif file.is_file():
-                    yield file, True
+                    yield file, str(file.relative_to(path.parent))
         if other and skipped is not None:
             examples = ", ".join(other[:5]) + (", …" if len(other) > 5 else "")
             kind = "file" if len(other) == 1 else "files"
@@ -676,17 +677,21 @@ class Library:
         with _collector_paused():
             for path, found in _expand_folders(map(Path, paths), skipped):
                 try:
-                    results.append((read_path(path), path.name))
+                    result = read_path(path)
                 except LibraryError as exc:
                     # the readers' messages start with the file name (Problem.file has it)
                     message = str(exc).removeprefix(f"{path}: ").removeprefix(f"{path.name}: ")
                     if found and isinstance(exc, UnknownFormat | NotText):
-                        skipped.append(Problem(str(path), 0, "not in a format we can import"))
+                        skipped.append(Problem(found, 0, "not in a format we can import"))
                         continue
                     problems.append(Problem(path.name, 0, message))
                     failed.append(str(path))
-                else:
-                    read_files.append(str(path))
+                    continue
+                if found and result.format is None and not result.drafts:
+                    skipped.append(Problem(found, 0, "empty file"))  # dependency_links.txt
+                    continue
+                results.append((result, path.name))
+                read_files.append(str(path))
             try:
                 report = self.import_parsed(
                     results, tags=tags, progress=progress, cancel=cancel, problems=problems

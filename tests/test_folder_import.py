@@ -43,6 +43,10 @@ def make_checkout(root: Path) -> Path:
         shutil.copy(JUNK / name, root / name)
     shutil.copy(JUNK / "data.csv", root / "refs" / "data.csv")
     (root / "setup.json").write_text('{"name": "project", "version": "1.0"}')
+    (root / "refs" / "appdata.xml").write_text(
+        '<?xml version="1.0"?>\n<component type="desktop"><id>x</id></component>\n'
+    )
+    (root / "refs" / "dependency_links.txt").write_text("\n")
     # Places a walk must not enter, each holding files that WOULD import.
     venv = root / "env"  # a virtualenv not called .venv: found by its pyvenv.cfg
     (venv / "lib" / "python3.11" / "site-packages" / "pkg").mkdir(parents=True)
@@ -83,7 +87,9 @@ def test_folder_import_takes_only_the_real_references(lib: Library, tmp_path: Pa
     assert skipped["project/env"] == "virtual environment"
     assert skipped["project/refs/loop"] == "symbolic link, not followed"
     for junk in ("README.txt", "LICENSE.txt", "requirements.txt", "notes.txt", "setup.json"):
-        assert skipped[str(root / junk)] == "not in a format we can import"
+        assert skipped[f"project/{junk}"] == "not in a format we can import"
+    assert skipped["project/refs/appdata.xml"] == "not in a format we can import"
+    assert skipped["project/refs/dependency_links.txt"] == "empty file"
     assert "README.md" in skipped["project"] and "data.csv" in skipped["project"]
     # nothing skipped became a problem, and no junk file is among the files read
     assert all(not f.endswith(("README.txt", "LICENSE.txt")) for f in report.read_files)
@@ -103,7 +109,8 @@ def test_cli_folder_import_reports_what_it_skipped(
     code, out, err = cli(tmp_path / "lib", "import", str(root), capsys=capsys)
     assert code == 0, err
     assert out.startswith("added 5,")
-    assert "skipped" in err and ".venv: hidden folder" in err and "README.txt" in err
+    assert "skipped" in err and "project/.venv: hidden folder" in err
+    assert "project/README.txt: not in a format" in err
     assert "Traceback" not in err
     code, out, _ = cli(tmp_path / "lib2", "import", str(root), "--json", capsys=capsys)
     data = json.loads(out)

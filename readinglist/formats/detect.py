@@ -60,11 +60,13 @@ def detect_format(text: str, filename: str = "") -> SourceFormat | None:
         head = stripped[:8192]
         if _FEED.search(head) and any(ns in head for ns in _ATOM_NS):
             return SourceFormat.ARXIV
-        if _FEED.search(head) or hint is SourceFormat.ARXIV:
+        # ".atom" claims a feed; ".xml" is any XML, so it needs at least an <entry>
+        claimed = filename.lower().endswith(".atom") or "<entry" in head
+        if _FEED.search(head) or (hint is SourceFormat.ARXIV and claimed):
             return (
                 SourceFormat.ARXIV
             )  # a feed without the namespaces: the reader says what is wrong
-        return None  # some other XML or HTML
+        return None  # some other XML or HTML (AppStream metainfo, MIME info, an SVG)
 
     marker = _first_record_marker(text)
     if marker is not None:

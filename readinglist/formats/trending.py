@@ -152,7 +152,8 @@ _ACADEMIC = re.compile(
     r"\b(?:we|our|propose[sd]?|present(?:s|ed)?|introduce[sd]?|paper|work|method|model|"
     r"approach|results?|experiments?|demonstrate[sd]?|show(?:s|n|ed)?|study|framework|"
     r"performance|algorithm|data(?:set)?s?|learning|analysis|evaluate[sd]?|novel|"
-    r"state-of-the-art|benchmarks?|outperforms?|achieves?|task|training|networks?)\b",
+    r"state-of-the-art|benchmarks?|outperforms?|achieves?|task|training|networks?|"
+    r"baselines?|accuracy|efficient|attention|transformers?|trained|inference)\b",
     re.IGNORECASE,
 )
 _SECOND_PERSON = re.compile(r"\b(?:you|your|yours|please)\b", re.IGNORECASE)
@@ -319,7 +320,7 @@ def _prose(line: _Line) -> bool:
         return False
     if len(_CSV_COMMAS.findall(text)) >= 3 or len(_SECOND_PERSON.findall(text)) >= 2:
         return False
-    return len({m.group(0).casefold() for m in _ACADEMIC.finditer(text)}) >= 3
+    return len({m.group(0).casefold() for m in _ACADEMIC.finditer(text)}) >= 2
 
 
 def _strong_pair(title: _Line, abstract: _Line) -> bool:

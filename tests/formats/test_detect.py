@@ -148,3 +148,11 @@ def test_settings_json_is_not_csl_whatever_its_name() -> None:
     assert detect_format('[{"name": "a"}, {"name": "b"}]', "data.json") is None
     assert detect_format('{"items": []}', "export.json") is SourceFormat.CSLJSON
     assert detect_format('{"title": "T", "type": "book"}', "one.json") is SourceFormat.CSLJSON
+
+
+def test_xml_that_is_no_feed_is_unknown_even_as_xml() -> None:
+    appdata = '<?xml version="1.0"?>\n<component type="desktop"><id>x</id></component>\n'
+    assert detect_format(appdata, "app.metainfo.xml") is None
+    assert detect_format("<svg xmlns='http://www.w3.org/2000/svg'/>", "icon.xml") is None
+    # a feed-like file without the namespaces still goes to the reader, which explains
+    assert detect_format("<entry><title>T</title></entry>", "q.xml") is SourceFormat.ARXIV

@@ -102,3 +102,9 @@ def test_sample_page_wrapped_still_gives_papers(sample_page: Path) -> None:
     assert 210 <= len(result.drafts) <= 224
     assert sum(1 for d in result.drafts if not d.abstract) <= 10
     assert all(d.title and len(d.title) < 400 for d in result.drafts)
+
+
+def test_the_shipped_example_page_is_recognised() -> None:
+    example = Path(__file__).parents[2] / "resources" / "examples" / "trending.txt"
+    result = read_bytes(example.read_bytes(), example.name)
+    assert result.format is SourceFormat.TRENDING and len(result.drafts) == 2
