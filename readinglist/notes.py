@@ -198,6 +198,17 @@ def _cap_line(line: str) -> str:
     return "".join(out)
 
 
+def _normalise(text: str) -> str:
+    """The line ends and characters Python-Markdown will see: it normalises these
+    first, so the bounds must look at the same lines (a lone \r starting a line of
+    300 list markers recursed past the limit)."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\x02" in text or "\x03" in text:
+        text = text.replace("\x02", "").replace("\x03", "")
+    return text
+
+
 def _fenced(lines: list[str]) -> tuple[set[int], list[int]]:
     """The lines inside fenced code blocks, and the lines that start like a fence
     but open no block that closes.
@@ -237,6 +248,7 @@ def bound_source(text: str, limit: int = RENDER_LIMIT) -> tuple[str, bool]:
     fence but opens no block that closes is shown as the text it is (its first
     character as an entity).
     """
+    text = _normalise(text)
     cut = len(text) > limit
     if cut:
         end = text.rfind("\n", max(0, limit - 2000), limit)
@@ -260,7 +272,10 @@ _DELIMITER_RUN = re.compile(r"\*{9,}|_{9,}")
 
 
 def _escape_run(m: re.Match[str]) -> str:
-    return "".join("\\" + c for c in m.group(0))
+    run = m.group(0)
+    if len(run) > 200:
+        return f"`{run}`"  # one code span, not an escape (a match) per character
+    return "".join("\\" + c for c in run)
 
 
 class _Budget:
@@ -407,6 +422,7 @@ def render_preview(
     a render child no more than it renders).
     """
     total = len(text) if full_length is None else max(full_length, len(text))
+    text = _normalise(text)  # so that `rest` below is what `source` leaves out
     source, cut = bound_source(text, limit)
     cut = cut or total > len(text)
     rest = text[len(source) :] if cut else ""

@@ -140,6 +140,7 @@ HOSTILE = {
     "unclosed fences": "```a\n" * 10_000,
     "fence then spaces": "```" * 3000 + " " * 8000 + "`" * 4000,
     "* run then space": "*" * 9000 + " x",
+    "\\r then markers": "x\r" + "- " * 300 + "deep\r" + "1. " * 300 + "x",
     "_ and * runs": "_" * 3000 + "***" * 3000 + "* " * 600 + "a" * 140 + "]" * 600,
 }
 
@@ -192,6 +193,13 @@ def test_long_emphasis_runs_are_text_and_short_ones_emphasis() -> None:
     html = render_note("**bold** and ___x___ and ********* rule")
     assert "<strong>bold</strong>" in html and "<em>x</em>" in html
     assert "********* rule" in html
+
+
+def test_markers_after_a_lone_carriage_return_are_bounded_too() -> None:
+    # Python-Markdown turns \r into a line end before parsing: so must the bounds
+    result = render_preview("x\r\r" + "- " * 300 + "deep")
+    assert not result.plain
+    assert result.html.count("<ul>") == MAX_NESTING and "deep" in result.html
 
 
 def test_a_reference_like_address_is_no_link_and_no_failure() -> None:
