@@ -333,7 +333,7 @@ class NotesEditor(QWidget):
             self._stored = note  # the user's text wins; the next save overwrites
             return
         stored, self._stored = self._stored, note
-        if note != stored or note != self.text():
+        if note != stored:  # not dirty: the editor holds `stored`
             cursor = self.editor.textCursor().position()
             self._load(note)
             c = self.editor.textCursor()
