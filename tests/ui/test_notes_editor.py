@@ -240,3 +240,41 @@ def test_preview_opens_only_safe_links(qtbot: QtBot, pane: DetailPane) -> None:
 def test_safe_link(url: QUrl | str, expected: str | None) -> None:
     got = safe_link(url)
     assert (got.toString() if got is not None else None) == expected
+
+
+def test_a_long_note_loads_in_pieces_and_nothing_is_lost(
+    qtbot: QtBot, lib: Library, pane: DetailPane
+) -> None:
+    first, second, _ = seed(lib)
+    note = "".join(f"line {i} of a very long note\n" for i in range(120_000))  # ~3.5 MB
+    lib.set_note(first, note)
+    pane.show_paper(first)
+    notes = pane.notes
+    assert notes.is_loading() and notes.editor.isReadOnly()  # not all in the editor yet
+    assert notes.text() == note and not notes.is_dirty()
+    pane.flush()  # saving meanwhile writes nothing wrong
+    assert lib.get(first).note == note
+    qtbot.waitUntil(lambda: not notes.is_loading(), timeout=30_000)
+    assert not notes.editor.isReadOnly()
+    assert notes.editor.toPlainText() == note and not notes.is_dirty()
+    notes.editor.moveCursor(QTextCursor.MoveOperation.End)
+    qtbot.keyClicks(notes.editor, "the end")
+    pane.show_paper(second)  # switching saves at once
+    assert lib.get(first).note == note + "the end"
+
+
+def test_switching_away_while_a_long_note_loads_keeps_it_whole(
+    qtbot: QtBot, lib: Library, pane: DetailPane
+) -> None:
+    first, second, _ = seed(lib)
+    note = "x" * 50 + "\n"
+    note = note * 40_000  # 2 MB
+    lib.set_note(first, note)
+    pane.show_paper(first)
+    assert pane.notes.is_loading()
+    pane.show_paper(second)  # before it finished loading
+    assert not pane.notes.is_loading() and pane.notes.text() == ""
+    assert lib.get(first).note == note
+    pane.show_paper(first)
+    qtbot.waitUntil(lambda: not pane.notes.is_loading(), timeout=30_000)
+    assert pane.notes.text() == note
