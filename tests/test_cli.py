@@ -116,7 +116,7 @@ def test_user_errors_exit_1_with_one_line(
     junk = tmp_path / "junk.bin"
     junk.write_bytes(bytes(range(256)) * 40)
     code, out, err = cli(lib, "import", str(junk), "--json", capsys=capsys)
-    assert code == 0 and json.loads(out)["problems"][0]["file"].endswith("junk.bin")
+    assert code == 1 and json.loads(out)["problems"][0]["file"].endswith("junk.bin")
 
 
 def test_usage_errors_exit_2(tmp_path: Path) -> None:

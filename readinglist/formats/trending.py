@@ -275,8 +275,8 @@ def looks_like_trending(text: str, max_lines: int = 400) -> bool:
         lines.append(line)
         if len(lines) >= max_lines:
             break
-    if len(lines) < 4:
-        return False  # one title and its abstract is not yet a repeating pattern
+    if len(lines) < 2:
+        return False
     foreign = sum(1 for line in lines if line.foreign)
     if foreign > 0.05 * len(lines):
         return False
@@ -285,6 +285,10 @@ def looks_like_trending(text: str, max_lines: int = 400) -> bool:
         for title, abstract, _ in _pairs(lines)
         if title is not None and abstract is not None and _strong_pair(title, abstract)
     )
+    # One card pasted alone (title line, prose abstract) is a page of one paper; in
+    # anything longer the pair must repeat before it counts as a pattern.
+    if len(lines) <= 3:
+        return strong == 1 and len(lines) == 2
     return strong >= 2 and 2 * strong >= 0.7 * len(lines)
 
 
