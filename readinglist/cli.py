@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from collections.abc import Sequence
 from datetime import datetime
@@ -219,16 +220,26 @@ def paper_json(d: PaperDetail) -> dict[str, Any]:
     }
 
 
+# JSON escapes C0 itself; these would still reach a terminal raw (C1 controls, bidi
+# overrides and isolates, line/paragraph separators), so they go out as \u escapes.
+_JSON_UNSAFE = re.compile("[\u0080-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+
+
 def _print_json(value: Any) -> None:
-    json.dump(value, sys.stdout, ensure_ascii=False, indent=2)
+    text = json.dumps(value, ensure_ascii=False, indent=2)
+    sys.stdout.write(_JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text))
     sys.stdout.write("\n")
+
+
+UNTITLED = "[untitled]"  # shown for a record without a title; never stored
 
 
 def _row_line(r: PaperRow) -> str:
     year = r.year if r.year is not None else "----"
     tags = f"  [{', '.join(r.tags)}]" if r.tags else ""
     # never a terminal escape sequence, whatever an old library holds
-    return terminal_safe(f"{r.id:>6}  {r.status.value:<7}  {year}  {r.title}{tags}")
+    title = r.title or UNTITLED
+    return terminal_safe(f"{r.id:>6}  {r.status.value:<7}  {year}  {title}{tags}")
 
 
 def _filter(args: argparse.Namespace, query: str = "") -> Filter:
@@ -323,7 +334,7 @@ def cmd_search(lib: Library, args: argparse.Namespace) -> int:
     else:
         for d, _hit in found:
             year = d.year if d.year is not None else "----"
-            print(terminal_safe(f"{d.id:>6}  {d.status.value:<7}  {year}  {d.title}"))
+            print(terminal_safe(f"{d.id:>6}  {d.status.value:<7}  {year}  {d.title or UNTITLED}"))
     return 0
 
 
@@ -332,7 +343,7 @@ def cmd_show(lib: Library, args: argparse.Namespace) -> int:
     if args.json:
         _print_json(paper_json(d))
         return 0
-    lines = [terminal_safe(d.title)]  # one line each; abstract and note keep theirs
+    lines = [terminal_safe(d.title or UNTITLED)]  # one line each; abstract and note keep theirs
     if d.authors:
         lines.append(terminal_safe(", ".join(a.display for a in d.authors)))
     venue = " · ".join(str(x) for x in (d.venue, d.year) if x)

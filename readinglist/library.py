@@ -793,8 +793,10 @@ class Library:
 
     def add_tags(self, ids: Iterable[int], tags: Sequence[str]) -> Changes:
         from .db.convert import tags_of
+        from .formats.clean import clean_line
 
-        names = tags_of(tags)
+        # typed tags get what imported ones get: no control, bidi or invisible character
+        names = tags_of([clean_line(t) for t in tags])
         if not names:
             return Changes()
         with self._transaction() as s:
@@ -820,8 +822,9 @@ class Library:
     def rename_tag(self, old: str, new: str) -> Changes:
         """Rename a tag; renaming onto an existing tag merges the two."""
         from .db.convert import clean_tag
+        from .formats.clean import clean_line
 
-        new = clean_tag(new)
+        new = clean_tag(clean_line(new))
         if not new:
             raise LibraryError("a tag name cannot be empty")
         with self._transaction() as s:
@@ -914,6 +917,8 @@ class Library:
         if ids is None and (f is None or not f.query):
             chosen.reverse()  # oldest first reads naturally in a bibliography file
         text = export_papers(self.details(chosen), fmt)
+        if self.read_only:  # nothing can be recorded; the export itself still works
+            return text
         try:
             self.mark_keys_used(chosen)  # every format carries the key
         except LibraryError as exc:  # a read-only library still exports

@@ -162,3 +162,31 @@ def test_export_into_a_missing_folder_names_it(
         tmp_path / "lib", "export", "-o", str(tmp_path / "nope" / "x.bib"), capsys=capsys
     )
     assert code == 1 and "nope: no such folder" in err and ".part" not in err
+
+
+def test_untitled_records_show_a_placeholder_that_is_never_stored(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lib = tmp_path / "lib"
+    bib = tmp_path / "untitled.bib"
+    bib.write_text("@book{knuth, author={Knuth, Donald}, year={1974}}\n", encoding="utf-8")
+    assert cli(lib, "import", str(bib), capsys=capsys)[0] == 0
+    code, out, _ = cli(lib, "list", capsys=capsys)
+    assert code == 0 and "[untitled]" in out
+    code, out, _ = cli(lib, "list", "--json", capsys=capsys)
+    (paper,) = json.loads(out)
+    assert paper["title"] == ""
+    code, out, _ = cli(lib, "show", str(paper["id"]), capsys=capsys)
+    assert out.splitlines()[0] == "[untitled]"
+
+
+def test_json_output_escapes_what_a_terminal_would_obey(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from readinglist.cli import _print_json
+
+    hostile = "evil\u202etxt.exe \u009b31m \u2028 next"
+    _print_json({"title": hostile, "ok": "Müller"})
+    out = capsys.readouterr().out
+    assert not any(c in out for c in "\u202e\u009b\u2028")
+    assert json.loads(out) == {"title": hostile, "ok": "Müller"}
