@@ -224,6 +224,8 @@ class IndexFollower:
                             Paper.authors_json,
                             Paper.note,
                             Paper.venue,
+                            Paper.doi,
+                            Paper.arxiv_id,
                             Paper.year,
                             Paper.status,
                             Paper.trashed_at,
@@ -263,6 +265,7 @@ class IndexFollower:
                         venue=p.venue,
                         year=p.year,
                         status=p.status,
+                        ids=f"{p.doi} {p.arxiv_id}".strip(),
                     )
                 )
             full = len(papers) == BATCH

@@ -410,3 +410,22 @@ def test_a_draft_with_nothing_to_go_on_is_skipped_with_a_message(lib: Library) -
     (problem,) = report.problems
     assert (problem.file, problem.line) == ("x.bib", 7)
     assert problem.message == "@misc{blank}: no title, author, DOI, URL, year or abstract; skipped"
+
+
+def test_an_untitled_paper_is_found_by_its_doi_or_arxiv_id(lib: Library, tmp_path: Path) -> None:
+    ris = tmp_path / "only-doi.ris"
+    ris.write_text("TY  - JOUR\nDO  - 10.1145/3292500.3330701\nER  - \n", encoding="utf-8")
+    bib = tmp_path / "only-eprint.bib"
+    bib.write_text(
+        "@misc{q, author={Knuth, Donald}, year={1974}, eprint={2401.00001},"
+        " archiveprefix={arXiv}}\n",
+        encoding="utf-8",
+    )
+    by_doi, by_arxiv = lib.import_paths([ris, bib]).added
+    for query, wanted in (
+        ("10.1145/3292500.3330701", by_doi),
+        ("doi:10.1145/3292500.3330701", by_doi),
+        ("2401.00001", by_arxiv),
+        ("arxiv:2401.00001", by_arxiv),
+    ):
+        assert [r.id for r in lib.list(Filter(query=query)).rows] == [wanted], query

@@ -20,6 +20,8 @@ class IndexDoc:
     venue: str
     year: int | None
     status: str  # "unread" | "reading" | "read"
+    # the DOI and arXiv id (space-separated): a record without a title is found by them
+    ids: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,7 +33,7 @@ MIN_PREFIX = 3
 # over them), so a quoted tag becomes an exact tag term instead.
 _NO_POSITIONS = {"tags", "status"}
 # Fields where as-you-type may turn the last word into a prefix.
-_PREFIX_FIELDS = {*DEFAULT_FIELDS, "author", "tag"}
+_PREFIX_FIELDS = {*DEFAULT_FIELDS, "author", "tag", "doi", "arxiv"}
 _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
 
 
@@ -143,7 +143,11 @@ class QueryBuilder:
 
     def __init__(self, schema: Schema) -> None:
         parser = qparser.MultifieldParser(list(DEFAULT_FIELDS), schema, fieldboosts=DEFAULT_FIELDS)
-        parser.add_plugin(qparser.FieldAliasPlugin({"authors": ["author"], "tags": ["tag"]}))
+        parser.add_plugin(
+            qparser.FieldAliasPlugin(
+                {"authors": ["author"], "tags": ["tag"], "ids": ["doi", "arxiv"]}
+            )
+        )
         # +/- only at the start of a word: `to-read` and `state-of-the-art` stay words
         parser.add_plugin(qparser.PlusMinusPlugin(r"(?<![^\s(])\+", r"(?<![^\s(])-"))
         parser.add_plugin(qparser.GtLtPlugin())

@@ -21,7 +21,8 @@ from .document import IndexDoc
 
 # Bump when fields or analysers change: an index with another version is rebuilt.
 # 2: invisible characters (soft hyphen, zero-width space ...) no longer split words.
-SCHEMA_VERSION = 2
+# 3: the DOI and arXiv id are searched (`ids`, also as doi: / arxiv:).
+SCHEMA_VERSION = 3
 
 # Whoosh's default word pattern, with the invisible characters counted as part of a
 # word: "Un\u00adder\u00adstand\u00ading" is one token (offsets still match the stored
@@ -62,6 +63,7 @@ DEFAULT_FIELDS: dict[str, float] = {
     "tags": 1.5,
     "note": 1.0,
     "venue": 1.0,
+    "ids": 1.0,
 }
 # Fields whose stored text is used for highlighted snippets.
 HIGHLIGHT_FIELDS = ("title", "abstract")
@@ -76,6 +78,7 @@ def make_schema() -> fields.Schema:
         tags=fields.KEYWORD(lowercase=True, commas=True, scorable=True),
         note=fields.TEXT(analyzer=TEXT_ANALYZER),
         venue=fields.TEXT(analyzer=NAME_ANALYZER),
+        ids=fields.TEXT(analyzer=NAME_ANALYZER),
         status=fields.ID,
         year=fields.NUMERIC(int),
     )
@@ -92,6 +95,7 @@ def fields_for(doc: IndexDoc) -> dict[str, object]:
         "tags": ",".join(fold(t).replace(",", " ").strip() for t in doc.tags if t.strip()),
         "note": doc.note,
         "venue": doc.venue,
+        "ids": doc.ids,
         "status": doc.status,
     }
     if doc.year is not None:
