@@ -311,3 +311,37 @@ class CompletionReport:
     requests: int = 0  # requests sent to the services
     cancelled: bool = False  # stopped early; the answers received before are kept
     changes: Changes = Changes()
+
+
+# Entry types the edit form offers: BibTeX's standard ones first, then the biblatex
+# types an import may bring (kept as they are; the BibTeX export maps them).
+ENTRY_TYPES: tuple[str, ...] = (
+    "article", "inproceedings", "book", "incollection", "inbook", "phdthesis",
+    "mastersthesis", "techreport", "proceedings", "manual", "booklet", "unpublished",
+    "misc", "online", "report", "thesis", "software", "dataset", "patent",
+)  # fmt: skip
+
+NO_YEAR = 0  # PaperEdit.year: remove the paper's year
+
+
+@dataclass(frozen=True, slots=True)
+class PaperEdit:
+    """Fields typed by hand (Library.edit_paper). None leaves a field as it is; ""
+    (or NO_YEAR, or no authors) empties it. Only the fields given are checked and
+    written, and only their "differs from the last import" notes are dropped."""
+
+    title: str | None = None
+    authors: tuple[Person, ...] | None = None
+    year: int | None = None
+    venue: str | None = None
+    entry_type: str | None = None
+    doi: str | None = None
+    arxiv_id: str | None = None
+    url: str | None = None
+    citation_key: str | None = None
+    key_pinned: bool | None = None
+    abstract: str | None = None
+
+    def given(self) -> tuple[str, ...]:
+        """Names of the fields this edit sets, in declaration order."""
+        return tuple(name for name in self.__dataclass_fields__ if getattr(self, name) is not None)

@@ -16,12 +16,12 @@ import os
 import tempfile
 import threading
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -42,9 +42,11 @@ from .domain import (
     Listing,
     PaperDetail,
     PaperDraft,
+    PaperEdit,
     PaperNotFound,
     PaperRow,
     ParseResult,
+    Person,
     Problem,
     ProgressFn,
     SearchHit,
@@ -868,6 +870,95 @@ class Library:
             paper.change_seq = store.next_seq(s)
         return self._changed(Changes(frozenset({paper_id}), note=True))
 
+    # ------------------------------------------------------------------ editing by hand
+
+    def check_edit(self, paper_id: int, changes: PaperEdit) -> dict[str, str]:
+        """What is wrong with an edit, field name -> one-line message (empty: fine).
+        The edit form shows these under its fields as the user types."""
+        from .db.edit import cleaned, edit_problems
+
+        with Session(self._engine) as s:
+            return edit_problems(s, paper_id, cleaned(changes), _now().year)
+
+    def edit_paper(self, paper_id: int, changes: PaperEdit) -> Changes:
+        """Write fields typed by hand, in one transaction (issue 9). A LibraryError
+        names every field that is wrong; nothing is written then. A typed key becomes
+        the user's (no import changes it); the fields set lose their "differs from the
+        last import" notes; the index follows the change number."""
+        from .db.edit import FIELD_LABELS, apply_edit, cleaned, edit_problems
+
+        edit = cleaned(changes)
+        with self._transaction() as s:
+            paper = s.get(Paper, paper_id)
+            if paper is None:
+                raise PaperNotFound(f"no paper with id {paper_id}")
+            problems = edit_problems(s, paper_id, edit, _now().year)
+            if problems:
+                names = ", ".join(FIELD_LABELS[f] for f in problems)
+                reasons = "; ".join(problems.values())
+                raise LibraryError(f"cannot edit paper {paper_id} ({names}): {reasons}")
+            changed, notes_changed = apply_edit(paper, edit)
+            if not (changed or notes_changed):
+                return Changes()
+            paper.change_seq = store.next_seq(s)
+        return self._changed(Changes(frozenset({paper_id}), fields=True))
+
+    def revert_edit(self, before: PaperDetail, changes: PaperEdit) -> Changes:
+        """Undo `edit_paper(before.id, changes)`: the fields it set as `before` had
+        them, key origin and import notes included."""
+        from .db.edit import key_owner, revert_edit
+
+        with self._transaction() as s:
+            paper = s.get(Paper, before.id)
+            if paper is None:
+                raise PaperNotFound(f"no paper with id {before.id}")
+            if changes.citation_key is not None:
+                other = key_owner(s, before.citation_key, before.id)
+                if other is not None:
+                    raise LibraryError(
+                        f"cannot give the key {before.citation_key!r} back: "
+                        f"paper {other.id} has it now"
+                    )
+            revert_edit(paper, before, changes)
+            paper.change_seq = store.next_seq(s)
+        return self._changed(Changes(frozenset({before.id}), fields=True))
+
+    def resolve_paper_ref(self, ref: str) -> int:
+        """A paper id from what a user typed: an id, or a citation key (case ignored).
+
+        All digits is an id, unless no paper has that id and a key equals it (a key
+        such as `2021` stays reachable); anything else is a key."""
+        text = ref.strip()
+        with Session(self._engine) as s:
+            if text.isdigit() and s.get(Paper, int(text)) is not None:
+                return int(text)
+            exact = s.scalar(select(Paper.id).where(Paper.citation_key == text))
+            if exact is not None:
+                return exact
+            found = s.scalars(
+                select(Paper.id).where(func.lower(Paper.citation_key) == text.lower()).limit(2)
+            ).all()
+        if len(found) == 1:
+            return found[0]
+        if text.isdigit():
+            raise PaperNotFound(f"no paper with id {text}")
+        raise PaperNotFound(f"no paper with the citation key {text!r}")
+
+    @staticmethod
+    def parse_authors(lines: str | Sequence[str]) -> tuple[Person, ...]:
+        """Authors typed one per line: "Family, Given", "Given Family", "{Corporate
+        Name}" (formats/author_lines.py)."""
+        from .formats.author_lines import authors_from_lines
+
+        return authors_from_lines(lines)
+
+    @staticmethod
+    def author_lines(authors: Sequence[Person]) -> str:
+        """The lines `parse_authors` reads back as these authors (the edit form)."""
+        from .formats.author_lines import author_lines
+
+        return author_lines(authors)
+
     def trash(self, ids: Iterable[int]) -> Changes:
         """Move papers to the trash; `restore` brings them back."""
         return self._set_trashed(ids, _now())
@@ -973,6 +1064,7 @@ class Library:
         progress: ProgressFn | None = None,
         cancel: CancelFn | None = None,
         services: Services | None = None,
+        arxiv_ids: Mapping[int, str] | None = None,
     ) -> CompletionReport:
         """Complete papers from arXiv / the DOI resolver (lookup/complete.py says how).
 
@@ -981,6 +1073,8 @@ class Library:
         papers as they are then: empty fields are filled, nothing non-empty is
         overwritten, differing values are kept as conflicts. Cancel stops before the
         next request; what was received until then is applied (the report says so).
+        `arxiv_ids` asks arXiv for the given id instead (a title search's candidate
+        the user picked); the answer fills the paper's empty arXiv id like any field.
         """
         from .config import load_config
         from .db.completion import complete_paper
@@ -993,7 +1087,8 @@ class Library:
                     store.id_in(Paper.id, wanted)
                 )
             ).all()
-        by_id = {r[0]: Target(r[0], r[1], r[2], r[3]) for r in found_rows}
+        chosen = arxiv_ids or {}
+        by_id = {r[0]: Target(r[0], r[1], r[2], chosen.get(r[0], r[3])) for r in found_rows}
         targets = [by_id[i] for i in wanted]
         services = services or shared_services(load_config())
         asked_before = services.requests
