@@ -1,0 +1,101 @@
+"""LaTeX in stored text -> what a reader expects to see (`$118\\times$` -> `118×`).
+
+Titles and abstracts from arXiv (and some BibTeX) keep their LaTeX as written, which
+is right for export but not for reading. `display_text` is the one conversion the
+window, the CLI and the index use; the stored value is never changed by it.
+
+Cost matters: the list asks for titles of 100k rows and a BibTeX import showed
+pylatexenc's full parse as its main cost. So text without `\\` or `$` is returned as
+it is (most titles), parsed values are cached, and a value too big for the parser
+(or one it chokes on) goes through the linear regex decoder instead: no input can
+hang the caller.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from pylatexenc.latex2text import LatexNodes2Text
+from pylatexenc.latexwalker import LatexWalker
+
+# latex.py's contexts know the macros bibliographies use (\url, \textsc, \noopsort...);
+# reusing them keeps the import and the display agreeing on what a macro means.
+from .latex import _GREEK, _GREEK_MACRO, _WALKER_CONTEXT, _text_context, simple_latex_to_text
+
+# An arXiv abstract is under 2,000 characters; pylatexenc takes ~0.5 s per 150 KB.
+MAX_PARSED_CHARS = 8_000
+
+_NEEDS_DISPLAY = re.compile(r"[\\$]")
+_UNESCAPED_SPECIAL = re.compile(r"(?<!\\)([%&#])")
+_DOLLAR = re.compile(r"(?<!\\)\$")
+_BLANK_LINE = re.compile(r"\n[ \t]*\n\s*")
+_SPACES = re.compile(r"[ \t\r\f\v\xa0]+")
+
+# math_mode="text": inside `$...$` \times is ×, \alpha is α, \leq is ≤.
+_CONVERTER = LatexNodes2Text(latex_context=_text_context(), math_mode="text")
+
+
+def display_text(value: str) -> str:
+    """`value` with its LaTeX shown as text; plain text comes back unchanged."""
+    if not _NEEDS_DISPLAY.search(value):
+        return value
+    return _converted(value)
+
+
+@functools.lru_cache(maxsize=8192)
+def _converted(value: str) -> str:
+    value, urls = _park_urls(value)
+    if len(value) <= MAX_PARSED_CHARS:
+        try:
+            text = _parse(value)
+        except Exception:  # pylatexenc raises on some malformed input; never fatal here
+            text = _simple(value)
+    else:
+        text = _simple(value)
+    text = _tidy(text)
+    return _PARKED.sub(lambda m: urls[ord(m.group()) - _PARK_BASE], text) if urls else text
+
+
+# Addresses are not LaTeX: `~` in https://x.org/~user is no space, `_` no subscript.
+_URL = re.compile(r"\\url\s*\{([^{}\s]*)\}|https?://[^\s{}\\$]+")
+_URL_ESCAPE = re.compile(r"\\([%_#&~$])")
+_PARK_BASE = 0xF0000  # one private-use character per address while the rest is parsed
+_PARKED = re.compile("[\U000f0000-\U000ffffd]")
+
+
+def _park_urls(value: str) -> tuple[str, list[str]]:
+    urls: list[str] = []
+
+    def park(m: re.Match[str]) -> str:
+        if len(urls) >= 0xFFFD:
+            return m.group()
+        urls.append(_URL_ESCAPE.sub(r"\1", m.group(1)) if m.group(1) is not None else m.group())
+        return chr(_PARK_BASE + len(urls) - 1)
+
+    value = _PARKED.sub("", value)  # nothing of ours to confuse with the input's own
+    return _URL.sub(park, value), urls
+
+
+def _parse(value: str) -> str:
+    # `%`, `&`, `#` in an abstract are text; to LaTeX they are a comment, a tab, a
+    # parameter. And a lone `$` ("costs $5") would swallow the rest as math.
+    escaped = _UNESCAPED_SPECIAL.sub(r"\\\1", value)
+    if len(_DOLLAR.findall(escaped)) % 2:
+        escaped = _DOLLAR.sub(r"\\$", escaped)
+    walker = LatexWalker(escaped, latex_context=_WALKER_CONTEXT, tolerant_parsing=True)
+    nodes, _, _ = walker.get_latex_nodes()
+    return str(_CONVERTER.nodelist_to_text(nodes))
+
+
+def _simple(value: str) -> str:
+    """The linear fallback: accents, escapes, braces, Greek letters; math signs dropped."""
+    text = _GREEK_MACRO.sub(lambda m: _GREEK[m.group(1)], value)
+    text = simple_latex_to_text(text.replace("\\times", "×"))
+    return _DOLLAR.sub("", text)
+
+
+def _tidy(text: str) -> str:
+    """Spaces inside a paragraph folded; paragraph breaks kept as one blank line."""
+    paragraphs = (" ".join(_SPACES.sub(" ", p).split()) for p in _BLANK_LINE.split(text))
+    return "\n\n".join(p for p in paragraphs if p)
