@@ -34,6 +34,7 @@ class Actions:
     toggle_reading: QAction
     mark_unread: QAction
     add_tag: QAction
+    complete: QAction
     trash: QAction
     restore: QAction
     delete_forever: QAction
@@ -42,7 +43,13 @@ class Actions:
     about: QAction
 
     def selection_actions(self) -> list[QAction]:
-        return [self.toggle_read, self.toggle_reading, self.mark_unread, self.add_tag]
+        return [
+            self.toggle_read,
+            self.toggle_reading,
+            self.mark_unread,
+            self.add_tag,
+            self.complete,
+        ]
 
     def write_actions(self) -> list[QAction]:
         """Disabled while long work holds the database (an import's transaction)."""
@@ -54,6 +61,7 @@ class Actions:
             self.toggle_reading,
             self.mark_unread,
             self.add_tag,
+            self.complete,
             self.trash,
             self.restore,
             self.delete_forever,
@@ -151,6 +159,14 @@ def build_actions(w: MainWindow) -> Actions:
         add_tag=_action(
             w, "Add &Tag…", w.choose_tag, "Ctrl+T", icon("tag"), "Add a tag to the selection"
         ),
+        complete=_action(
+            w,
+            "Complete from ar&Xiv / DOI",
+            w.complete_selection,
+            "Ctrl+Shift+L",
+            icon("complete", "edit-find"),
+            "Fill missing authors, year, venue from arXiv or the DOI resolver (asks them)",
+        ),
         trash=_action(
             w,
             "Move to &Trash",
@@ -194,6 +210,7 @@ def build_menus(w: MainWindow, a: Actions) -> None:
         a.mark_unread,
         None,
         a.add_tag,
+        a.complete,
         None,
         a.trash,
         a.restore,

@@ -219,6 +219,7 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("Ctrl+Shift+R", "Toggle reading"),
     ("Ctrl+U", "Mark unread"),
     ("Ctrl+T", "Add a tag to the selection"),
+    ("Ctrl+Shift+L", "Complete the selection from arXiv / DOI"),
     ("Delete", "Move to the Trash (restore in the Trash view)"),
     ("Ctrl+Z / Ctrl+Shift+Z", "Undo / redo"),
     ("Ctrl+A", "Select all papers in the list"),

@@ -25,6 +25,7 @@ from readinglist import __version__ as VERSION
 from readinglist.domain import (
     CancelFn,
     Changes,
+    CompletionReport,
     ExportFormat,
     Filter,
     ImportReport,
@@ -36,6 +37,7 @@ from readinglist.domain import (
 from readinglist.files import atomic_write, check_write_target
 
 from . import undo
+from .complete_dialog import CompletionDialog, completion_status
 from .dialogs import (
     EXPORT_FORMATS,
     EXTENSIONS,
@@ -256,6 +258,49 @@ class Operations(QMainWindow):
             )
         )
 
+    # ------------------------------------------------------------------ completing
+
+    def complete_selection(self) -> None:
+        ids = self.selected_ids()
+        if ids:
+            self.complete_papers(ids)
+
+    def complete_papers(self, ids: Sequence[int], arxiv_ids: dict[int, str] | None = None) -> Task:
+        """Ask arXiv / the DOI resolver on the worker (arXiv's 3 s spacing makes this
+        slow); the panes follow the report's Changes, then a summary dialog."""
+        ids = list(ids)
+
+        def work(progress: ProgressFn, cancel: CancelFn) -> CompletionReport:
+            # Library.complete never raises Cancelled: a cancel keeps what arrived
+            return self.library.complete(ids, progress=progress, cancel=cancel, arxiv_ids=arxiv_ids)
+
+        def cancelled() -> None:  # cancelled before it started: nothing was asked
+            self.statusBar().showMessage("Completion cancelled — nothing was asked.", 8000)
+
+        def failed(exc: LibraryError) -> None:
+            self.show_error(str(exc), "Could not complete")
+
+        n = len(ids)
+        title = f"Completing {n:,} paper{'s' * (n != 1)} from arXiv / DOI"
+        return self.tasks.run(
+            Task(title, work, done=self._complete_done, failed=failed, cancelled=cancelled)
+        )
+
+    def _complete_done(self, report: CompletionReport) -> None:
+        self.apply_changes(report.changes)
+        self.statusBar().showMessage(completion_status(report), 15000)
+        titles = {r.id: r.title for r in self.library.rows(list(report.candidates))}
+        dialog = CompletionDialog(report, titles, self)
+
+        def picked() -> None:
+            chosen = dialog.picked()
+            if chosen:  # the picked arXiv id is asked for and fills the paper
+                self.complete_papers(list(chosen), arxiv_ids=chosen)
+
+        dialog.accepted.connect(picked)
+        dialog.open()
+        self.last_dialog = dialog
+
     # ------------------------------------------------------------------ edits with undo
 
     def _push(self, cmd: undo.LibraryCommand) -> bool:
@@ -454,6 +499,7 @@ class Operations(QMainWindow):
                 None,
                 a.add_tag,
                 a.copy_bibtex,
+                a.complete,
                 None,
                 a.trash,
             ]
