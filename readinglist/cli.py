@@ -29,6 +29,7 @@ from .domain import (
     ProgressFn,
     Status,
 )
+from .formats.display import display_text
 from .paths import resolve_library_dir
 from .text import terminal_safe
 
@@ -238,7 +239,7 @@ def _row_line(r: PaperRow) -> str:
     year = r.year if r.year is not None else "----"
     tags = f"  [{', '.join(r.tags)}]" if r.tags else ""
     # never a terminal escape sequence, whatever an old library holds
-    title = r.title or UNTITLED
+    title = display_text(r.title) or UNTITLED  # LaTeX shown as text; --json keeps it
     return terminal_safe(f"{r.id:>6}  {r.status.value:<7}  {year}  {title}{tags}")
 
 
@@ -334,7 +335,8 @@ def cmd_search(lib: Library, args: argparse.Namespace) -> int:
     else:
         for d, _hit in found:
             year = d.year if d.year is not None else "----"
-            print(terminal_safe(f"{d.id:>6}  {d.status.value:<7}  {year}  {d.title or UNTITLED}"))
+            title = display_text(d.title) or UNTITLED
+            print(terminal_safe(f"{d.id:>6}  {d.status.value:<7}  {year}  {title}"))
     return 0
 
 
@@ -343,7 +345,8 @@ def cmd_show(lib: Library, args: argparse.Namespace) -> int:
     if args.json:
         _print_json(paper_json(d))
         return 0
-    lines = [terminal_safe(d.title or UNTITLED)]  # one line each; abstract and note keep theirs
+    # one line each; abstract and note keep theirs; LaTeX shown as text (--json keeps it)
+    lines = [terminal_safe(display_text(d.title) or UNTITLED)]
     if d.authors:
         lines.append(terminal_safe(", ".join(a.display for a in d.authors)))
     venue = " · ".join(str(x) for x in (d.venue, d.year) if x)
@@ -357,7 +360,7 @@ def cmd_show(lib: Library, args: argparse.Namespace) -> int:
     if d.tags:
         lines.append(terminal_safe("tags: " + ", ".join(d.tags)))
     if d.abstract:
-        lines.append("\n" + terminal_safe(d.abstract, multiline=True))
+        lines.append("\n" + terminal_safe(display_text(d.abstract), multiline=True))
     if d.note:
         lines.append("\nNote:\n" + terminal_safe(d.note, multiline=True))
     print("\n".join(lines))

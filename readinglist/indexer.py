@@ -28,6 +28,7 @@ from .db.convert import authors_from_json
 from .db.models import Paper, Tombstone
 from .db.store import current_seq, tags_by_paper
 from .domain import CancelFn, Cancelled, LibraryError, ProgressFn
+from .formats.display import display_text
 from .index_worker import CHILD_MIN_PAPERS, ChildCatchUp, ChildFailed
 
 if TYPE_CHECKING:
@@ -257,8 +258,8 @@ class IndexFollower:
                 docs.append(
                     IndexDoc(
                         id=p.id,
-                        title=p.title,
-                        abstract=p.abstract,
+                        title=_searchable(p.title),
+                        abstract=_searchable(p.abstract),
                         authors="; ".join(a.display for a in authors_from_json(p.authors_json)),
                         tags=tuple(tags.get(p.id, ())),
                         note=p.note,
@@ -283,6 +284,13 @@ class IndexFollower:
             if not full:
                 return done
             last = (papers[-1].change_seq, papers[-1].id)
+
+
+def _searchable(text: str) -> str:
+    """What the index analyses: the text as shown (`118×`, `α`) and, when LaTeX made it
+    differ, the text as written too (`\\alpha` still finds it as `alpha`)."""
+    shown = display_text(text)
+    return text if shown == text else f"{shown}\n{text}"
 
 
 def _changed_between(s: Session, start: int, target: int) -> int:
