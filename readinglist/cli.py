@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from .library import Library
 
 SUBCOMMANDS = (
-    "import", "list", "search", "show", "mark", "tag", "note", "export", "reindex",
+    "import", "list", "search", "show", "edit", "mark", "tag", "note", "export", "reindex",
     "complete", "backup", "restore", "check",
 )  # fmt: skip
 STATUSES = [s.value for s in Status]
@@ -93,22 +93,51 @@ def build_parser(*, subcommands: bool = True) -> argparse.ArgumentParser:
     sp.add_argument("--limit", type=int, default=20)
     json_flag(sp)
 
+    # ID: a paper's id or its citation key (Library.resolve_paper_ref says which wins)
+    ref_help = "a paper's id or citation key"
     sp = sub.add_parser("show", help="show one paper")
-    sp.add_argument("id", type=int)
+    sp.add_argument("id", metavar="ID", help=ref_help)
     json_flag(sp)
+
+    sp = sub.add_parser(
+        "edit",
+        help="change a paper's fields by hand",
+        description="Set the fields given; the others stay. An empty value ('') removes "
+        "a field (--author '' removes the authors). A key you type is never changed by "
+        "an import; the fields you set lose their 'differs from the last import' notes.",
+    )
+    sp.add_argument("id", metavar="ID", help=ref_help)
+    sp.add_argument("--title", metavar="T")
+    sp.add_argument(
+        "--author",
+        action="append",
+        metavar="A",
+        help="repeat, in order: 'Family, Given', 'Given Family' or '{Corporate Name}'",
+    )
+    sp.add_argument("--year", metavar="Y")
+    sp.add_argument("--venue", metavar="V", help="journal, proceedings, publisher")
+    sp.add_argument("--type", metavar="T", help="BibTeX entry type: article, inproceedings, …")
+    sp.add_argument("--doi", metavar="D", help="10.NNNN/… (a doi.org address is fine)")
+    sp.add_argument("--arxiv", metavar="A", help="2202.04200 or hep-th/9901001 (no version)")
+    sp.add_argument("--url", metavar="U")
+    sp.add_argument("--key", metavar="K", help="citation key: letters, digits, _ : . + - /")
+    pin = sp.add_mutually_exclusive_group()
+    pin.add_argument("--pin-key", dest="pin_key", action="store_const", const=True)
+    pin.add_argument("--unpin-key", dest="pin_key", action="store_const", const=False)
+    sp.add_argument("--abstract", metavar="TEXT")
 
     sp = sub.add_parser("mark", help="set the reading status")
     sp.add_argument("status", choices=STATUSES)
-    sp.add_argument("ids", nargs="+", type=int, metavar="ID")
+    sp.add_argument("ids", nargs="+", metavar="ID", help=ref_help)
 
     sp = sub.add_parser("tag", help="add or remove a tag")
-    sp.add_argument("ids", nargs="+", type=int, metavar="ID")
+    sp.add_argument("ids", nargs="+", metavar="ID", help=ref_help)
     group = sp.add_mutually_exclusive_group(required=True)
     group.add_argument("--add", metavar="TAG")
     group.add_argument("--remove", metavar="TAG")
 
     sp = sub.add_parser("note", help="print or set a paper's Markdown note")
-    sp.add_argument("id", type=int)
+    sp.add_argument("id", metavar="ID", help=ref_help)
     group = sp.add_mutually_exclusive_group()
     group.add_argument("--set", metavar="TEXT")
     group.add_argument("--file", metavar="FILE", help="read the note from FILE (- for stdin)")
@@ -341,7 +370,7 @@ def cmd_search(lib: Library, args: argparse.Namespace) -> int:
 
 
 def cmd_show(lib: Library, args: argparse.Namespace) -> int:
-    d = lib.get(args.id)
+    d = lib.get(lib.resolve_paper_ref(args.id))
     if args.json:
         _print_json(paper_json(d))
         return 0
@@ -367,28 +396,76 @@ def cmd_show(lib: Library, args: argparse.Namespace) -> int:
     return 0
 
 
+def _refs(lib: Library, refs: Sequence[str]) -> list[int]:
+    return [lib.resolve_paper_ref(r) for r in refs]
+
+
+def _edit_year(text: str) -> int:
+    from .domain import NO_YEAR
+
+    if text.strip().lower() in ("", "none"):
+        return NO_YEAR
+    if not text.strip().isdigit():
+        raise UserError(f"--year {text!r}: give a year such as 2022 ('' removes it)")
+    return int(text)
+
+
+def cmd_edit(lib: Library, args: argparse.Namespace) -> int:
+    from .domain import EDIT_FIELD_LABELS, PaperEdit
+
+    paper_id = lib.resolve_paper_ref(args.id)
+    edit = PaperEdit(
+        title=args.title,
+        authors=None if args.author is None else lib.parse_authors(args.author),
+        year=None if args.year is None else _edit_year(args.year),
+        venue=args.venue,
+        entry_type=args.type,
+        doi=args.doi,
+        arxiv_id=args.arxiv,
+        url=args.url,
+        citation_key=args.key,
+        key_pinned=args.pin_key,
+        abstract=args.abstract,
+    )
+    if not edit.given():
+        print("readinglist edit: give a field to change (--title, --author, ...)", file=sys.stderr)
+        return 2
+    before = lib.get(paper_id)
+    lib.edit_paper(paper_id, edit)
+    after = lib.get(paper_id)
+    changed = [
+        label
+        for name, label in EDIT_FIELD_LABELS.items()
+        if getattr(before, name) != getattr(after, name)
+    ]
+    print(f"edited 1 paper: {', '.join(changed)}" if changed else "nothing changed")
+    return 0
+
+
 def cmd_mark(lib: Library, args: argparse.Namespace) -> int:
-    lib.set_status(args.ids, Status(args.status))
+    lib.set_status(_refs(lib, args.ids), Status(args.status))
     return 0
 
 
 def cmd_tag(lib: Library, args: argparse.Namespace) -> int:
+    ids = _refs(lib, args.ids)
     if args.add is not None:
         if not args.add.strip():
             raise UserError("a tag name cannot be empty")
-        lib.add_tags(args.ids, [args.add])
+        lib.add_tags(ids, [args.add])
     else:
-        lib.remove_tags(args.ids, [args.remove])
+        lib.remove_tags(ids, [args.remove])
     return 0
 
 
 def cmd_note(lib: Library, args: argparse.Namespace) -> int:
+    paper_id = lib.resolve_paper_ref(args.id)
     if args.set is not None:
-        lib.set_note(args.id, args.set)
+        lib.set_note(paper_id, args.set)
     elif args.file is not None:
-        lib.set_note(args.id, _read_note(args.file))
+        lib.set_note(paper_id, _read_note(args.file))
     else:
-        note = lib.get(args.id).note
+        note = lib.get(paper_id).note
         sys.stdout.write(note if note.endswith("\n") or not note else note + "\n")
     return 0
 
@@ -585,6 +662,7 @@ COMMANDS = {
     "list": cmd_list,
     "search": cmd_search,
     "show": cmd_show,
+    "edit": cmd_edit,
     "mark": cmd_mark,
     "tag": cmd_tag,
     "note": cmd_note,

@@ -323,6 +323,23 @@ ENTRY_TYPES: tuple[str, ...] = (
 
 NO_YEAR = 0  # PaperEdit.year: remove the paper's year
 
+# how messages and summaries name PaperEdit's fields, in the order they list them
+EDIT_FIELD_LABELS: Mapping[str, str] = MappingProxyType(
+    {
+        "title": "title",
+        "authors": "authors",
+        "year": "year",
+        "venue": "venue",
+        "entry_type": "type",
+        "doi": "DOI",
+        "arxiv_id": "arXiv id",
+        "url": "URL",
+        "citation_key": "key",
+        "key_pinned": "key pin",
+        "abstract": "abstract",
+    }
+)
+
 
 @dataclass(frozen=True, slots=True)
 class PaperEdit:

@@ -12,12 +12,11 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-from collections.abc import Mapping
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..domain import NO_YEAR, PaperDetail, PaperEdit
+from ..domain import EDIT_FIELD_LABELS, NO_YEAR, PaperDetail, PaperEdit
 from ..formats.clean import clean_block, clean_line
 from ..text import find_links, normalise_arxiv_id, normalise_doi, normalise_title
 from .convert import authors_to_json, short_authors
@@ -25,20 +24,7 @@ from .models import Paper
 
 __all__ = ["FIELD_LABELS", "apply_edit", "cleaned", "edit_problems", "revert_edit"]
 
-# how messages and summaries name a PaperEdit field
-FIELD_LABELS: Mapping[str, str] = {
-    "title": "title",
-    "authors": "authors",
-    "year": "year",
-    "venue": "venue",
-    "entry_type": "type",
-    "doi": "DOI",
-    "arxiv_id": "arXiv id",
-    "url": "URL",
-    "citation_key": "key",
-    "key_pinned": "key pin",
-    "abstract": "abstract",
-}
+FIELD_LABELS = EDIT_FIELD_LABELS
 
 YEAR_MIN = 1000
 KEY_MAX = 200  # the column's length
@@ -62,6 +48,22 @@ def _bare_doi(value: str) -> str:
 def _bare_arxiv(value: str) -> str:
     v = _ARXIV_PREFIX.sub("", value.strip()).removesuffix(".pdf")
     return re.sub(r"v\d+$", "", v)
+
+
+def _arxiv_ok(value: str) -> bool:
+    """arXiv's own rules: YYMM a real month from 0704 (old style from 9108); the
+    number after the dot has 4 digits until 1412 and 5 from 1501."""
+    if not _ARXIV.fullmatch(value):
+        return False
+    stamp, _, number = value.rpartition("/")[2].partition(".")
+    if not number:  # old style: archive/YYMMNNN
+        stamp = value.rpartition("/")[2][:4]
+    yymm = int(stamp[:2]) * 100 + int(stamp[2:4])
+    if not 1 <= yymm % 100 <= 12:
+        return False
+    if not number:
+        return yymm >= 9108 or yymm <= 712
+    return yymm >= 704 and len(number) == (4 if yymm <= 1412 else 5)
 
 
 def cleaned(edit: PaperEdit) -> PaperEdit:
@@ -103,7 +105,7 @@ def syntax_problems(edit: PaperEdit, this_year: int) -> dict[str, str]:
             out["year"] = f"year {edit.year} is not between {YEAR_MIN} and {top}"
     if edit.doi and not _DOI.fullmatch(edit.doi):
         out["doi"] = f"{edit.doi!r} is not a DOI (10.NNNN/…, e.g. 10.1145/3292500.3330701)"
-    if edit.arxiv_id and not _ARXIV.fullmatch(edit.arxiv_id):
+    if edit.arxiv_id and not _arxiv_ok(edit.arxiv_id):
         out["arxiv_id"] = f"{edit.arxiv_id!r} is not an arXiv id (2202.04200 or hep-th/9901001)"
     if edit.url and not _URL.fullmatch(edit.url):
         out["url"] = "a URL starts with http:// or https:// and has no spaces"
