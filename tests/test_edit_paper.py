@@ -104,6 +104,9 @@ def test_fields_not_given_stay_and_empty_clears(lib: Library) -> None:
         (PaperEdit(doi="10.12/abc"), "DOI", "is not a DOI"),
         (PaperEdit(doi="10.1145/ab c"), "DOI", "is not a DOI"),
         (PaperEdit(arxiv_id="2202.042"), "arXiv id", "is not an arXiv id"),
+        (PaperEdit(arxiv_id="2202.4200"), "arXiv id", "is not an arXiv id"),  # 5 digits
+        (PaperEdit(arxiv_id="1412.12345"), "arXiv id", "is not an arXiv id"),  # 4 then
+        (PaperEdit(arxiv_id="2213.00001"), "arXiv id", "is not an arXiv id"),  # month 13
         (PaperEdit(arxiv_id="hep-th/99010"), "arXiv id", "is not an arXiv id"),
         (PaperEdit(arxiv_id="arxiv.org/abs/x"), "arXiv id", "is not an arXiv id"),
         (PaperEdit(year=999), "year", "is not between 1000 and"),
@@ -141,6 +144,8 @@ def test_valid_edge_values_pass(lib: Library) -> None:
         PaperEdit(arxiv_id="hep-th/9901001v2"),
         PaperEdit(arxiv_id="math.CO/0501001"),
         PaperEdit(arxiv_id="1706.03762"),
+        PaperEdit(arxiv_id="0704.0001"),
+        PaperEdit(arxiv_id="https://arxiv.org/abs/2202.04200v2"),
         PaperEdit(doi="doi:10.48550/arXiv.2202.04200"),
         PaperEdit(citation_key="Chang:2022.mask+git_v2-a/b"),
     ):
