@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain import UNTITLED, Changes, LibraryError, PaperDetail, PaperNotFound, Status
+from ..formats.display import display_text
 from ..library import Library
 from .detail_text import date_text, highlight_html, paper_links
 from .notes_editor import NotesEditor, open_link
@@ -303,7 +304,7 @@ class DetailPane(QWidget):
     def _fill_header(self) -> None:
         p = self._paper
         assert p is not None
-        self.title_label.setText(p.title or UNTITLED)
+        self.title_label.setText(display_text(p.title) or UNTITLED)
         authors = ", ".join(a.display for a in p.authors)
         self.authors_label.setText(authors)
         self.authors_label.setVisible(bool(authors))
@@ -353,7 +354,9 @@ class DetailPane(QWidget):
         if not abstract:
             self.abstract_label.setText("<i>No abstract.</i>")
             return
-        self.abstract_label.setText(highlight_html(abstract, self._query, self._mark_style()))
+        # shown as text ($118\times$ -> 118×), marked in what the reader sees
+        shown = display_text(abstract)
+        self.abstract_label.setText(highlight_html(shown, self._query, self._mark_style()))
 
     def _mark_style(self) -> str:
         """A soft tint of the palette's highlight over the background: readable text in

@@ -93,8 +93,19 @@ def paper_links(paper: PaperDetail) -> list[tuple[str, str]]:
     if paper.url:
         add(_short_url(paper.url), paper.url)
     for url in paper.links:
+        url = _latex_link(url)
         add(_short_url(url), url)
     return out
+
+
+def _latex_link(url: str) -> str:
+    r"""A link found in a LaTeX abstract as written: `\href{https://x.org/a\_b}{here}`
+    was stored as `https://x.org/a\_b}{here`; the address is what precedes the `}{`."""
+    url = url.split("}{", 1)[0]
+    return _LATEX_ESCAPE.sub(r"\1", url) if "\\" in url else url
+
+
+_LATEX_ESCAPE = re.compile(r"\\([%_#&~])")
 
 
 def _short_url(url: str) -> str:

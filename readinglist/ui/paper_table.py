@@ -24,6 +24,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from readinglist.domain import UNTITLED, PaperRow, Status
+from readinglist.formats.display import display_text
 
 from .icons import status_icon
 
@@ -94,6 +95,15 @@ def _local_date(when: datetime) -> str:
     return when.astimezone().strftime("%Y-%m-%d")
 
 
+def _title_text(title: str) -> str:
+    """The title as shown: [untitled] is a placeholder only (the stored title stays ""),
+    and LaTeX (`$\\alpha$`) is shown as text. Most titles have no `\\` or `$`, and
+    display_text caches the rest, so painting 100k rows parses each title once at most."""
+    if not title:
+        return UNTITLED
+    return display_text(title) if "\\" in title or "$" in title else title
+
+
 class PaperTableModel(QAbstractTableModel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -144,7 +154,7 @@ class PaperTableModel(QAbstractTableModel):
             return status_icon(r.status)
         if role == Qt.ItemDataRole.ToolTipRole:
             if col == Column.TITLE:
-                return r.title or UNTITLED
+                return _title_text(r.title)
             if col == Column.AUTHORS:
                 return r.authors
             if col == Column.TAGS and r.tags:
@@ -156,7 +166,7 @@ class PaperTableModel(QAbstractTableModel):
     @staticmethod
     def _display(r: PaperRow, col: int) -> str:
         if col == Column.TITLE:
-            return r.title or UNTITLED  # a placeholder only: the stored title stays ""
+            return _title_text(r.title)
         if col == Column.AUTHORS:
             return r.authors
         if col == Column.YEAR:
