@@ -494,13 +494,31 @@ class MainWindow(Operations):
             if not self._index_timer.isActive():
                 self._index_timer.start()
             return
-        behind = status
+        behind = status or self._index_progress() is not None
         was = bool(self.index_label.text())
-        self.index_label.setText("Search index catching up…" if behind else "")
+        self.index_label.setText(self._index_text() if behind else "")
         if not behind:
             self._index_timer.stop()
             if was and self.search.query():
                 self.refresh_list()  # the new papers can be found now
+
+    def _index_progress(self) -> tuple[int, int] | None:
+        background = self.library.background
+        progress = background.progress if background is not None else None
+        return progress if progress is not None and progress[1] > 0 else None
+
+    def _index_text(self) -> str:
+        """With numbers while the background indexer reports them (a rebuild after a
+        crash takes minutes at 100k papers)."""
+        progress = self._index_progress()
+        if progress is None:
+            return "Search index catching up…"
+        done, total = progress
+        counts = [self.sidebar_model.find(k) for k in ("all", "trash")]
+        papers = sum((n.count or 0) for n in counts if n is not None)
+        # every paper from the start is a rebuild (a missing or damaged index)
+        what = "Rebuilding the search index" if total >= papers else "Updating the search index"
+        return f"{what}: {min(done, total):,} of {total:,} papers"
 
     # ------------------------------------------------------------------ tasks
 
