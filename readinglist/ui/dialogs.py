@@ -62,7 +62,22 @@ def summary_text(report: ImportReport) -> str:
         parts.append(f"{len(report.updated):,} completed from duplicates")
     if report.problems:
         parts.append(_plural(len(report.problems), "problem"))
+    if report.failed:
+        parts.append(f"{_plural(len(report.failed), 'file')} could not be read")
+    if report.skipped:
+        parts.append(f"{len(report.skipped):,} passed over")
     return ", ".join(parts)
+
+
+SKIPPED_SHOWN = 40  # a checkout can hold hundreds of junk files: the rest is counted
+
+
+def skipped_lines(report: ImportReport) -> list[str]:
+    """What a folder import passed over and why, e.g. "project/.venv — virtual environment"."""
+    lines = [f"{p.file} — {p.message}" for p in report.skipped[:SKIPPED_SHOWN]]
+    if len(report.skipped) > SKIPPED_SHOWN:
+        lines.append(f"… and {len(report.skipped) - SKIPPED_SHOWN:,} more")
+    return lines
 
 
 class ImportSummaryDialog(QDialog):
@@ -88,6 +103,17 @@ class ImportSummaryDialog(QDialog):
         self.merges.setWordWrap(True)
         self.merges.setVisible(bool(report.merges))
         layout.addWidget(self.merges)
+        # folder imports: what was not taken (hidden and tool folders, junk files)
+        self.skipped = QLabel("\n".join(skipped_lines(report)), self)
+        self.skipped.setTextFormat(Qt.TextFormat.PlainText)  # file names are not markup
+        self.skipped.setWordWrap(True)
+        self.skipped.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        if report.skipped:
+            head = f"Passed over (not reference files), {_plural(len(report.skipped), 'item')}:"
+            layout.addWidget(QLabel(head, self))
+            layout.addWidget(self.skipped)
+        else:
+            self.skipped.hide()
         self.problems = QTableWidget(len(report.problems), 3, self)
         if report.problems:
             layout.addWidget(QLabel("These records or files could not be read:"))
@@ -219,6 +245,7 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("Ctrl+Shift+R", "Toggle reading"),
     ("Ctrl+U", "Mark unread"),
     ("Ctrl+T", "Add a tag to the selection"),
+    ("F2", "Edit the paper's fields (Ctrl+Return saves, Esc cancels)"),
     ("Ctrl+Shift+L", "Complete the selection from arXiv / DOI"),
     ("Delete", "Move to the Trash (restore in the Trash view)"),
     ("Ctrl+Z / Ctrl+Shift+Z", "Undo / redo"),
