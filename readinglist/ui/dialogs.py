@@ -109,8 +109,8 @@ class ImportSummaryDialog(QDialog):
         self.skipped.setWordWrap(True)
         self.skipped.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         if report.skipped:
-            head = f"Passed over (not reference files), {_plural(len(report.skipped), 'item')}:"
-            layout.addWidget(QLabel(head, self))
+            said = f"Passed over (not reference files), {_plural(len(report.skipped), 'item')}:"
+            layout.addWidget(QLabel(said, self))
             layout.addWidget(self.skipped)
         else:
             self.skipped.hide()
