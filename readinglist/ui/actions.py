@@ -35,6 +35,7 @@ class Actions:
     mark_unread: QAction
     add_tag: QAction
     complete: QAction
+    edit_paper: QAction
     trash: QAction
     restore: QAction
     delete_forever: QAction
@@ -49,6 +50,7 @@ class Actions:
             self.mark_unread,
             self.add_tag,
             self.complete,
+            self.edit_paper,
         ]
 
     def write_actions(self) -> list[QAction]:
@@ -62,6 +64,7 @@ class Actions:
             self.mark_unread,
             self.add_tag,
             self.complete,
+            self.edit_paper,
             self.trash,
             self.restore,
             self.delete_forever,
@@ -167,6 +170,15 @@ def build_actions(w: MainWindow) -> Actions:
             icon("complete", "edit-find"),
             "Fill missing authors, year, venue from arXiv or the DOI resolver (asks them)",
         ),
+        # F2 as in file managers and spreadsheets (Ctrl+E is export)
+        edit_paper=_action(
+            w,
+            "&Edit Fields…",
+            w.edit_shown_paper,
+            QKeySequence(Qt.Key.Key_F2),
+            None,
+            "Edit the paper's title, authors, year, venue, type, DOI, arXiv id, URL, key",
+        ),
         trash=_action(
             w,
             "Move to &Trash",
@@ -211,6 +223,7 @@ def build_menus(w: MainWindow, a: Actions) -> None:
         None,
         a.add_tag,
         a.complete,
+        a.edit_paper,
         None,
         a.trash,
         a.restore,

@@ -29,6 +29,7 @@ from ..domain import UNTITLED, Changes, LibraryError, PaperDetail, PaperNotFound
 from ..formats.display import display_text
 from ..library import Library
 from .detail_text import date_text, highlight_html, paper_links
+from .edit_form import PaperEditForm
 from .notes_editor import NotesEditor, open_link
 from .tag_editor import FlowLayout, TagEditor
 
@@ -65,6 +66,7 @@ class DetailPane(QWidget):
     statusRequested = Signal(object)  # domain.Status chosen in the selector
     tagsAddRequested = Signal(object)  # tuple[str, ...]
     tagRemoveRequested = Signal(str)
+    editRequested = Signal(int, object)  # paper id, domain.PaperEdit saved in Edit mode
 
     def __init__(self, library: Library, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -200,6 +202,12 @@ class DetailPane(QWidget):
         self.splitter.setStretchFactor(1, 2)
         self._pages.addWidget(self.splitter)
 
+        # Edit mode (F2): the form takes the pane's place until saved or cancelled
+        self.edit_form = PaperEditForm(library, self)
+        self.edit_form.saveRequested.connect(self._edit_saved)
+        self.edit_form.cancelled.connect(self.finish_edit)
+        self._pages.addWidget(self.edit_form)
+
         self.error_label = QLabel(self)
         self.error_label.setWordWrap(True)
         self.error_label.setStyleSheet("color: #d64541;")
@@ -291,6 +299,34 @@ class DetailPane(QWidget):
     def flush(self) -> None:
         """Save a pending note now (before switching paper, on close)."""
         self.notes.flush()
+
+    def editing(self) -> bool:
+        return self._pages.currentWidget() is self.edit_form
+
+    def start_edit(self) -> bool:
+        """Edit mode for the shown paper, filled from the library as it is now."""
+        if self._paper is None:
+            return False
+        self.flush()
+        try:
+            self._paper = self._library.get(self._paper.id)
+        except LibraryError as exc:
+            self._show_error(str(exc))
+            return False
+        self._pages.setCurrentWidget(self.edit_form)
+        self.edit_form.start(self._paper)
+        return True
+
+    def finish_edit(self) -> None:
+        """Back from Edit mode to the paper (after Save went through, or Cancel)."""
+        if self.editing():
+            self._pages.setCurrentWidget(self.splitter)
+            self.setFocus()
+
+    def _edit_saved(self, edit: object) -> None:
+        paper_id = self.edit_form.paper_id()
+        if paper_id is not None:
+            self.editRequested.emit(paper_id, edit)
 
     def copy_key(self) -> None:
         if self._paper is not None and self._paper.citation_key:

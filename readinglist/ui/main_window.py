@@ -165,6 +165,7 @@ class MainWindow(Operations):
         self.detail.statusRequested.connect(self.set_status_from_detail)
         self.detail.tagsAddRequested.connect(self.add_tags_from_detail)
         self.detail.tagRemoveRequested.connect(self.remove_tag_from_detail)
+        self.detail.editRequested.connect(self.save_paper_edit)
         self.tasks.started.connect(self._on_task_started)
         self.tasks.progressed.connect(self._on_task_progress)
         self.tasks.busyChanged.connect(self._on_busy)

@@ -55,7 +55,7 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QMessageBox as _Box
     from PySide6.QtWidgets import QTableView, QWidget
 
-    from readinglist.domain import PaperRow
+    from readinglist.domain import PaperEdit, PaperRow
     from readinglist.library import Library
 
     from .actions import Actions
@@ -388,6 +388,27 @@ class Operations(QMainWindow):
         shown = self.detail.current_id()
         if shown is not None:
             self.remove_tag([shown], tag)
+
+    def edit_shown_paper(self) -> None:
+        """F2: the paper pane's Edit mode for the paper it shows."""
+        if not self.tasks.busy:
+            self.detail.start_edit()
+
+    def save_paper_edit(self, paper_id: int, edit: PaperEdit) -> bool:
+        """What the Edit mode saved, as ONE undo step; the pane leaves Edit mode once
+        it is written (on an error it stays, with what was typed)."""
+        if not edit.given():
+            self.detail.finish_edit()
+            return True
+        try:
+            before = self.library.get(paper_id)
+        except LibraryError as exc:
+            self.show_error(str(exc))
+            return False
+        if not self._push(undo.EditPaper(*self._command_args(), before, edit)):
+            return False
+        self.detail.finish_edit()
+        return True
 
     def trash_selection(self) -> None:
         ids = self.selected_ids()

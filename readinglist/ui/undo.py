@@ -14,7 +14,15 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 
 from PySide6.QtGui import QUndoCommand
 
-from readinglist.domain import Changes, Filter, LibraryError, Status
+from readinglist.domain import (
+    EDIT_FIELD_LABELS,
+    Changes,
+    Filter,
+    LibraryError,
+    PaperDetail,
+    PaperEdit,
+    Status,
+)
 from readinglist.library import Library
 
 OnChanges = Callable[[Changes], None]
@@ -209,3 +217,27 @@ class Trash(LibraryCommand):
 
     def undo_it(self) -> Changes:
         return self.library.trash(self.ids) if self.restore else self.library.restore(self.ids)
+
+
+class EditPaper(LibraryCommand):
+    """Fields typed in the paper pane's Edit mode: one step, whatever it changed;
+    undo puts every one back as it was (with the key's origin and import notes)."""
+
+    def __init__(
+        self,
+        library: Library,
+        on_changes: OnChanges,
+        on_error: OnError,
+        before: PaperDetail,
+        edit: PaperEdit,
+    ) -> None:
+        labels = ", ".join(EDIT_FIELD_LABELS[f] for f in edit.given())
+        super().__init__(library, on_changes, on_error, f"Edit {labels}")
+        self.before = before
+        self.edit = edit
+
+    def do(self) -> Changes:
+        return self.library.edit_paper(self.before.id, self.edit)
+
+    def undo_it(self) -> Changes:
+        return self.library.revert_edit(self.before, self.edit)
