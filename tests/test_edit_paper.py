@@ -265,3 +265,17 @@ def test_author_line_forms() -> None:
         Person("OpenAI"),
     )
     assert json.dumps(authors_from_lines(["Ludwig van Beethoven"])[0].prefix) == '"van"'
+
+
+def test_a_value_the_paper_already_holds_is_not_judged_again(lib: Library) -> None:
+    """An old imported DOI (a publisher's resolver address) may stay as it is while
+    the user fixes another field; typing such a value is still refused."""
+    added = lib.import_drafts(
+        [PaperDraft(title="Old record", doi="http://doi.acm.org/10.1145/3292500")],
+        source="old",
+    ).added
+    pid = added[0]
+    held = lib.get(pid).doi
+    assert lib.check_edit(pid, PaperEdit(doi="http://doi.acm.org/10.1145/1")) != {}
+    lib.edit_paper(pid, PaperEdit(title="Old record, fixed", doi=held))
+    assert (lib.get(pid).title, lib.get(pid).doi) == ("Old record, fixed", held)

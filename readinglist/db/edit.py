@@ -133,8 +133,15 @@ def key_owner(s: Session, key: str, paper_id: int) -> Paper | None:
 
 
 def edit_problems(s: Session, paper_id: int, edit: PaperEdit, this_year: int) -> dict[str, str]:
-    """Field -> message for a cleaned edit; empty when it may be written."""
+    """Field -> message for a cleaned edit; empty when it may be written. A value the
+    paper already holds is not judged again (an imported DOI in an old form, kept
+    while the user fixes another field)."""
     out = syntax_problems(edit, this_year)
+    paper = s.get(Paper, paper_id)
+    if paper is not None:
+        for name in list(out):
+            if getattr(edit, name) == getattr(paper, name):
+                del out[name]
     if edit.citation_key and "citation_key" not in out:
         other = key_owner(s, edit.citation_key, paper_id)
         if other is not None:

@@ -33,6 +33,7 @@ from ..domain import ENTRY_TYPES, NO_YEAR, LibraryError, PaperDetail, PaperEdit
 from ..library import Library
 
 ERROR_STYLE = "color: #d64541;"  # the pane's own error red
+HINT_CHARS = 300  # of an imported value shown under its field
 
 
 class _Plain(QPlainTextEdit):
@@ -79,6 +80,7 @@ class PaperEditForm(QWidget):
         self.abstract_edit = _Plain(self, 6)
 
         self.errors: dict[str, QLabel] = {}
+        self.import_hints: dict[str, QLabel] = {}
         fields = QWidget(self)
         form = QFormLayout(fields)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -113,6 +115,15 @@ class PaperEditForm(QWidget):
             error.hide()
             column.addWidget(error)
             self.errors[name] = error
+            # what the last import said where it differed (the pane's "review" line)
+            hint = QLabel(box)
+            hint.setObjectName(f"import-{name}")
+            hint.setTextFormat(Qt.TextFormat.PlainText)
+            hint.setWordWrap(True)
+            hint.setEnabled(False)  # muted text in any palette
+            hint.hide()
+            column.addWidget(hint)
+            self.import_hints[name] = hint
             caption = QLabel(label, fields)
             caption.setBuddy(self.key_edit if widget is key_row else widget)
             form.addRow(caption, box)
@@ -197,6 +208,12 @@ class PaperEditForm(QWidget):
             self._filling = False
         for line in (self.title_edit, self.venue_edit, self.doi_edit, self.url_edit):
             line.setCursorPosition(0)
+        for name, hint in self.import_hints.items():
+            said = paper.conflicts.get(name)
+            if said is not None:
+                said = said if len(said) <= HINT_CHARS else said[:HINT_CHARS] + "…"
+                hint.setText(f"The last import said: {said} — Save keeps what is here")
+            hint.setVisible(said is not None)
         self.validate()
         self.title_edit.setFocus()
         self.title_edit.selectAll()
@@ -221,7 +238,7 @@ class PaperEditForm(QWidget):
         if year_text != ("" if p.year is None else str(p.year)):
             year = NO_YEAR if not year_text else int(year_text) if year_text.isdigit() else -1
         pinned = self.pin_check.isChecked()
-        return PaperEdit(
+        edit = PaperEdit(
             title=differs(self.title_edit.text(), p.title),
             authors=authors,
             year=year,
@@ -234,6 +251,14 @@ class PaperEditForm(QWidget):
             key_pinned=pinned if pinned != p.key_pinned else None,
             abstract=differs(self.abstract_edit.toPlainText(), p.abstract),
         )
+        # a field the last import disputed is decided by saving the form: it is set
+        # (to what it is) so its note goes; the others stay as they are
+        reviewed = {
+            name: getattr(p, name)
+            for name in self.import_hints
+            if name in p.conflicts and getattr(edit, name) is None
+        }
+        return dataclasses.replace(edit, **reviewed) if reviewed else edit
 
     def problems(self) -> dict[str, str]:
         """Field -> message for what is typed now (empty: Save may go ahead)."""

@@ -183,3 +183,30 @@ def test_f2_is_in_the_shortcuts_list_and_switching_paper_leaves_edit_mode(
     assert not window.detail.editing()
     assert library.get(other).title.startswith("MaskGIT")
     assert "Not saved" not in [r.title for r in window.table_model.rows()]
+
+
+def test_saving_decides_the_fields_the_last_import_disputed(
+    qtbot: QtBot, window: MainWindow, library: Library
+) -> None:
+    pid = _show(qtbot, window, "Attention Is All You Need")
+    report = library.import_drafts(
+        [PaperDraft(title="Attention Is All You Need", year=2018, venue="NeurIPS")],
+        source="again",
+    )
+    window.apply_changes(report.changes)
+    before = library.get(pid)
+    assert set(before.conflicts) == {"year"}
+    assert window.detail.conflicts_label.isVisible()
+    QTest.keyClick(window.table, Qt.Key.Key_F2)
+    form = window.detail.edit_form
+    hint = form.import_hints["year"]
+    assert hint.isVisible() and "The last import said: 2018" in hint.text()
+    assert not form.import_hints["title"].isVisible()
+    form.venue_edit.setText("NIPS")  # venue was filled by the import; the user fixes it
+    QTest.keyClick(form.venue_edit, Qt.Key.Key_Return, CTRL)
+    after = library.get(pid)
+    assert (after.year, after.venue, after.conflicts) == (2017, "NIPS", {})
+    assert not window.detail.conflicts_label.isVisible()
+    QTest.keyClick(window.table, Qt.Key.Key_Z, CTRL)
+    assert library.get(pid) == before  # the note is back with the venue
+    assert window.detail.conflicts_label.isVisible()
