@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import Engine, delete, func, or_, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -247,6 +247,7 @@ class Library:
             self._engine = opened.engine
             self.read_only = opened.read_only
             self._write = writer(self._engine)
+            self._quick_writes: tuple[int, Engine] | None = None  # see quick_writes_here
             if self.read_only:
                 with Session(self._engine) as s:
                     library_id = store.get_meta(s, "library_id") or "read-only"
@@ -353,14 +354,28 @@ class Library:
         found meanwhile is reported as such (with the backup to restore)."""
         if self.read_only:
             raise LibraryError(f"this library is read-only: {self.folder}")
+        quick = self._quick_writes
+        here = quick is not None and quick[0] == threading.get_ident()
+        engine = quick[1] if quick is not None and here else self._write
         try:
-            with Session(self._write) as s, s.begin():
+            with Session(engine) as s, s.begin():
                 yield s
         except DBAPIError as exc:
             trouble = database_trouble(self.folder, exc, damage_only=True)
             if trouble is not None:
                 raise trouble from exc
             raise LibraryError(f"the library could not be written: {exc.orig}") from exc
+
+    def quick_writes_here(self, busy_timeout_s: float) -> None:
+        """Writes made from the calling thread wait at most `busy_timeout_s` for the
+        write lock (instead of BUSY_TIMEOUT_S), then fail as "database is locked".
+
+        The window calls this on its UI thread: an inline write (a note's autosave,
+        a mark-read) must not freeze it while another process writes; its long work
+        on the worker thread keeps the patient wait."""
+        from .db.engine import writer
+
+        self._quick_writes = (threading.get_ident(), writer(self._engine, busy_timeout_s))
 
     def _changed(self, changes: Changes) -> Changes:
         if self._background is not None:

@@ -36,6 +36,9 @@ from .health import (
 BUSY_TIMEOUT_S = 10.0
 MIGRATIONS = Path(__file__).with_name("migrations")
 WRITE_OPTION = "readinglist_write"
+# A write's own wait for the lock, in seconds (the window's UI thread waits briefly:
+# a note's autosave must not freeze it; its retry covers the failure).
+BUSY_OPTION = "readinglist_busy_s"
 
 
 def make_engine(db_path: Path, *, read_only: bool = False) -> Engine:
@@ -71,15 +74,24 @@ def make_engine(db_path: Path, *, read_only: bool = False) -> Engine:
         # Writes take the lock up front (IMMEDIATE) so two writers queue on the busy
         # timeout instead of failing with "database is locked" half-way through;
         # reads stay deferred so they never wait behind a writer (WAL).
-        immediate = conn.get_execution_options().get(WRITE_OPTION, False)
+        options = conn.get_execution_options()
+        immediate = options.get(WRITE_OPTION, False)
+        if immediate:
+            # set on every write: pooled connections keep the last one's value
+            busy_s = float(options.get(BUSY_OPTION, BUSY_TIMEOUT_S))
+            conn.exec_driver_sql(f"PRAGMA busy_timeout = {int(busy_s * 1000)}")
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
 
 
-def writer(engine: Engine) -> Engine:
-    """The same engine, but its transactions take the write lock at BEGIN."""
-    return engine.execution_options(**{WRITE_OPTION: True})
+def writer(engine: Engine, busy_timeout_s: float | None = None) -> Engine:
+    """The same engine, but its transactions take the write lock at BEGIN, waiting at
+    most `busy_timeout_s` (default BUSY_TIMEOUT_S) for another process's write."""
+    options: dict[str, object] = {WRITE_OPTION: True}
+    if busy_timeout_s is not None:
+        options[BUSY_OPTION] = busy_timeout_s
+    return engine.execution_options(**options)
 
 
 def current_revision(db_path: Path) -> str | None:

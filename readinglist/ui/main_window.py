@@ -43,6 +43,10 @@ from .tasks import Task, TaskRunner
 from .welcome import WelcomePage
 
 INDEX_POLL_MS = 1000
+# How long a write made on the UI thread (a note's autosave, mark read, a tag) waits
+# for another process's write lock before it fails and is retried or reported: the
+# library's default (10 s) would freeze the window that long.
+UI_BUSY_TIMEOUT_S = 0.5
 
 
 class MainWindow(Operations):
@@ -51,6 +55,7 @@ class MainWindow(Operations):
     ) -> None:
         super().__init__(parent)
         self.library = library
+        library.quick_writes_here(UI_BUSY_TIMEOUT_S)  # the worker keeps the long wait
         self.state = WindowState(settings)
         self.setWindowTitle("ReadingList")
         self.setWindowIcon(app_icon())
@@ -206,6 +211,11 @@ class MainWindow(Operations):
         s.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        # a note that cannot be saved (locked library, full disk) asks before the
+        # window goes: Keep Open, or Copy Note and Close
+        if not self.detail.notes.confirm_close():
+            event.ignore()
+            return
         self.detail.flush()  # a note is never lost
         if self.tasks.busy:
             self.tasks.cancel()  # a cancelled import keeps nothing: safe to stop

@@ -32,7 +32,6 @@ from PySide6.QtGui import (
     QGuiApplication,
     QImage,
     QMouseEvent,
-    QShowEvent,
     QTextCursor,
     QTextOption,
 )
@@ -40,7 +39,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
     QLabel,
-    QMainWindow,
     QMessageBox,
     QPlainTextEdit,
     QStackedWidget,
@@ -154,7 +152,6 @@ class NotesEditor(QWidget):
         self._load_pos = 0
         self._unsaved: dict[int, str] = {}  # notes whose save failed after the user moved on
         self._failures = 0  # saves failed in a row: how long to wait before retrying
-        self._watched_window: QWidget | None = None
         self._render_gen = 0  # bumped for each render asked; older answers are dropped
         self._render_lock = threading.Lock()
         self._wanted_gen = 0  # the newest generation, read by the render thread
@@ -597,23 +594,10 @@ class NotesEditor(QWidget):
 
     # ------------------------------------------------------------------ events
 
-    def showEvent(self, event: QShowEvent) -> None:
-        # Closing the main window while a note cannot be saved asks first. The window
-        # is only known once this editor is placed in it.
-        window = self.window()
-        if window is not self._watched_window and isinstance(window, QMainWindow):
-            window.installEventFilter(self)
-            self._watched_window = window
-        super().showEvent(event)
+    # Closing the main window while a note cannot be saved asks first: the window's
+    # closeEvent calls confirm_close (one asker, in the order the window closes in).
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.editor and event.type() == QEvent.Type.FocusOut:
             self.flush()
-        elif (
-            watched is self._watched_window
-            and event.type() == QEvent.Type.Close
-            and not self.confirm_close()
-        ):
-            event.ignore()
-            return True
         return super().eventFilter(watched, event)
