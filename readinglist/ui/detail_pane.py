@@ -127,6 +127,12 @@ class DetailPane(QWidget):
         self.copy_key_button.clicked.connect(self.copy_key)
         key_row.addWidget(self.copy_key_button)
         key_row.addStretch(1)
+        self.edit_button = QToolButton(info)
+        self.edit_button.setText("Edit…")
+        self.edit_button.setToolTip("Edit title, authors, year, venue, type, DOI, key… (F2)")
+        self.edit_button.setAutoRaise(True)
+        self.edit_button.clicked.connect(self.start_edit)
+        key_row.addWidget(self.edit_button)
         column.addLayout(key_row)
 
         # fields an import gave differently from what the paper keeps (issue 9)

@@ -210,3 +210,13 @@ def test_saving_decides_the_fields_the_last_import_disputed(
     QTest.keyClick(window.table, Qt.Key.Key_Z, CTRL)
     assert library.get(pid) == before  # the note is back with the venue
     assert window.detail.conflicts_label.isVisible()
+
+
+def test_the_pane_edit_button_opens_the_form(
+    qtbot: QtBot, window: MainWindow, library: Library
+) -> None:
+    _show(qtbot, window, "Attention Is All You Need")
+    qtbot.mouseClick(window.detail.edit_button, Qt.MouseButton.LeftButton)
+    assert window.detail.editing()
+    qtbot.mouseClick(window.detail.edit_form.cancel_button, Qt.MouseButton.LeftButton)
+    assert not window.detail.editing() and window.undo_stack.count() == 0
