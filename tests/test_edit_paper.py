@@ -279,3 +279,14 @@ def test_a_value_the_paper_already_holds_is_not_judged_again(lib: Library) -> No
     assert lib.check_edit(pid, PaperEdit(doi="http://doi.acm.org/10.1145/1")) != {}
     lib.edit_paper(pid, PaperEdit(title="Old record, fixed", doi=held))
     assert (lib.get(pid).title, lib.get(pid).doi) == ("Old record, fixed", held)
+
+
+def test_undo_cannot_give_back_a_key_another_paper_took_meanwhile(lib: Library) -> None:
+    a, b = _seed(lib)
+    before = lib.get(b)
+    edit = PaperEdit(citation_key="attention")
+    lib.edit_paper(b, edit)
+    lib.edit_paper(a, PaperEdit(citation_key="Vaswani2017"))  # the freed key, taken
+    with pytest.raises(LibraryError, match="cannot give the key 'vaswani2017' back: paper"):
+        lib.revert_edit(before, edit)
+    assert lib.get(b).citation_key == "attention"  # nothing half-done
