@@ -150,6 +150,7 @@ def _draft(entry: RawEntry, fields: dict[str, str]) -> PaperDraft:
     doi = _DOI_PREFIX.sub("", verbatim_to_text(extra.pop("doi", "")))
     url = verbatim_to_text(extra.pop("url", ""))
     arxiv_id = _arxiv_id(extra, url, doi, venue)
+    note = note_text(extra)
     if "month" in extra:
         extra["month"] = _month(extra["month"])
     return PaperDraft(
@@ -163,9 +164,39 @@ def _draft(entry: RawEntry, fields: dict[str, str]) -> PaperDraft:
         url=url,
         entry_type=entry.entry_type,
         source_key=entry.key,
+        note=note,
         extra=MappingProxyType(extra),  # drafts are frozen values; so is their extra
         line=entry.line,
     )
+
+
+_LINE_BREAK = re.compile(r"\r\n?|\n")
+
+
+def note_text(extra: dict[str, str]) -> str:
+    """`annote` (biblatex: `annotation`) is the note: taken out of `extra`, each line
+    decoded on its own so the note keeps its lines and indents (see
+    bibtex_write.note_value, which writes them so)."""
+    for name in ("annote", "annotation"):
+        value = extra.get(name, "")
+        if value.strip():
+            del extra[name]
+            lines = []
+            for line in _LINE_BREAK.split(value):
+                indent = line[: len(line) - len(line.lstrip(" \t"))]
+                body = line[len(indent) :].strip()
+                lines.append(indent + _note_line(body) if body else "")
+            return "\n".join(lines).strip("\n")
+    return ""
+
+
+_PARKED_BACKSLASH = "\U000f5c5c"  # private use: where a literal backslash waits
+
+
+def _note_line(body: str) -> str:
+    # a written-out backslash is text: `{\textbackslash}alpha` must not become α
+    body = body.replace(_PARKED_BACKSLASH, "").replace("{\\textbackslash}", _PARKED_BACKSLASH)
+    return _one_line(body).replace(_PARKED_BACKSLASH, "\\")
 
 
 def _year(extra: dict[str, str]) -> int | None:

@@ -289,13 +289,30 @@ def _fields(paper: PaperDetail, kind: str, biblatex: bool) -> list[tuple[str, st
     if tags:
         fields.append(("keywords", "{" + ", ".join(tags) + "}"))
     if paper.note.strip():
-        note = to_latex(paper.note, ascii_only=ascii_only)
+        note = note_value(paper.note, ascii_only=ascii_only)
         fields.append(("annotation" if biblatex else "annote", "{" + note + "}"))
     taken = {_canonical(name) for name, _ in fields}
     tail = _extra_fields(paper, taken, biblatex, ascii_only)
     # extras sit before abstract/keywords/annote so the bibliographic part reads first
     split = next((i for i, (n, _) in enumerate(fields) if n in _LAST), len(fields))
     return fields[:split] + tail + fields[split:]
+
+
+_LINE_BREAK = re.compile(r"\r\n?|\n")
+
+
+def note_value(note: str, *, ascii_only: bool) -> str:
+    """The Markdown note as an `annote` value that keeps its lines: each line escaped
+    (the note is text, not LaTeX), its indent kept, the line breaks kept as they are.
+    To TeX a line break is a space and a blank line a paragraph, as in Markdown; the
+    reader takes the lines back (bibtex_read.note_text)."""
+    lines: list[str] = []
+    for line in _LINE_BREAK.split(note.strip("\r\n")):
+        indent = line[: len(line) - len(line.lstrip(" \t"))]
+        body = escape(line[len(indent) :].rstrip(), ascii_only=ascii_only)
+        # a line starting with @ could look like a new entry to a lenient reader
+        lines.append(indent + ("{}" + body if body.startswith("@") else body) if body else "")
+    return "\n".join(lines)
 
 
 def format_entry(paper: PaperDetail, key: str, *, biblatex: bool = False) -> str:

@@ -73,6 +73,7 @@ class DetailPane(QWidget):
         self._library = library
         self._paper: PaperDetail | None = None
         self._query = ""
+        self._edit_note = ""  # why an edit left by switching paper was not saved
 
         self._pages = QStackedWidget(self)
         self.empty_label = QLabel("Select a paper", self)
@@ -267,7 +268,8 @@ class DetailPane(QWidget):
             self.notes.set_paper(None, "")
             self._pages.setCurrentWidget(self.empty_label)
             return
-        self._show_error("")
+        self._show_error(self._edit_note)  # an edit left unsaved by the switch, if any
+        self._edit_note = ""
         self._fill_header()
         self._fill_status()
         self._fill_tags()
@@ -303,8 +305,23 @@ class DetailPane(QWidget):
             self.notes.note_changed_elsewhere(paper.note)
 
     def flush(self) -> None:
-        """Save a pending note now (before switching paper, on close)."""
+        """Save a pending note now (before switching paper, on close), and what the
+        Edit mode holds: saved if it is right (one undo step, like Save), else left
+        with a line saying so."""
         self.notes.flush()
+        if not self.editing():
+            return
+        form = self.edit_form
+        edit, problems, paper_id = form.edit(), form.problems(), form.paper_id()
+        self.finish_edit()
+        if paper_id is None or not edit.given():
+            return
+        if problems:
+            self._edit_note = f"Your edit of paper {paper_id} was not saved: " + next(
+                iter(problems.values())
+            )
+            return
+        self.editRequested.emit(paper_id, edit)
 
     def editing(self) -> bool:
         return self._pages.currentWidget() is self.edit_form
@@ -313,6 +330,8 @@ class DetailPane(QWidget):
         """Edit mode for the shown paper, filled from the library as it is now."""
         if self._paper is None:
             return False
+        if self.editing():
+            return True  # already: the form keeps what is typed
         self.flush()
         try:
             self._paper = self._library.get(self._paper.id)

@@ -171,17 +171,30 @@ def test_a_year_that_is_no_number_and_clearing_a_field(
     assert window.undo_stack.undoText() == "Edit authors, year"
 
 
-def test_f2_is_in_the_shortcuts_list_and_switching_paper_leaves_edit_mode(
+def test_f2_is_in_the_shortcuts_list_and_switching_paper_saves_what_is_right(
     qtbot: QtBot, window: MainWindow, library: Library
 ) -> None:
     assert any(keys == "F2" for keys, _ in SHORTCUTS)
     assert window.acts.edit_paper.shortcut().toString() == "F2"
-    _show(qtbot, window, "Attention Is All You Need")
+    first = _show(qtbot, window, "Attention Is All You Need")
+    QTest.keyClick(window.table, Qt.Key.Key_F2)
+    window.detail.edit_form.title_edit.setText("Attention, saved by switching")
+    other = _show(qtbot, window, "MaskGIT: Masked Generative Image Transformer")
+    assert not window.detail.editing() and window.detail.current_id() == other
+    assert library.get(first).title == "Attention, saved by switching"  # like the notes
+    assert window.undo_stack.count() == 1
+    assert not window.detail.error_label.isVisible()
+
+    # what is wrong is not saved, and the pane says so
     QTest.keyClick(window.table, Qt.Key.Key_F2)
     window.detail.edit_form.title_edit.setText("Not saved")
-    other = _show(qtbot, window, "MaskGIT: Masked Generative Image Transformer")
-    assert not window.detail.editing()
+    window.detail.edit_form.doi_edit.setText("not a doi")
+    _show(qtbot, window, "Attention, saved by switching")
     assert library.get(other).title.startswith("MaskGIT")
+    assert window.undo_stack.count() == 1
+    assert window.detail.error_label.isVisible()
+    assert f"edit of paper {other} was not saved" in window.detail.error_label.text()
+    assert "is not a DOI" in window.detail.error_label.text()
     assert "Not saved" not in [r.title for r in window.table_model.rows()]
 
 
@@ -220,3 +233,13 @@ def test_the_pane_edit_button_opens_the_form(
     assert window.detail.editing()
     qtbot.mouseClick(window.detail.edit_form.cancel_button, Qt.MouseButton.LeftButton)
     assert not window.detail.editing() and window.undo_stack.count() == 0
+
+
+def test_closing_the_window_saves_a_right_edit(
+    qtbot: QtBot, window: MainWindow, library: Library
+) -> None:
+    pid = _show(qtbot, window, "Attention Is All You Need")
+    QTest.keyClick(window.table, Qt.Key.Key_F2)
+    window.detail.edit_form.venue_edit.setText("NeurIPS 2017")
+    window.close()
+    assert library.get(pid).venue == "NeurIPS 2017"
