@@ -665,6 +665,19 @@ class Library:
                 log.warning("search index not reset after the restore: %s", exc)
         return saved
 
+    def restore_open(self, backup: Path) -> Path | None:
+        """`restore_backup` for this open library (the window's Restore).
+
+        Our connections are closed first: a damaged file is replaced by a rename,
+        and a connection left on the old file would, when it closed, checkpoint and
+        remove the new file's -wal by name. They reopen on the restored file at the
+        next use; the index notices the database went back and starts over."""
+        self._engine.dispose()
+        try:
+            return Library.restore_backup(self.folder, backup)
+        finally:
+            self._engine.dispose()
+
     # ------------------------------------------------------------------ importing
 
     def import_paths(

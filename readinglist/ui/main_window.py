@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from types import TracebackType
 
 from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, QSettings, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QUndoStack
@@ -29,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from readinglist.domain import Changes, Filter, LibraryError, Listing, PaperRow
-from readinglist.library import Library
+from readinglist.library import DatabaseDamaged, Library, database_trouble
 
 from .actions import build_actions, build_menus, build_toolbar
 from .detail_pane import DetailPane
@@ -62,6 +64,11 @@ class MainWindow(Operations):
         self.setAcceptDrops(True)
         self.undo_stack = QUndoStack(self)
         self.tasks = TaskRunner(self)
+        # a database error on the worker (damage found mid-read) is told, not a crash
+        self.tasks.translate_error = lambda exc: database_trouble(library.folder, exc)
+        self._damage_box: QMessageBox | None = None
+        self._previous_hook = sys.excepthook
+        sys.excepthook = self._excepthook
         self.listing_runner = ListingRunner(library, self)
         self.listing_runner.ready.connect(self._on_listing)
         self.listing_runner.failed.connect(self._on_listing_failed)
@@ -221,6 +228,8 @@ class MainWindow(Operations):
             self.tasks.cancel()  # a cancelled import keeps nothing: safe to stop
             self.tasks.wait(30_000)
         self.save_state()
+        if sys.excepthook == self._excepthook:
+            sys.excepthook = self._previous_hook
         self._index_timer.stop()
         self.listing_runner.stop()
         if self._heap_frozen:
@@ -553,6 +562,78 @@ class MainWindow(Operations):
         self._update_actions()
 
     # ------------------------------------------------------------------ messages
+
+    def _excepthook(
+        self, kind: type[BaseException], exc: BaseException, tb: TracebackType | None
+    ) -> None:
+        """What a slot raised: a database error (damage a read reached, an I/O error)
+        is one clear message with the restore offer; anything else is a bug for the
+        crash handler. Installed while the window is open."""
+        trouble = database_trouble(self.library.folder, exc) if isinstance(exc, Exception) else None
+        if trouble is None:
+            self._previous_hook(kind, exc, tb)
+        else:
+            self.report_error(trouble)
+
+    def report_error(self, exc: LibraryError, title: str = "ReadingList") -> QMessageBox:
+        """A user/environment error; a damaged database offers the newest sound backup."""
+        if isinstance(exc, DatabaseDamaged):
+            return self.offer_restore(exc)
+        return self.show_error(str(exc), title)
+
+    def offer_restore(self, exc: DatabaseDamaged) -> QMessageBox:
+        """One message (not one per failing refresh): Restore puts the newest sound
+        backup in place (the damaged state is kept in backups/) and reloads."""
+        if self._damage_box is not None and self._damage_box.isVisible():
+            return self._damage_box
+        folder = self.library.folder
+        found = Library.newest_good_backup(folder)
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Critical)
+        box.setWindowTitle("ReadingList")
+        box.setText("The library's database is damaged.")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        if found is None:
+            box.setInformativeText(
+                f"{exc.db_path}: {exc.reason}.\n\nNo sound backup was found in "
+                f"{folder / 'backups'}. Nothing was changed; close ReadingList and run "
+                f"“readinglist --library {folder} check” to see what can be saved."
+            )
+            box.addButton(QMessageBox.StandardButton.Close)
+        else:
+            backup, made, papers = found
+            when = made.astimezone().strftime("%Y-%m-%d %H:%M")
+            box.setInformativeText(
+                f"{exc.db_path}: {exc.reason}.\n\nRestore the newest sound backup, from "
+                f"{when} ({papers:,} papers)? Changes made since then are lost; the "
+                "damaged file is kept in the backups folder."
+            )
+            box.setDetailedText(str(backup))
+            restore = box.addButton("Restore", QMessageBox.ButtonRole.AcceptRole)
+            box.addButton("Not Now", QMessageBox.ButtonRole.RejectRole)
+            box.setDefaultButton(restore)
+
+            def answered() -> None:
+                if box.clickedButton() is restore:
+                    self.restore_from(backup)
+
+            box.finished.connect(answered)
+        box.open()
+        self._damage_box = box
+        self.last_dialog = box
+        return box
+
+    def restore_from(self, backup: Path) -> None:
+        try:
+            saved = self.library.restore_open(backup)
+        except LibraryError as exc:
+            self.show_error(str(exc), "Could not restore")
+            return
+        self.undo_stack.clear()  # its steps belong to the history just replaced
+        self.full_refresh()
+        self.library.prepare_search()  # the index starts over from the restored file
+        where = f"; the damaged state is kept in {saved}" if saved is not None else ""
+        self.statusBar().showMessage(f"Restored the backup {backup.name}{where}.", 15000)
 
     def show_error(self, message: str, title: str = "ReadingList") -> QMessageBox:
         box = QMessageBox(

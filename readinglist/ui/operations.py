@@ -96,6 +96,7 @@ class Operations(QMainWindow):
         def refresh_list(self, *, as_you_type: bool = False) -> None: ...
         def apply_changes(self, changes: Changes) -> None: ...
         def show_error(self, message: str, title: str = ...) -> _Box: ...
+        def report_error(self, exc: LibraryError, title: str = ...) -> _Box: ...
         def _refresh_counts(self) -> None: ...
 
     # ------------------------------------------------------------------ import
@@ -145,7 +146,7 @@ class Operations(QMainWindow):
             self.statusBar().showMessage("Import cancelled — the library is unchanged.", 8000)
 
         def failed(exc: LibraryError) -> None:
-            self.show_error(str(exc), "Could not import")
+            self.report_error(exc, "Could not import")
 
         return self.tasks.run(
             Task(title, work, done=self._import_done, failed=failed, cancelled=cancelled)
@@ -217,7 +218,7 @@ class Operations(QMainWindow):
             self.statusBar().showMessage(f"Exported to {path}", 10000)
 
         def failed(exc: LibraryError) -> None:
-            self.show_error(str(exc), "Could not export")
+            self.report_error(exc, "Could not export")
 
         label = EXPORT_FORMATS[fmt][0]
         return self.tasks.run(
@@ -231,7 +232,7 @@ class Operations(QMainWindow):
         try:
             text = self.library.export(ExportFormat.BIBTEX, ids=ids)
         except LibraryError as exc:
-            self.show_error(str(exc))
+            self.report_error(exc)
             return
         QApplication.clipboard().setText(text)
         n = len(ids)
@@ -278,7 +279,7 @@ class Operations(QMainWindow):
             self.statusBar().showMessage("Completion cancelled — nothing was asked.", 8000)
 
         def failed(exc: LibraryError) -> None:
-            self.show_error(str(exc), "Could not complete")
+            self.report_error(exc, "Could not complete")
 
         n = len(ids)
         title = f"Completing {n:,} paper{'s' * (n != 1)} from arXiv / DOI"
@@ -307,7 +308,7 @@ class Operations(QMainWindow):
         try:
             cmd.first()
         except LibraryError as exc:
-            self.show_error(str(exc))
+            self.report_error(exc)
             return False
         self.undo_stack.push(cmd)
         return True
@@ -316,7 +317,7 @@ class Operations(QMainWindow):
         return (self.library, self.apply_changes, self._show_library_error)
 
     def _show_library_error(self, exc: LibraryError) -> None:
-        self.show_error(str(exc))
+        self.report_error(exc)  # a damaged database offers the restore
 
     def _details(self, ids: Sequence[int]) -> list[PaperDetail]:
         return self.library.details(list(ids))
@@ -403,7 +404,7 @@ class Operations(QMainWindow):
         try:
             before = self.library.get(paper_id)
         except LibraryError as exc:
-            self.show_error(str(exc))
+            self.report_error(exc)
             return False
         if not self._push(undo.EditPaper(*self._command_args(), before, edit)):
             return False
@@ -444,14 +445,14 @@ class Operations(QMainWindow):
         try:
             self.apply_changes(self.library.purge(ids))
         except LibraryError as exc:
-            self.show_error(str(exc))
+            self.report_error(exc)
 
     def empty_trash(self) -> None:
         if self._confirm("Delete every paper in the Trash permanently? This cannot be undone."):
             try:
                 self.apply_changes(self.library.empty_trash())
             except LibraryError as exc:
-                self.show_error(str(exc))
+                self.report_error(exc)
 
     def _confirm(self, question: str) -> bool:
         answer = QMessageBox.question(self, "ReadingList", question)

@@ -83,6 +83,9 @@ class TaskRunner(QObject):
         self._bridge.progress.connect(self._on_progress)
         self._bridge.finished.connect(self._on_finished)
         self._queue: list[Task] = []  # submitted, not finished (the first one runs)
+        # turns an error that is not a LibraryError but the environment's (a damaged
+        # database met mid-read) into one for the task's `failed`; None: a bug
+        self.translate_error: Callable[[BaseException], LibraryError | None] | None = None
 
     @property
     def busy(self) -> bool:
@@ -110,6 +113,11 @@ class TaskRunner(QObject):
     def wait(self, msecs: int = -1) -> bool:
         return bool(self._pool.waitForDone(msecs))
 
+    def _translated(self, error: BaseException) -> LibraryError | None:
+        if self.translate_error is None or not isinstance(error, Exception):
+            return None
+        return self.translate_error(error)
+
     @Slot(object, int, int)
     def _on_progress(self, task: Task, done: int, total: int) -> None:
         if not task.cancel_flag.is_set():
@@ -130,5 +138,7 @@ class TaskRunner(QObject):
                 task.cancelled()
         elif isinstance(error, LibraryError) and task.failed is not None:
             task.failed(error)
+        elif (known := self._translated(error)) is not None and task.failed is not None:
+            task.failed(known)
         else:
             sys.excepthook(type(error), error, error.__traceback__)
