@@ -77,10 +77,19 @@ def _park_urls(value: str) -> tuple[str, list[str]]:
     return _URL.sub(park, value), urls
 
 
+# Signs that are maths even where a page lost the `$`s ("118\\times lower"): the space
+# after them is kept, as maths spacing would show it (a control word eats it in text).
+_SIGN_THEN_SPACE = re.compile(
+    r"\\(times|cdot|pm|mp|div|leq?|geq?|neq|approx|sim|simeq|equiv|propto|ll|gg"
+    r"|to|rightarrow|leftarrow|Rightarrow|infty|in|notin|subseteq?|cup|cap)(?![A-Za-z])[ \t]+"
+)
+
+
 def _parse(value: str) -> str:
     # `%`, `&`, `#` in an abstract are text; to LaTeX they are a comment, a tab, a
     # parameter. And a lone `$` ("costs $5") would swallow the rest as math.
     escaped = _UNESCAPED_SPECIAL.sub(r"\\\1", value)
+    escaped = _SIGN_THEN_SPACE.sub(r"\\\1{} ", escaped)
     if len(_DOLLAR.findall(escaped)) % 2:
         escaped = _DOLLAR.sub(r"\\$", escaped)
     walker = LatexWalker(escaped, latex_context=_WALKER_CONTEXT, tolerant_parsing=True)

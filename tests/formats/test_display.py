@@ -30,6 +30,9 @@ from readinglist.formats.display import MAX_PARSED_CHARS, display_text
         # in an abstract these are text, not a comment, a tab or a lone math shift
         (r"100% & #1 \times", "100% & #1 ×"),
         (r"costs $5 \emph{only}", "costs $5 only"),
+        # a page that lost the `$`s: the sign keeps its space, as in maths
+        (r"at 118\times lower cost, Stra\ss e", "at 118× lower cost, Straße"),
+        (r"\$28,400 and \$\alpha\$", "$28,400 and $α$"),
         ("para one $x$\n\npara two", "para one x\n\npara two"),
     ],
 )
