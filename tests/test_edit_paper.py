@@ -8,6 +8,8 @@ import sqlite3
 from datetime import UTC, datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from readinglist.domain import (
     NO_YEAR,
@@ -290,3 +292,22 @@ def test_undo_cannot_give_back_a_key_another_paper_took_meanwhile(lib: Library) 
     with pytest.raises(LibraryError, match="cannot give the key 'vaswani2017' back: paper"):
         lib.revert_edit(before, edit)
     assert lib.get(b).citation_key == "attention"  # nothing half-done
+
+
+_WORD = st.text(alphabet=st.sampled_from(list("abcdeXYZéøßÅ.-',~%\\19")), min_size=1, max_size=6)
+_NAME = st.lists(_WORD, min_size=1, max_size=3).map(" ".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    _NAME,
+    st.one_of(st.just(""), _NAME),
+    st.sampled_from(["", "van", "de la"]),
+    st.sampled_from(["", "Jr.", "III"]),
+)
+def test_any_author_line_reads_back_as_typed_text(
+    family: str, given_: str, prefix: str, suffix: str
+) -> None:
+    """Typed names are plain text: "--", "~", "%" and backslashes stay themselves."""
+    person = Person(family, given_, prefix if given_ else "", suffix if given_ else "")
+    assert authors_from_lines(author_line(person)) == (person,)

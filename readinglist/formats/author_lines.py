@@ -12,21 +12,84 @@ import re
 from collections.abc import Iterable
 
 from ..domain import Person
-from .bibtex_names import parse_name
 from .clean import clean_line
 
 __all__ = ["author_line", "author_lines", "authors_from_lines"]
 
-_LOWER_WORD = re.compile(r"(?:^|\s)[^\W\d_A-Z]", re.UNICODE)
+_SUFFIX = re.compile(r"^(?:(?i:jr|sr|junior|senior)\.?|[IVX]+|\d+(?:st|nd|rd|th))$")
+
+
+def _split_outside_braces(text: str, sep: str) -> list[str]:
+    parts, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth = max(depth - 1, 0)
+        elif depth == 0 and (ch.isspace() if sep == " " else ch == sep):
+            parts.append(text[start:i])
+            start = i + 1
+    parts.append(text[start:])
+    return [p.strip() for p in parts] if sep != " " else [p for p in parts if p]
+
+
+def _is_lower(word: str) -> bool:
+    """A particle ("van", "de"): its first letter outside braces is lower case."""
+    depth = 0
+    for ch in word:
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+        elif depth == 0 and ch.isalpha():
+            return ch.islower()
+    return False
+
+
+def _text(words: list[str]) -> str:
+    # typed text is plain Unicode: braces only group ("--" or "~" mean themselves)
+    return " ".join(" ".join(words).replace("{", "").replace("}", "").split())
+
+
+def _von_last(words: list[str]) -> tuple[list[str], list[str]]:
+    end = 0
+    for i, word in enumerate(words[:-1]):
+        if _is_lower(word):
+            end = i + 1
+    return words[:end], words[end:]
 
 
 def _person(line: str) -> Person | None:
-    line = clean_line(line).strip().strip(";")
+    """BibTeX's three name forms, read as plain text: "First von Last",
+    "von Last, First", "von Last, Jr, First"."""
+    line = clean_line(line).strip().strip(";").strip()
     if not line:
         return None
     if line.lower() == "others":
         return Person(family="others")
-    p = parse_name(line)
+    parts = _split_outside_braces(line, ",")
+    if len(parts) == 1:
+        words = _split_outside_braces(parts[0], " ")
+        start = next((i for i, w in enumerate(words[:-1]) if _is_lower(w)), None)
+        if start is None:
+            first, von, last = words[:-1], [], words[-1:]
+        else:
+            von, last = _von_last(words[start:])
+            first = words[:start]
+        p = Person(family=_text(last), given=_text(first), prefix=_text(von))
+    else:
+        von, last = _von_last(_split_outside_braces(parts[0], " "))
+        if not last:
+            last, von = von, []
+        jr, given = ("", parts[1]) if len(parts) == 2 else (parts[1], ", ".join(parts[2:]))
+        if len(parts) > 2 and _SUFFIX.match(given) and not _SUFFIX.match(jr):
+            jr, given = given, jr  # "Fulton, James E., Jr.": how people write it
+        p = Person(
+            family=_text(last),
+            given=_text(_split_outside_braces(given, " ")),
+            prefix=_text(von),
+            suffix=_text(_split_outside_braces(jr, " ")),
+        )
     return p if (p.family or p.given) else None
 
 
@@ -39,11 +102,8 @@ def authors_from_lines(lines: str | Iterable[str]) -> tuple[Person, ...]:
 
 def _needs_braces(part: str) -> bool:
     """A family name the reader would split or read as a particle: keep it whole."""
-    return bool(
-        "," in part
-        or (" " in part and _LOWER_WORD.search(part))
-        or (not part[:1].isupper() and " " in part)
-    )
+    words = part.split()
+    return "," in part or (len(words) > 1 and any(_is_lower(w) for w in words))
 
 
 def author_line(p: Person) -> str:
