@@ -71,8 +71,9 @@ def _person(line: str) -> Person | None:
     if len(parts) == 1:
         words = _split_outside_braces(parts[0], " ")
         start = next((i for i, w in enumerate(words[:-1]) if _is_lower(w)), None)
+        von: list[str] = []
         if start is None:
-            first, von, last = words[:-1], [], words[-1:]
+            first, last = words[:-1], words[-1:]
         else:
             von, last = _von_last(words[start:])
             first = words[:start]
