@@ -26,9 +26,22 @@ from readinglist.lookup.complete import summary_lines
 NONE_OF_THESE = "None of these"
 
 
-def completion_lines(report: CompletionReport) -> list[str]:
-    """The summary in plain words, one line each."""
-    lines = summary_lines(report.filled, report.conflicts)
+CONFLICTS_NAMED = 10  # papers named by title in the "fields differ" line
+
+
+def completion_lines(report: CompletionReport, titles: Mapping[int, str] = {}) -> list[str]:
+    """The summary in plain words, one line each; papers whose fields differ are
+    named by title (the CLI's summary names ids)."""
+    lines = summary_lines(report.filled, {})
+    if report.conflicts:
+        n = len(report.conflicts)
+        ids = sorted(report.conflicts)
+        named = "; ".join(f"“{titles.get(i) or UNTITLED}”" for i in ids[:CONFLICTS_NAMED])
+        more = f" and {n - CONFLICTS_NAMED:,} more" if n > CONFLICTS_NAMED else ""
+        lines.append(
+            f"{n} paper{'s' * (n != 1)} kept fields the service gives differently "
+            f"(the paper pane shows them for review): {named}{more}"
+        )
     if report.unchanged:
         n = len(report.unchanged)
         lines.append(f"{n} paper{'s' * (n != 1)} answered with nothing new")
@@ -80,7 +93,7 @@ class CompletionDialog(QDialog):
         head.setFont(font)
         head.setWordWrap(True)
         layout.addWidget(head)
-        self.summary = QLabel("\n".join(completion_lines(report)), self)
+        self.summary = QLabel("\n".join(completion_lines(report, titles)), self)
         self.summary.setTextFormat(Qt.TextFormat.PlainText)  # titles are imported text
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)

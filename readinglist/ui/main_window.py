@@ -550,6 +550,7 @@ class MainWindow(Operations):
 
     def _on_task_progress(self, task: Task, done: int, total: int) -> None:
         if total > 0:
+            self.progress.setFormat(f"%v of {total:,}")  # papers or records, not percent
             self.progress.setRange(0, total)
             self.progress.setValue(min(done, total))
         else:

@@ -37,7 +37,7 @@ from readinglist.domain import (
 from readinglist.files import atomic_write, check_write_target
 
 from . import undo
-from .complete_dialog import CompletionDialog, completion_status
+from .complete_dialog import CONFLICTS_NAMED, CompletionDialog, completion_status
 from .dialogs import (
     EXPORT_FORMATS,
     EXTENSIONS,
@@ -290,7 +290,8 @@ class Operations(QMainWindow):
     def _complete_done(self, report: CompletionReport) -> None:
         self.apply_changes(report.changes)
         self.statusBar().showMessage(completion_status(report), 15000)
-        titles = {r.id: r.title for r in self.library.rows(list(report.candidates))}
+        named = list(report.candidates) + sorted(report.conflicts)[:CONFLICTS_NAMED]
+        titles = {r.id: r.title for r in self.library.rows(named)}
         dialog = CompletionDialog(report, titles, self)
 
         def picked() -> None:

@@ -90,6 +90,9 @@ def test_complete_fills_the_selection_and_a_picked_candidate_completes_again(
         assert row.authors.startswith("Chang") and row.year == 2022
         summary = dialog.summary.text()
         assert "completed" in summary and "similar titles" in summary
+        # the paper whose title differs from arXiv's is named by its title, kept as typed
+        assert "kept fields the service gives differently" in summary and "“MaskGIT”" in summary
+        assert maskgit.title == "MaskGIT"
         assert "Completed 2 papers" in window.statusBar().currentMessage()
 
         # the candidates of the unsure title, "None of these" first
