@@ -314,7 +314,7 @@ def _remove_stale_temps(target: Path) -> None:
     now = time.time()
     for name in names:
         m = pattern.fullmatch(name)
-        if m is None or _alive(int(m.group(1))):
+        if m is None or process_alive(int(m.group(1))):
             continue
         path = target.parent / name
         with contextlib.suppress(OSError):
@@ -323,7 +323,8 @@ def _remove_stale_temps(target: Path) -> None:
                 os.unlink(path)
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """Whether a process with this id runs (a leftover's maker may still be writing it)."""
     if pid == os.getpid():
         return True
     try:

@@ -22,6 +22,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from ..domain import LibraryError
+from ..files import process_alive
 from .health import FileHealth, check_file, connect_ro, read_only_uri, schema_problem
 
 BACKUP_NAME = re.compile(
@@ -133,7 +134,11 @@ def prune(folder: Path, keep: int) -> list[Path]:
     with contextlib.suppress(OSError):
         for entry in os.scandir(folder):
             m = PART_NAME.match(entry.name)
-            if m is not None and entry.is_file(follow_symlinks=False) and not _alive(int(m["pid"])):
+            if (
+                m is not None
+                and entry.is_file(follow_symlinks=False)
+                and not process_alive(int(m["pid"]))
+            ):
                 with contextlib.suppress(OSError):
                     os.unlink(entry.path)
                     removed.append(Path(entry.path))
@@ -152,7 +157,11 @@ def remove_dead_parts(folder: Path) -> None:
     with contextlib.suppress(OSError):
         for entry in os.scandir(folder):
             m = DEAD_PART_NAME.match(entry.name)
-            if m is not None and entry.is_file(follow_symlinks=False) and not _alive(int(m["pid"])):
+            if (
+                m is not None
+                and entry.is_file(follow_symlinks=False)
+                and not process_alive(int(m["pid"]))
+            ):
                 with contextlib.suppress(OSError):
                     os.unlink(entry.path)
 
@@ -167,7 +176,7 @@ def daily_due(folder: Path, now: datetime | None = None) -> bool:
         for entry in os.scandir(folder):
             m = PART_NAME.match(entry.name)
             daily = m is not None and entry.name.endswith(f"-daily.sqlite.{m['pid']}.part")
-            if m is not None and daily and _alive(int(m["pid"])):
+            if m is not None and daily and process_alive(int(m["pid"])):
                 return False
     return True
 
@@ -269,18 +278,6 @@ def _save_damaged(db_path: Path, folder: Path) -> Path:
             raise
     _fsync_dir(folder)
     return target
-
-
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _fsync(path: Path) -> None:
