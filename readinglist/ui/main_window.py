@@ -15,7 +15,15 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, QSettings, Qt, QTimer
+from PySide6.QtCore import (
+    QEvent,
+    QItemSelection,
+    QItemSelectionModel,
+    QSettings,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QUndoStack
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -52,6 +60,9 @@ UI_BUSY_TIMEOUT_S = 0.5
 
 
 class MainWindow(Operations):
+    # a database error met on any thread, told on the UI thread (queued from others)
+    databaseTrouble = Signal(object)
+
     def __init__(
         self, library: Library, settings: QSettings, parent: QWidget | None = None
     ) -> None:
@@ -67,6 +78,7 @@ class MainWindow(Operations):
         # a database error on the worker (damage found mid-read) is told, not a crash
         self.tasks.translate_error = lambda exc: database_trouble(library.folder, exc)
         self._damage_box: QMessageBox | None = None
+        self.databaseTrouble.connect(self.report_error)
         self._previous_hook = sys.excepthook
         sys.excepthook = self._excepthook
         self.listing_runner = ListingRunner(library, self)
@@ -574,7 +586,7 @@ class MainWindow(Operations):
         if trouble is None:
             self._previous_hook(kind, exc, tb)
         else:
-            self.report_error(trouble)
+            self.databaseTrouble.emit(trouble)  # the listing thread calls this hook too
 
     def report_error(self, exc: LibraryError, title: str = "ReadingList") -> QMessageBox:
         """A user/environment error; a damaged database offers the newest sound backup."""

@@ -137,6 +137,20 @@ def test_damage_met_by_a_write_offers_the_backup_and_restore_reloads(
     assert crashes == []
 
 
+@pytest.mark.parametrize("window_on_damage", [True], indirect=True)
+def test_damage_met_by_the_listing_thread_is_told_on_the_ui_thread(
+    qtbot: QtBot, window_on_damage: tuple[MainWindow, Library], crashes: list[BaseException]
+) -> None:
+    window, _lib = window_on_damage
+    window.search.set_query("")
+    window.sidebar.select_keys(["trash"])  # a new listing, read on the listing thread
+    window.sidebar.select_keys(["all"])
+    box = _damage_box(qtbot, window)
+    assert box.text() == "The library's database is damaged."
+    assert box.thread() is window.thread()
+    assert crashes == []
+
+
 @pytest.mark.parametrize("window_on_damage", [False], indirect=True)
 def test_damage_without_a_backup_is_told_and_nothing_changed(
     qtbot: QtBot, window_on_damage: tuple[MainWindow, Library], crashes: list[BaseException]
