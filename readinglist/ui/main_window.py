@@ -42,6 +42,7 @@ from readinglist.domain import Changes, Filter, LibraryError, Listing, PaperRow
 from readinglist.library import DatabaseDamaged, Library, database_trouble
 
 from .actions import build_actions, build_menus, build_toolbar
+from .damage_box import damage_box
 from .detail_pane import DetailPane
 from .icons import app_icon
 from .operations import Operations
@@ -601,36 +602,7 @@ class MainWindow(Operations):
             return self._damage_box
         folder = self.library.folder
         found = Library.newest_good_backup(folder)
-        box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Critical)
-        box.setWindowTitle("ReadingList")
-        box.setText("The library's database is damaged.")
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        if found is None:
-            box.setInformativeText(
-                f"{exc.db_path}: {exc.reason}.\n\nNo sound backup was found in "
-                f"{folder / 'backups'}. Nothing was changed; close ReadingList and run "
-                f"“readinglist --library {folder} check” to see what can be saved."
-            )
-            box.addButton(QMessageBox.StandardButton.Close)
-        else:
-            backup, made, papers = found
-            when = made.astimezone().strftime("%Y-%m-%d %H:%M")
-            box.setInformativeText(
-                f"{exc.db_path}: {exc.reason}.\n\nRestore the newest sound backup, from "
-                f"{when} ({papers:,} papers)? Changes made since then are lost; the "
-                "damaged file is kept in the backups folder."
-            )
-            box.setDetailedText(str(backup))
-            restore = box.addButton("Restore", QMessageBox.ButtonRole.AcceptRole)
-            box.addButton("Not Now", QMessageBox.ButtonRole.RejectRole)
-            box.setDefaultButton(restore)
-
-            def answered() -> None:
-                if box.clickedButton() is restore:
-                    self.restore_from(backup)
-
-            box.finished.connect(answered)
+        box = damage_box(self, exc, folder, found, self.restore_from)
         box.open()
         self._damage_box = box
         self.last_dialog = box
