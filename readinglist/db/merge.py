@@ -20,6 +20,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ..domain import PaperDraft, Person
+from ..formats.bibtex_names import BIBTEX_NAME_FIELDS, CSL_NAME_FIELDS, parse_names
+from ..formats.tex_escape import decode_light
 from ..text import find_links, normalise_arxiv_id, normalise_doi, normalise_title
 from .convert import authors_from_json, authors_to_json, extra_to_json, short_authors
 from .models import Paper
@@ -89,6 +91,8 @@ def same_paper(a: Identity, b: Identity) -> bool:
 
 # Types that are no more specific than `misc` about what a record is.
 _VAGUE_TYPES = frozenset({"", "misc"})
+# Extra fields a BibTeX file gives as the venue when there is no journal or booktitle.
+_VENUE_EXTRAS = ("publisher", "organization", "institution", "school", "howpublished")
 # Types whose venue the BibTeX writer puts in a field of its own (not howpublished).
 _VENUE_TYPES = frozenset(
     {"article", "inproceedings", "conference", "incollection", "inbook", "phdthesis"}
@@ -98,6 +102,81 @@ _VENUE_TYPES = frozenset(
 
 def _plain(text: str) -> str:
     return " ".join(text.split())
+
+
+def _text_key(text: str) -> str:
+    """A value as read: the LaTeX an arXiv abstract or a .bib value carries for plain
+    characters (`10\\%`, `na\\"ive`, `\\_`) is the same text as the characters
+    themselves, so an export read back never differs from the record it came from."""
+    if "\\" in text:
+        text = decode_light(text)
+    if "{" in text or "}" in text:
+        text = _CASE_BRACES.sub("", text)  # {IEEE}: case protection, not text
+    return unicodedata.normalize("NFC", _plain(text))
+
+
+_CASE_BRACES = re.compile(r"(?<!\\)[{}]")
+
+
+# Extra key listing the plain-text extra fields (formats.clean.PLAIN_FIELDS_KEY; the
+# db layer does not import formats): bookkeeping, never a field that can differ.
+PLAIN_FIELDS_KEY = "_plain_fields"
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_MONTH_NAMES = frozenset(
+    (
+        "january", "february", "march", "april", "may", "june", "july", "august",
+        "september", "october", "november", "december",
+    )
+)  # fmt: skip
+
+
+def _month_key(value: str) -> str:
+    """ "4", "04", "apr", "April" are one month (CSL says numbers, BibTeX macros)."""
+    v = _plain(value).lower().rstrip(".")
+    if v.isdigit() and 1 <= int(v) <= 12:
+        return _MONTHS[int(v) - 1]
+    return v[:3] if v[:3] in _MONTHS and (len(v) == 3 or v in _MONTH_NAMES) else v
+
+
+_DASHES = re.compile(r"\s*[-\u2010-\u2015]+\s*")
+# name lists kept in extra (BibTeX syntax): the same people however they are written
+_NAME_FIELDS = BIBTEX_NAME_FIELDS | CSL_NAME_FIELDS
+
+
+def _same_extra(name: str, a: str, b: str) -> bool:
+    if name == "month":
+        return _month_key(a) == _month_key(b)
+    if name in ("pages", "page"):  # 12-23, 12--23, 12–23
+        return _DASHES.sub("-", _text_key(a)) == _DASHES.sub("-", _text_key(b))
+    if name in _NAME_FIELDS:
+        return [family_key(p) for p in parse_names(a)] == [family_key(p) for p in parse_names(b)]
+    return _text_key(a) == _text_key(b)
+
+
+def text_key(text: str) -> str:
+    """A text field as merges compare it (see `_text_key`)."""
+    return _text_key(text)
+
+
+def same_extra(name: str, a: str, b: str) -> bool:
+    """Whether two values of extra field `name` say the same (how merges compare)."""
+    return _same_extra(name, a, b)
+
+
+# Entry types that say the same thing in a coarser vocabulary (CSL has one "chapter"
+# for inbook and incollection): an import in the other one is no conflict.
+_TYPE_FAMILIES = (
+    frozenset({"inbook", "incollection", "bookinbook", "inreference"}),
+    frozenset({"book", "mvbook", "proceedings", "mvproceedings", "collection", "mvcollection"}),
+    frozenset({"inproceedings", "conference"}),
+    frozenset({"phdthesis", "mastersthesis", "thesis"}),
+    frozenset({"techreport", "report"}),
+    frozenset({"online", "www", "electronic"}),
+)
+
+
+def same_type(a: str, b: str) -> bool:
+    return a == b or any(a in f and b in f for f in _TYPE_FAMILIES)
 
 
 def _authors_text(authors: Sequence[Person]) -> str:
@@ -138,7 +217,7 @@ def merge_draft(
             conflicts[name] = new
 
     def equal_plain(a: str, b: str) -> bool:
-        return _plain(a) == _plain(b)
+        return _text_key(a) == _text_key(b)
 
     def equal_title(a: str, b: str) -> bool:
         return normalise_title(a) == normalise_title(b)
@@ -155,7 +234,15 @@ def merge_draft(
     scalar("abstract", "abstract", d.abstract, equal_plain)
     if "abstract" in filled and p.links_json in ("", "[]"):
         p.links_json = json.dumps(list(find_links(p.abstract)), ensure_ascii=False)
-    scalar("venue", "venue", d.venue, equal_plain)
+    extra = json.loads(p.extra_json or "{}")
+    if (
+        not p.venue
+        and d.venue
+        and any(_text_key(str(extra.get(name, ""))) == _text_key(d.venue) for name in _VENUE_EXTRAS)
+    ):
+        agreed.add("venue")  # the paper's own publisher (say), which a .bib calls venue
+    else:
+        scalar("venue", "venue", d.venue, equal_plain)
     scalar("doi", "DOI", d.doi, equal_doi)
     if p.doi and not p.doi_key:
         p.doi_key = normalise_doi(p.doi)
@@ -183,7 +270,6 @@ def merge_draft(
         else:
             agreed.add("authors")
 
-    extra = json.loads(p.extra_json or "{}")
     extra_changed = False
     new_type = (d.entry_type or "").strip().lower()
     if (p.entry_type or "misc") in _VAGUE_TYPES and new_type not in _VAGUE_TYPES:
@@ -200,14 +286,16 @@ def merge_draft(
             elif published == _plain(p.venue):
                 del extra["howpublished"]
                 extra_changed = True
-    elif new_type not in _VAGUE_TYPES and new_type != p.entry_type:
+    elif new_type not in _VAGUE_TYPES and not same_type(new_type, p.entry_type):
         conflicts["entry_type"] = new_type
     else:
         agreed.add("entry_type")
 
+    mine_plain = set(str(extra.get(PLAIN_FIELDS_KEY, "")).split())
+    new_plain = set(d.extra.get(PLAIN_FIELDS_KEY, "").split())
     for name, value in d.extra.items():
-        if not value:
-            continue
+        if not value or name == PLAIN_FIELDS_KEY:
+            continue  # the plain-text marker follows the fields it names (below)
         if (
             name == "howpublished"
             and p.entry_type in _VENUE_TYPES
@@ -218,10 +306,19 @@ def merge_draft(
             extra[name] = value
             filled.append(name)
             extra_changed = True
-        elif _plain(str(extra[name])) != _plain(value):
+            if name in new_plain:
+                mine_plain.add(name)
+        elif not _same_extra(name, str(extra[name]), value):
             conflicts[name] = value
         else:
             agreed.add(name)
+    marker = " ".join(sorted(n for n in mine_plain if n in extra))
+    if marker != extra.get(PLAIN_FIELDS_KEY, ""):
+        if marker:
+            extra[PLAIN_FIELDS_KEY] = marker
+        else:
+            extra.pop(PLAIN_FIELDS_KEY, None)
+        extra_changed = True
     if extra_changed:
         p.extra_json = extra_to_json(extra)
 

@@ -149,10 +149,8 @@ def _draft(entry: ET.Element, line: int) -> PaperDraft:
         extra["updated"] = updated
     if any(affiliations):
         extra["affiliations"] = "\n".join(a for a in affiliations if a)
-    if arxiv_id:
-        # What biblatex and arXiv's own BibTeX use for a preprint.
-        extra["eprint"] = arxiv_id
-        extra["archiveprefix"] = "arXiv"
+    # no eprint/archiveprefix extras: the arXiv id is a column of its own, which the
+    # BibTeX writer writes as eprint (and a .bib read back gives no such extras)
 
     venue = collapse(_text(entry, "journal_ref", _ARXIV))
     return PaperDraft(

@@ -157,3 +157,65 @@ def parse_names(value: str) -> tuple[Person, ...]:
         if person.family or person.given:
             people.append(person)
     return tuple(people)
+
+
+# Name lists other than the authors, in BibTeX/biblatex and in CSL: stored in `extra`
+# as BibTeX name-list text (plain), so both writers can write them as names.
+BIBTEX_NAME_FIELDS = frozenset(
+    [
+        "editor",
+        "translator",
+        "editora",
+        "editorb",
+        "editorc",
+        "bookauthor",
+        "commentator",
+        "annotator",
+    ]
+)
+CSL_NAME_FIELDS = frozenset(
+    [
+        "editor",
+        "translator",
+        "container-author",
+        "collection-editor",
+        "composer",
+        "director",
+        "editorial-director",
+        "illustrator",
+        "interviewer",
+        "original-author",
+        "recipient",
+        "reviewed-author",
+        "chair",
+        "compiler",
+        "contributor",
+        "curator",
+        "executive-producer",
+        "guest",
+        "host",
+        "narrator",
+        "organizer",
+        "performer",
+        "producer",
+        "script-writer",
+        "series-creator",
+    ]
+)
+
+
+def name_list_text(people: tuple[Person, ...]) -> str:
+    """Persons as a plain BibTeX name list ("Family, Given and {Corporate Name}"),
+    which `parse_names` reads back to the same persons."""
+    out: list[str] = []
+    for p in people:
+        family = (
+            "{" + p.family + "}" if ("," in p.family or _AND.search(f" {p.family} ")) else p.family
+        )
+        if not (p.given or p.prefix or p.suffix):
+            out.append("{" + p.family + "}" if " " in p.family.strip() else family)
+            continue
+        head = f"{p.prefix} {family}" if p.prefix else family
+        parts = [head, p.suffix, p.given] if p.suffix else [head, p.given]
+        out.append(", ".join(parts))
+    return " and ".join(out)

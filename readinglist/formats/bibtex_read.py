@@ -29,9 +29,12 @@ from types import MappingProxyType
 
 from ..domain import PaperDraft, ParseResult, Problem, SourceFormat
 from ..text import normalise_arxiv_id
-from .bibtex_names import parse_names
+from .bibtex_names import BIBTEX_NAME_FIELDS, parse_names
 from .bibtex_scan import MONTH_NAMES, RawEntry, scan
+from .bibtex_write import date_restates, venue_field
+from .clean import PLAIN_FIELDS_KEY
 from .latex import latex_to_text, verbatim_to_text
+from .tex_escape import to_latex
 from .untitled import untitled_problem
 
 _PRIMARY_VENUES = ("journal", "journaltitle", "booktitle")
@@ -133,6 +136,11 @@ def _with_crossref(
         if "title" in parent.fields and child_type in _CONTAINED:
             fields.setdefault("booktitle", parent.fields["title"])
         current = parent
+    else:
+        # resolved: the entry holds what it inherits, and the link itself is never
+        # exported (the parent may not be in the file), so keeping it would only make
+        # an export read back differ from the record
+        fields.pop("crossref", None)
     return fields
 
 
@@ -146,13 +154,16 @@ def _draft(entry: RawEntry, fields: dict[str, str]) -> PaperDraft:
     abstract = latex_to_text(extra.pop("abstract", ""))
     authors = parse_names(extra.pop("author", ""))
     year = _year(extra)
+    if "month" in extra:
+        extra["month"] = _month(extra["month"])
+    _drop_restated_date(extra, year)
+    _drop_arxiv_howpublished(extra)
     venue = _venue(entry.entry_type, extra)
     doi = _DOI_PREFIX.sub("", verbatim_to_text(extra.pop("doi", "")))
     url = verbatim_to_text(extra.pop("url", ""))
     arxiv_id = _arxiv_id(extra, url, doi, venue)
     note = note_text(extra)
-    if "month" in extra:
-        extra["month"] = _month(extra["month"])
+    _decode_plain_extras(extra)
     return PaperDraft(
         title=title,
         abstract=abstract,
@@ -215,10 +226,71 @@ def _venue(entry_type: str, extra: dict[str, str]) -> str:
     for name in _PRIMARY_VENUES:
         if extra.get(name, "").strip():
             return _one_line(extra.pop(name))
+    # the field our writer puts the venue in for this type: taken back from there, so
+    # export -> import gives the same record (not the venue plus a copy in `extra`)
+    kind = entry_type.lower()
+    for name in dict.fromkeys((venue_field(kind, False), venue_field(kind, True))):
+        if extra.get(name, "").strip():
+            return _one_line(extra.pop(name))
     for name in _TYPE_VENUES.get(entry_type, _DEFAULT_VENUES):
         if extra.get(name, "").strip():
             return _one_line(extra[name])  # kept in extra: it is not a journal/booktitle
     return ""
+
+
+def _drop_restated_date(extra: dict[str, str], year: int | None) -> None:
+    """A `date` that only says the year (and month) becomes year + month: biblatex
+    files say `date = {2021-03}` where BibTeX files say year and month, and both must
+    be the same record."""
+    date = extra.get("date", "")
+    if not date or date_restates(date, year, extra.get("month", "")) is None:
+        return
+    del extra["date"]
+    parts = date.strip().split("-")
+    if len(parts) == 2 and "month" not in extra:
+        extra["month"] = MONTH_NAMES[int(parts[1]) - 1][:3].lower()
+
+
+_ARXIV_HOWPUBLISHED = re.compile(r"arxiv:\s*(\S+)\Z", re.IGNORECASE)
+
+
+def _drop_arxiv_howpublished(extra: dict[str, str]) -> None:
+    """`howpublished = {arXiv:ID}` restating the entry's eprint is what our writer adds
+    for plain.bst (which ignores eprint): not a venue of its own."""
+    m = _ARXIV_HOWPUBLISHED.match(latex_to_text(extra.get("howpublished", "")).strip())
+    eprint = verbatim_to_text(extra.get("eprint", ""))
+    if m and eprint and normalise_arxiv_id(m.group(1)) == normalise_arxiv_id(eprint):
+        del extra["howpublished"]
+
+
+_LATEX_MARK = re.compile(r"[\\{}$]")
+# fields kept verbatim (paths, URLs, ids) and name lists (braces mean something there):
+# never decoded
+_VERBATIM_FIELDS = frozenset(
+    ["url", "doi", "eprint", "file", "pdf", "verba", "verbb", "verbc", "urlraw"]
+)
+
+
+def _decode_plain_extras(extra: dict[str, str]) -> None:
+    """An extra field whose LaTeX is only escaped plain text (`Smith \\& Sons`,
+    `2{\\textendash}3`, what our writer makes of a CSL or RIS value) is stored as that
+    text and marked plain (clean.PLAIN_FIELDS_KEY), so that it reads the same as the
+    record it was exported from; any other LaTeX stays as written."""
+    plain: list[str] = []
+    for name, raw in extra.items():
+        if name in _VERBATIM_FIELDS or name in BIBTEX_NAME_FIELDS or not _LATEX_MARK.search(raw):
+            continue
+        text = latex_to_text(raw)
+        if text != raw and raw in (
+            to_latex(text, ascii_only=True),
+            to_latex(text, ascii_only=False),
+        ):
+            extra[name] = text
+            plain.append(name)
+    if plain:
+        extra[PLAIN_FIELDS_KEY] = " ".join(sorted(plain))
+    else:
+        extra.pop(PLAIN_FIELDS_KEY, None)
 
 
 def _arxiv_id(extra: dict[str, str], url: str, doi: str, venue: str) -> str:

@@ -20,6 +20,7 @@ import re
 from collections.abc import Iterable
 
 from readinglist.domain import PaperDetail, Person
+from readinglist.formats.bibtex_names import BIBTEX_NAME_FIELDS, parse_names
 from readinglist.formats.citekey import ascii_words
 from readinglist.formats.clean import plain_fields
 from readinglist.formats.tex_escape import (
@@ -28,6 +29,7 @@ from readinglist.formats.tex_escape import (
     raw_value,
     tidy_space,
     to_latex,
+    to_latex_paragraphs,
     verbatim,
 )
 
@@ -176,13 +178,21 @@ def format_person(person: Person, *, ascii_only: bool) -> str:
 
 
 def _entry_type(paper: PaperDetail, biblatex: bool) -> str:
+    # The stored type is written as it is, so that importing the file gives the same
+    # record back: an article without a journal stays @article, an @online stays
+    # @online even for plain.bst (which warns and formats it as @misc). Only a type
+    # neither tool knows becomes @misc.
     kind = paper.entry_type.strip().lower() or "misc"
-    if kind == "article" and not paper.venue.strip():
-        kind = "misc"  # a preprint: an article without a journal only draws warnings
     if biblatex:
         return kind if kind in _BIBLATEX_TYPES else "misc"
-    kind = _TO_BIBTEX.get(kind, kind)
-    return kind if kind in _BIBTEX_TYPES else "misc"
+    return kind if kind in _BIBTEX_TYPES or kind in _BIBLATEX_TYPES else "misc"
+
+
+def venue_field(kind: str, biblatex: bool) -> str:
+    """The field the venue of an entry of type `kind` is written to (the reader takes
+    it back from there)."""
+    name = _VENUE_FIELD.get(_TO_BIBTEX.get(kind, kind), "howpublished")
+    return _BIBLATEX_FIELD.get(name, name) if biblatex else name
 
 
 def _key(paper: PaperDetail, used: dict[str, int]) -> str:
@@ -209,6 +219,10 @@ def _extra_fields(
 ) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     plain = plain_fields(paper.extra)
+    # an extra never repeats one of our fields under another name (journal and
+    # journaltitle); two extras that are aliases (address and location: a publisher's
+    # city and a conference's) are both kept, as the file had them
+    written: set[str] = set()
     for name in sorted(paper.extra):
         field = name.strip().lower()
         value = paper.extra[name]
@@ -217,31 +231,63 @@ def _extra_fields(
             not _FIELD_NAME.match(field)
             or field in _DROP
             or canon in taken
+            or field in written
             or not value.strip()
             or field in ("month", "date", "year")  # handled with the year
         ):
             continue
-        taken.add(canon)
+        written.add(field)
         if field in _VERBATIM:
             out.append((field, "{" + verbatim(value, uri=field in _URI_FIELDS) + "}"))
+        elif field in BIBTEX_NAME_FIELDS and name in plain:
+            # a name list read as text (CSL editor): names, as biber expects them
+            people = (format_person(p, ascii_only=ascii_only) for p in parse_names(value))
+            out.append((field, "{" + " and ".join(n for n in people if n) + "}"))
         elif name in plain:
             # read as plain text (CSL, RIS, arXiv, trending): escaped, never run as LaTeX
-            out.append((field, "{" + to_latex(value, ascii_only=ascii_only) + "}"))
+            text = to_latex_paragraphs(value, ascii_only=ascii_only)
+            out.append((field, "{" + text + "}"))
         else:
             out.append((field, "{" + raw_value(value, ascii_only=ascii_only) + "}"))
     return out
+
+
+# a biblatex date biber reads: 2021, 2021-03, 2021-03-05, ranges with "/"
+_BIBLATEX_DATE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?(?:/(?:\d{4}(?:-\d{2}(?:-\d{2})?)?)?)?\Z")
+
+
+def date_restates(date: str, year: int | None, month: str) -> int | None:
+    """The year of `date` when it says no more than a year (and a month agreeing with
+    `month`, or filling it): "2021" or "2021-03". The reader then keeps year and month
+    only, and the writer writes the date back from them. None: keep the date."""
+    iso = _ISO_DATE.match(date.strip())
+    if not iso or iso.group(3) or (year is not None and int(iso.group(1)) != year):
+        return None
+    if iso.group(2):
+        number = _month_number(month) if month.strip() else int(iso.group(2))
+        if not 1 <= int(iso.group(2)) <= 12 or number != int(iso.group(2)):
+            return None
+    return int(iso.group(1))
 
 
 def _date_fields(paper: PaperDetail, biblatex: bool) -> list[tuple[str, str]]:
     extra = {k.strip().lower(): v for k, v in paper.extra.items()}
     month = _month_number(extra.get("month", ""))
     year = paper.year
-    iso = _ISO_DATE.match(extra.get("date", "").strip())
+    date = extra.get("date", "").strip()
+    iso = _ISO_DATE.match(date)
     if iso and (year is None or int(iso.group(1)) == year):
         year = int(iso.group(1))
         if iso.group(2) and 1 <= int(iso.group(2)) <= 12:
             month = int(iso.group(2))
     if biblatex:
+        if (
+            date
+            and _BIBLATEX_DATE.match(date)
+            and (year is None or date.startswith(f"{year:04d}"))
+            and not iso
+        ):
+            return [("date", "{" + date + "}")]  # a range: as the file said it
         if year is None or not 0 <= year <= 9999:
             return []  # biber only reads four-digit years
         day = int(iso.group(3)) if iso and iso.group(3) and iso.group(2) else 0
@@ -250,11 +296,15 @@ def _date_fields(paper: PaperDetail, biblatex: bool) -> list[tuple[str, str]]:
         return [("date", f"{{{year:04d}-{month:02d}}}" if month else f"{{{year:04d}}}")]
     fields: list[tuple[str, str]] = []
     if year is not None:
-        fields.append(("year", f"{{{year}}}"))
+        # four digits: the reader (and bibtex's purify$) take a year as four digits
+        fields.append(("year", f"{{{year:04d}}}" if year >= 0 else f"{{{year}}}"))
     if month:
         fields.append(("month", _MONTHS[month - 1]))
     elif extra.get("month", "").strip():
         fields.append(("month", "{" + raw_value(extra["month"], ascii_only=True) + "}"))
+    if date and date_restates(date, paper.year, extra.get("month", "")) is None:
+        # a day or a range: plain.bst ignores `date`, but importing the file keeps it
+        fields.append(("date", "{" + raw_value(date, ascii_only=True) + "}"))
     return fields
 
 
@@ -267,10 +317,9 @@ def _fields(paper: PaperDetail, kind: str, biblatex: bool) -> list[tuple[str, st
     if paper.title.strip():
         fields.append(("title", "{" + latex_title(paper.title, ascii_only=ascii_only) + "}"))
     if paper.venue.strip():
-        venue_field = _VENUE_FIELD.get(kind, "howpublished")
-        if biblatex:
-            venue_field = _BIBLATEX_FIELD.get(venue_field, venue_field)
-        fields.append((venue_field, "{" + to_latex(paper.venue, ascii_only=ascii_only) + "}"))
+        fields.append(
+            (venue_field(kind, biblatex), "{" + to_latex(paper.venue, ascii_only=ascii_only) + "}")
+        )
     fields += _date_fields(paper, biblatex)
     if paper.doi.strip():
         fields.append(("doi", "{" + verbatim(paper.doi) + "}"))
@@ -284,7 +333,8 @@ def _fields(paper: PaperDetail, kind: str, biblatex: bool) -> list[tuple[str, st
             arxiv = escape(verbatim(paper.arxiv_id), ascii_only=True)
             fields.append(("howpublished", "{ar{X}iv:" + arxiv + "}"))
     if paper.abstract.strip():
-        fields.append(("abstract", "{" + to_latex(paper.abstract, ascii_only=ascii_only) + "}"))
+        abstract = to_latex_paragraphs(paper.abstract, ascii_only=ascii_only)
+        fields.append(("abstract", "{" + abstract + "}"))
     tags = [to_latex(t, ascii_only=ascii_only) for t in paper.tags if t.strip()]
     if tags:
         fields.append(("keywords", "{" + ", ".join(tags) + "}"))

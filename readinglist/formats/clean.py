@@ -72,8 +72,13 @@ def _extra(extra: Mapping[str, str], fmt: SourceFormat | None) -> Mapping[str, s
     out = {clean_line(k): clean_block(v) for k, v in extra.items() if k != PLAIN_FIELDS_KEY}
     if fmt is not SourceFormat.BIBTEX:
         plain = sorted(k for k in out if k)
-        if plain:
-            out[PLAIN_FIELDS_KEY] = " ".join(plain)
+    else:
+        # the BibTeX reader marks the fields whose LaTeX was only escaped text and
+        # stores them decoded; marking more fields plain only escapes more on export
+        marked = set(extra.get(PLAIN_FIELDS_KEY, "").split())
+        plain = sorted(k for k in out if k and k in marked)
+    if plain:
+        out[PLAIN_FIELDS_KEY] = " ".join(plain)
     return MappingProxyType(out)
 
 

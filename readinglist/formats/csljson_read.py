@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from readinglist.domain import PaperDraft, ParseResult, Person, Problem, SourceFormat
+from readinglist.formats.bibtex_names import CSL_NAME_FIELDS, name_list_text
 from readinglist.formats.import_fields import arxiv_id_from, clean_doi, collapse, year_from
 from readinglist.formats.untitled import untitled_problem
 
@@ -27,6 +28,13 @@ _TYPES = {
     "chapter": "incollection",
     "thesis": "phdthesis",
     "report": "techreport",
+    # what our writer makes of the biblatex types (csljson_write._CSL_TYPES)
+    "article": "article",
+    "webpage": "online",
+    "manuscript": "unpublished",
+    "dataset": "dataset",
+    "software": "software",
+    "patent": "patent",
 }
 # The CSL type each entry type turns back into; any other CSL type is kept in extra.
 _CANONICAL = {
@@ -36,7 +44,23 @@ _CANONICAL = {
     "chapter",
     "thesis",
     "report",
+    "article",
+    "webpage",
+    "manuscript",
+    "dataset",
+    "software",
+    "patent",
+    "document",  # what our writer calls a misc
 }
+# CSL variables with a BibTeX name (csljson_write._CSL_FROM_BIBTEX read backwards):
+# stored under the BibTeX name, which both writers know, unless that name is taken
+_BIBTEX_NAMES = {
+    "page": "pages",
+    "issue": "number",
+    "publisher-place": "address",
+    "collection-title": "series",
+}
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _USED = frozenset(
     (
         "title",
@@ -162,14 +186,33 @@ def _draft(item: Mapping[str, Any], line: int) -> PaperDraft:
     doi = clean_doi(doi_value)
     source_key = _key(item)
 
+    arxiv_id = arxiv_id_from(doi) or arxiv_id_from(url)
     extra: dict[str, str] = {}
+    custom = fields.pop("custom", None)
+    if isinstance(custom, dict):  # CSL-JSON 1.0.2: what CSL has no variable for
+        for name, value in custom.items():
+            key = str(name).lower()
+            if key not in fields and key not in _USED and value not in (None, "", [], {}):
+                fields[key] = value
+    elif custom not in (None, "", [], {}):
+        fields["custom"] = custom
     for name, value in fields.items():
         if name not in _USED and value not in (None, "", [], {}):
             extra[name] = _plain(value)
+            if name in CSL_NAME_FIELDS and isinstance(value, list):
+                # names as a BibTeX name list, which both writers write as names
+                extra[name] = name_list_text(_people(value)) or extra[name]
+    number = extra.get("number", "")
+    if arxiv_id and arxiv_id_from(number) == arxiv_id:
+        del extra["number"]  # "arXiv:ID": how Zotero (and our writer) mark a preprint
+    for csl, bibtex in _BIBTEX_NAMES.items():
+        if csl in extra and bibtex not in extra and bibtex not in fields:
+            value = extra.pop(csl)
+            extra[bibtex] = value.replace("-", "--") if csl == "page" else value
     if csl_type and csl_type not in _CANONICAL:
         extra["csl_type"] = csl_type
     if month and "month" not in extra:
-        extra["month"] = str(month)
+        extra["month"] = _MONTHS[month - 1]  # as the BibTeX reader says it
     if issued_extra:
         extra["issued"] = issued_extra
     item_id = _plain(fields.get("id"))
@@ -185,7 +228,7 @@ def _draft(item: Mapping[str, Any], line: int) -> PaperDraft:
         year=year,
         venue=collapse(_MARKUP.sub("", _plain(fields.get("container-title")))),
         doi=doi,
-        arxiv_id=arxiv_id_from(doi) or arxiv_id_from(url),
+        arxiv_id=arxiv_id,
         url=url,
         entry_type=entry_type,
         source_key=source_key,

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from readinglist.domain import PaperDetail, Person
+from readinglist.formats.bibtex_names import CSL_NAME_FIELDS, parse_names
 from readinglist.formats.clean import plain_fields
 from readinglist.formats.tex_escape import decode_light
 
@@ -68,11 +69,50 @@ _CSL_VARIABLES = frozenset(
 )  # fmt: skip
 _CSL_NAMES = {v.lower(): v for v in _CSL_VARIABLES}
 _LEFTOVER_BRACES = re.compile(r"(?<!\\)[{}]")
+# extras that are bookkeeping or said elsewhere in the item
+_NOT_CUSTOM = frozenset(("csl_type", "csl_id", "month", "year", "_plain_fields"))
+_NOT_CUSTOM |= {"issued", "accessed", "original-date", "event-date", "submitted", "available-date"}
+_FIELD = re.compile(r"[a-z][a-z0-9_.:+-]*\Z")
 
 
 def _plain(value: str) -> str:
     """Extra values from a .bib may hold LaTeX: decode the simple parts, drop braces."""
     return " ".join(_LEFTOVER_BRACES.sub("", decode_light(value)).split())
+
+
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
+def _month_number(value: str) -> int | None:
+    """ "4" or "apr" (how the readers store a month) -> 4."""
+    v = value.strip().lower().rstrip(".")
+    if v.isdigit():
+        return int(v) if 1 <= int(v) <= 12 else None
+    return _MONTHS.index(v[:3]) + 1 if v[:3] in _MONTHS else None
+
+
+_CSL_DATES = ("issued", "accessed", "original-date", "event-date", "submitted", "available-date")
+
+
+def _json_object(value: str) -> dict[str, Any] | None:
+    if not value.startswith("{"):
+        return None
+    try:
+        data = json.loads(value)
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _is_twin(name: str) -> bool:
+    return name.strip().lower() in _CSL_FROM_BIBTEX
+
+
+def _first_year(date: dict[str, Any]) -> int | None:
+    try:
+        return int(date["date-parts"][0][0])
+    except (KeyError, IndexError, TypeError, ValueError):
+        return None
 
 
 def csl_name(person: Person) -> dict[str, str]:
@@ -105,10 +145,15 @@ def csl_item(paper: PaperDetail) -> dict[str, Any]:
         item["author"] = [csl_name(p) for p in paper.authors if p.family or p.given]
     if paper.year is not None:
         parts = [paper.year]
-        month = paper.extra.get("month", "").strip()
-        if month.isdigit() and 1 <= int(month) <= 12:
-            parts.append(int(month))
+        month = _month_number(paper.extra.get("month", ""))
+        if month:
+            parts.append(month)
         item["issued"] = {"date-parts": [parts]}
+    for name in _CSL_DATES:
+        # a date the CSL reader kept whole (a day, a range, a season): as it was
+        kept = _json_object(paper.extra.get(name, ""))
+        if kept is not None and (name != "issued" or _first_year(kept) == paper.year):
+            item[name] = kept
     if paper.venue:
         item["container-title"] = paper.venue
     if paper.abstract:
@@ -121,13 +166,25 @@ def csl_item(paper: PaperDetail) -> dict[str, Any]:
     if paper.arxiv_id:
         item["number"] = f"arXiv:{paper.arxiv_id}"  # how Zotero records a preprint
     plain = plain_fields(paper.extra)
-    for name in sorted(paper.extra):
+    # extras named as CSL variables first, then BibTeX fields with a CSL twin: a twin
+    # already taken (a record with both `issue` and `number`) goes to `custom`
+    for name in sorted(paper.extra, key=lambda n: (_is_twin(n), n)):
         key = name.strip().lower()
+        if key in CSL_NAME_FIELDS and key not in item:
+            # a name list (BibTeX syntax, see bibtex_names.name_list_text): CSL names
+            people = [csl_name(p) for p in parse_names(paper.extra[name]) if p.family]
+            if people:
+                item[key] = people
+            continue
         target = _CSL_FROM_BIBTEX.get(key) or _CSL_NAMES.get(key)
         # LaTeX from a .bib is decoded; text read as plain (CSL, RIS) is kept as written
         value = " ".join(paper.extra[name].split()) if name in plain else _plain(paper.extra[name])
         if target and target not in item and value:
             item[target] = value.replace("--", "-") if target == "page" else value
+        elif value and key not in _NOT_CUSTOM and _FIELD.match(key) and key not in item:
+            # CSL has no variable for it: CSL-JSON 1.0.2's `custom` object carries it,
+            # so importing the file gives the whole record back
+            item.setdefault("custom", {})[key] = value
     if paper.tags:
         item["keyword"] = ", ".join(paper.tags)
     if paper.note:

@@ -73,6 +73,8 @@ def _text_context() -> Any:
             MacroTextSpec("textasciitilde", "~"),
             MacroTextSpec("textbackslash", "\\"),
             MacroTextSpec("textunderscore", "_"),
+            MacroTextSpec("textperiodcentered", "\u00b7"),  # pylatexenc: a dot accent
+            MacroTextSpec("par", "\n\n"),  # how our writer keeps paragraphs on one line
             # font switches like {\em word}: pylatexenc knows some, not all
             *(MacroTextSpec(name, "") for name in ("em", "sc", "sl", "up", "sf", "tt", "rm")),
         ],
@@ -108,7 +110,7 @@ _CONVERTER = LatexNodes2Text(
 
 
 # Math is kept as written, but Greek letters are the one thing in it a reader cannot skip.
-_GREEK = {
+GREEK = {
     name: chr(code)
     for name, code in {
         "alpha": 0x3B1, "beta": 0x3B2, "gamma": 0x3B3, "delta": 0x3B4, "epsilon": 0x3B5,
@@ -121,7 +123,8 @@ _GREEK = {
         "Omega": 0x3A9,
     }.items()
 }  # fmt: skip
-_GREEK_MACRO = re.compile(r"\\(" + "|".join(_GREEK) + r")(?![A-Za-z])\s?")
+_GREEK = GREEK  # the name formats/display.py imports
+_GREEK_MACRO = re.compile(r"\\(" + "|".join(GREEK) + r")(?![A-Za-z])\s?")
 
 
 def _tidy(text: str) -> str:
@@ -151,7 +154,7 @@ def _parse(value: str) -> str:
     walker = LatexWalker(escaped, latex_context=_WALKER_CONTEXT, tolerant_parsing=True)
     nodes, _, _ = walker.get_latex_nodes()
     text = str(_CONVERTER.nodelist_to_text(nodes))
-    return _GREEK_MACRO.sub(lambda m: _GREEK[m.group(1)], text) if "\\" in text else text
+    return _GREEK_MACRO.sub(lambda m: GREEK[m.group(1)], text) if "\\" in text else text
 
 
 def _decode_entities(text: str) -> str:

@@ -92,7 +92,8 @@ def decode_light(text: str) -> str:
     text = _URL_MACRO.sub(r"\1", text)
     text = _ACCENT_SEQ.sub(_accent, text)
     text = _LETTER_SEQ.sub(_letter, text)
-    return _ESCAPED.sub(r"\1", text)
+    text = _ESCAPED.sub(r"\1", text)
+    return _URL_MACRO.sub(r"\1", text) if "\\url{" in text else text  # \url{a\_b}
 
 
 # --------------------------------------------------------------------------- escaping
@@ -218,16 +219,89 @@ def _replace(pattern: re.Pattern[str], table: dict[int, str], text: str) -> str:
     return pattern.sub(lambda m: table[ord(m.group())], text)
 
 
+# TeX ligatures that would print other characters than the plain text holds: "--"
+# (en dash), "---", "``" and "''" (curly quotes), "?`" and "!`" (inverted marks).
+# An empty group between the two stops the ligature and reads back as nothing.
+_LIGATURE = re.compile(r"(?<=-)(?=-)|(?<=`)(?=`)|(?<=')(?=')|(?<=[?!])(?=`)")
+
+
 def escape(text: str, *, ascii_only: bool) -> str:
     """Escape already-decoded plain text (no decoding, no whitespace tidying)."""
     if ascii_only:
-        return _replace(_ESCAPE_ASCII, _BIBTEX_TABLE, text)
-    return _replace(_ESCAPE_UTF8, _UTF8_TABLE, text)
+        text = _replace(_ESCAPE_ASCII, _BIBTEX_TABLE, text)
+    else:
+        text = _replace(_ESCAPE_UTF8, _UTF8_TABLE, text)
+    return _LIGATURE.sub("{}", text) if ("-" in text or "`" in text or "'" in text) else text
+
+
+# Maths in plain text ("$O(n \log n)$ sorting", arXiv titles and abstracts) stays
+# maths: pandoc's rule for a span (no space just inside the dollars, no digit just
+# after the closing one), and only what typesets without an error in inline maths --
+# ASCII, balanced braces, no `^^`, no `\\`, no dangling `_`/`^` -- with every control
+# word outside SAFE_MACROS neutralised like any other LaTeX value.
+_MATH_SPAN = re.compile(r"(?<![\\$])\$(?=[^\s$])([^$\n]{0,400}?[^\s$\\])\$(?![\d$])")
+_MATH_BAD = re.compile(r"\^\^|\\\\|[_^]\s*(?:$|[}])|\\$|[^\x20-\x7e]")
+
+
+def _greek_macros() -> dict[str, str]:
+    from .latex import GREEK  # what the reader makes of \\alpha in maths, read backwards
+
+    table: dict[str, str] = {}
+    for name, char in GREEK.items():
+        table.setdefault(char, "\\" + name)
+    return table
+
+
+_GREEK_MACROS = _greek_macros()
+_GREEK_CHAR = re.compile("([" + "".join(_GREEK_MACROS) + "])([A-Za-z]?)")
+
+
+def _math_ok(body: str) -> bool:
+    if _GREEK_CHAR.search(body):
+        body = _GREEK_CHAR.sub("g", body)
+    return not _MATH_BAD.search(body) and _balanced(body)
+
+
+def _greek(m: re.Match[str]) -> str:
+    return _GREEK_MACROS[m.group(1)] + (" " + m.group(2) if m.group(2) else "")
+
+
+def _math_latex(body: str) -> str:
+    body = _UNESCAPED.sub(r"\\\g<0>", body)
+    if _GREEK_CHAR.search(body):
+        body = _GREEK_CHAR.sub(_greek, body)
+    return neutralise("$" + body + "$", _IN_MATH)
+
+
+def _escape_keeping_math(text: str, ascii_only: bool) -> str:
+    if "$" not in text:
+        return escape(text, ascii_only=ascii_only)
+    out: list[str] = []
+    pos = 0
+    for m in _MATH_SPAN.finditer(text):
+        if not _math_ok(m.group(1)):
+            continue
+        out.append(escape(text[pos : m.start()], ascii_only=ascii_only))
+        out.append(_math_latex(m.group(1)))
+        pos = m.end()
+    out.append(escape(text[pos:], ascii_only=ascii_only))
+    return "".join(out)
 
 
 def to_latex(text: str, *, ascii_only: bool) -> str:
     """Plain text (maybe with a little LaTeX in it) -> a safe LaTeX field value."""
-    return escape(tidy_space(decode_light(text)), ascii_only=ascii_only)
+    return _escape_keeping_math(tidy_space(decode_light(text)), ascii_only)
+
+
+_BLANK_LINES = re.compile(r"\n[ \t]*\n\s*")
+
+
+def to_latex_paragraphs(text: str, *, ascii_only: bool) -> str:
+    """Like `to_latex`, but paragraphs (blank lines) stay paragraphs, as `\\par`: the
+    field stays one line (a line of its own could start like an entry, `@misc{`) and
+    our reader reads `\\par` back as a blank line."""
+    paragraphs = (to_latex(p, ascii_only=ascii_only) for p in _BLANK_LINES.split(text))
+    return " \\par ".join(p for p in paragraphs if p)
 
 
 # --------------------------------------------------------------------------- titles
@@ -253,7 +327,8 @@ def latex_title(text: str, *, ascii_only: bool) -> str:
     In a Title Case title a capital says nothing, so those words are left alone.
     """
     plain = tidy_space(decode_light(text))
-    words = list(_WORD.finditer(plain))
+    maths = [m.span() for m in _MATH_SPAN.finditer(plain) if _math_ok(m.group(1))]
+    words = [m for m in _WORD.finditer(plain) if not any(a < m.start() < b for a, b in maths)]
     rest = [m.group(0) for m in words[1:] if m.group(0).lower() not in _STOP]
     capitalised = sum(1 for w in rest if w[0].isupper())
     sentence_case = bool(rest) and capitalised * 2 < len(rest)
@@ -264,10 +339,10 @@ def latex_title(text: str, *, ascii_only: bool) -> str:
         protect = _needs_protection(word) or (sentence_case and i > 0 and word[0].isupper())
         if not protect:
             continue
-        out.append(escape(plain[pos : m.start()], ascii_only=ascii_only))
+        out.append(_escape_keeping_math(plain[pos : m.start()], ascii_only))
         out.append("{" + escape(word, ascii_only=ascii_only) + "}")
         pos = m.end()
-    out.append(escape(plain[pos:], ascii_only=ascii_only))
+    out.append(_escape_keeping_math(plain[pos:], ascii_only))
     return "".join(out)
 
 
@@ -316,7 +391,19 @@ SAFE_MACROS = (
 _TOKEN = re.compile(r"\\(?:([A-Za-z]+)|(.))|\$", re.DOTALL)
 
 
-def neutralise(latex: str) -> str:
+# Maths-only commands LaTeX itself defines (no package needed): allowed inside a
+# `$...$` span of plain text (`_math_latex`), never in running text.
+MATH_ONLY_MACROS = _words("""log ln lg exp sin cos tan cot sec csc arcsin arccos arctan sinh
+    cosh tanh max min sup inf lim liminf limsup arg det dim gcd hom ker deg Pr frac sqrt
+    le ge ne to gets leftarrow rightarrow prime hat tilde bar vec dot ddot check breve
+    acute grave widehat widetilde overline underline overbrace underbrace mathnormal
+    ldots cdots left right big Big bigg Bigg lvert rvert lVert rVert quad qquad""")
+
+
+_IN_MATH = SAFE_MACROS | MATH_ONLY_MACROS
+
+
+def neutralise(latex: str, allowed: frozenset[str] = SAFE_MACROS) -> str:
     r"""`latex` with every control word not in SAFE_MACROS made printable text.
 
     Tokens are read the way TeX reads them (`\\input` is a line break then the word
@@ -331,7 +418,7 @@ def neutralise(latex: str) -> str:
     for m in _TOKEN.finditer(latex):
         word, symbol = m.group(1), m.group(2)
         if word is not None:
-            if word not in SAFE_MACROS:
+            if word not in allowed:
                 out += [latex[pos : m.start()], "{\\backslash}" if math else "{\\textbackslash}"]
                 pos = m.start() + 1
         elif symbol is not None:

@@ -78,7 +78,8 @@ def test_preprint_without_journal_ref_is_misc() -> None:
     (d,) = read(feed(entry()), "q.xml").drafts
     assert d.entry_type == "misc"
     assert d.venue == ""
-    assert d.extra["eprint"] == "2202.04200"
+    assert d.arxiv_id == "2202.04200"
+    assert "eprint" not in d.extra and "archiveprefix" not in d.extra  # said by arxiv_id
 
 
 def test_two_versions_of_one_paper_become_one_draft_with_the_latest_data() -> None:
