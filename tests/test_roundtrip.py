@@ -100,13 +100,12 @@ def _differences(a: PaperDetail, b: PaperDetail, fmt: ExportFormat) -> list[str]
     known = a.entry_type in (_CSL_TYPES if fmt is ExportFormat.CSLJSON else BIB_TYPES)
     if not same_type(a.entry_type or "misc", b.entry_type) and (known or b.entry_type != "misc"):
         out.append("entry_type")
-    if fmt is not ExportFormat.CSLJSON:  # CSL carries fewer extras (see the report)
-        extra_a = {k: v for k, v in a.extra.items() if k != PLAIN_FIELDS_KEY}
-        extra_b = {k: v for k, v in b.extra.items() if k != PLAIN_FIELDS_KEY}
-        if extra_a.keys() != extra_b.keys():
-            out.append(f"extra keys {sorted(extra_a.keys() ^ extra_b.keys())}")
-        else:
-            out += [f"extra {k}" for k in extra_a if not same_extra(k, extra_a[k], extra_b[k])]
+    extra_a = {k: v for k, v in a.extra.items() if k != PLAIN_FIELDS_KEY}
+    extra_b = {k: v for k, v in b.extra.items() if k != PLAIN_FIELDS_KEY}
+    if extra_a.keys() != extra_b.keys():
+        out.append(f"extra keys {sorted(extra_a.keys() ^ extra_b.keys())}")
+    else:
+        out += [f"extra {k}" for k in extra_a if not same_extra(k, extra_a[k], extra_b[k])]
     return out
 
 
@@ -133,5 +132,12 @@ def test_export_imported_into_an_empty_library_gives_the_same_papers(
         and not a[k].venue
         and text_key(b[k].venue) in {text_key(v) for v in a[k].extra.values()}
     }
-    assert {k: d for k, d in differing.items() if k not in publisher_as_venue} == {}
+    # a CSL date of the years -12/-13 beside a year 11 that a .bib gave the same
+    # record: no CSL item can say both, the year is written
+    contradictory = {k for k, d in differing.items() if d == ["extra keys ['issued']"]}
+    assert len(contradictory) <= 1
+    left = {
+        k: d for k, d in differing.items() if k not in publisher_as_venue.keys() | contradictory
+    }
+    assert left == {}
     assert len(publisher_as_venue) <= 2

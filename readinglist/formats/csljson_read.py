@@ -189,19 +189,20 @@ def _draft(item: Mapping[str, Any], line: int) -> PaperDraft:
     arxiv_id = arxiv_id_from(doi) or arxiv_id_from(url)
     extra: dict[str, str] = {}
     custom = fields.pop("custom", None)
-    if isinstance(custom, dict):  # CSL-JSON 1.0.2: what CSL has no variable for
-        for name, value in custom.items():
-            key = str(name).lower()
-            if key not in fields and key not in _USED and value not in (None, "", [], {}):
-                fields[key] = value
-    elif custom not in (None, "", [], {}):
-        fields["custom"] = custom
+    if not isinstance(custom, dict) and custom not in (None, "", [], {}):
+        fields["custom"] = custom  # not the CSL-JSON 1.0.2 object: kept as it is
     for name, value in fields.items():
         if name not in _USED and value not in (None, "", [], {}):
             extra[name] = _plain(value)
             if name in CSL_NAME_FIELDS and isinstance(value, list):
                 # names as a BibTeX name list, which both writers write as names
                 extra[name] = name_list_text(_people(value)) or extra[name]
+    if isinstance(custom, dict):
+        # CSL-JSON 1.0.2's `custom`: fields CSL has no variable for (a BibTeX `type`)
+        for name, value in custom.items():
+            key = str(name).lower()
+            if key not in extra and value not in (None, "", [], {}):
+                extra[key] = _plain(value)
     number = extra.get("number", "")
     if arxiv_id and arxiv_id_from(number) == arxiv_id:
         del extra["number"]  # "arXiv:ID": how Zotero (and our writer) mark a preprint

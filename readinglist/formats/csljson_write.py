@@ -152,7 +152,9 @@ def csl_item(paper: PaperDetail) -> dict[str, Any]:
     for name in _CSL_DATES:
         # a date the CSL reader kept whole (a day, a range, a season): as it was
         kept = _json_object(paper.extra.get(name, ""))
-        if kept is not None and (name != "issued" or _first_year(kept) == paper.year):
+        if kept is not None and (
+            name != "issued" or paper.year is None or _first_year(kept) == paper.year
+        ):
             item[name] = kept
     if paper.venue:
         item["container-title"] = paper.venue
@@ -181,10 +183,10 @@ def csl_item(paper: PaperDetail) -> dict[str, Any]:
         value = " ".join(paper.extra[name].split()) if name in plain else _plain(paper.extra[name])
         if target and target not in item and value:
             item[target] = value.replace("--", "-") if target == "page" else value
-        elif value and key not in _NOT_CUSTOM and _FIELD.match(key) and key not in item:
+        elif value and key not in _NOT_CUSTOM and _FIELD.match(key):
             # CSL has no variable for it: CSL-JSON 1.0.2's `custom` object carries it,
             # so importing the file gives the whole record back
-            item.setdefault("custom", {})[key] = value
+            item.setdefault("custom", {}).setdefault(key, value)
     if paper.tags:
         item["keyword"] = ", ".join(paper.tags)
     if paper.note:
