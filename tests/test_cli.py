@@ -100,7 +100,7 @@ def test_export_to_file_and_stdout(
     code, _, _ = cli(lib, "export", "--query", "masked", "-o", str(target), capsys=capsys)
     assert code == 0
     text = target.read_text(encoding="utf-8")
-    assert text.count("@") == 1 and "@misc{b," in text  # the file's own key
+    assert text.count("@") == 1 and "@article{b," in text  # the file's own key and type
     code, out, _ = cli(lib, "export", "--format", "csljson", capsys=capsys)
     assert len(json.loads(out)) == 3
 

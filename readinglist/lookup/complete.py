@@ -37,7 +37,8 @@ TIMEOUT_ENV = "READINGLIST_LOOKUP_TIMEOUT_S"
 # Extra fields worth keeping from an answer (the rest is service bookkeeping:
 # Crossref's reference lists, licences, index dates, ...).
 _ARXIV_EXTRA = frozenset({"eprint", "archiveprefix", "primaryclass"})
-_DOI_EXTRA = frozenset({"publisher", "volume", "issue", "page", "month"})
+# (the CSL-JSON reader stores page/issue under their BibTeX names)
+_DOI_EXTRA = frozenset({"publisher", "volume", "number", "pages", "month"})
 
 
 @dataclass(frozen=True, slots=True)

@@ -61,7 +61,8 @@ def test_arxiv_ids_are_completed_in_one_batched_query(
     assert [a.family for a in maskgit.authors] == ["Chang", "Zhang", "Jiang", "Liu", "Freeman"]
     assert maskgit.year == 2022 and muse.year == 2023 and subformer.year == 2021
     assert maskgit.url == "https://arxiv.org/abs/2202.04200v1"
-    assert maskgit.extra["eprint"] == "2202.04200" and maskgit.extra["archiveprefix"] == "arXiv"
+    # the arXiv id column says it; the reader keeps no eprint/archiveprefix extras
+    assert maskgit.arxiv_id == "2202.04200" and "eprint" not in maskgit.extra
     assert "updated" not in maskgit.extra  # service bookkeeping stays out
     assert subformer.venue.startswith("Findings of the Association")
     assert subformer.entry_type == "article"  # a journal reference is more than misc
@@ -101,7 +102,7 @@ def test_doi_is_completed_from_csl_json(
     assert d.year == 2022 and d.entry_type == "inproceedings"
     assert d.authors[4] == Person(family="Freeman", given="William T.")
     assert d.venue.startswith("2022 IEEE/CVF Conference")
-    assert d.extra["page"] == "11305-11315" and d.extra["publisher"] == "IEEE"
+    assert d.extra["pages"] == "11305--11315" and d.extra["publisher"] == "IEEE"
     assert "reference" not in d.extra and "indexed" not in d.extra
     assert d.doi == "10.1109/CVPR52688.2022.01103"  # the user's spelling stays
 
@@ -160,7 +161,7 @@ def test_a_value_the_user_typed_is_never_overwritten(
     assert d.url == "https://example.org/my-copy" and d.entry_type == "inproceedings"
     assert [a.family for a in d.authors] == ["Chang", "Zhang"]
     assert d.abstract.startswith("Generative transformers")  # the empty field was filled
-    assert report.filled[pid] == ("abstract", "primaryclass", "eprint", "archiveprefix")
+    assert report.filled[pid] == ("abstract", "primaryclass")
     assert report.conflicts[pid] == ("authors", "title", "url", "year")
     recorded = _conflicts(lib, pid)
     assert recorded["year"] == "2022" and recorded["title"] == MASKGIT

@@ -56,7 +56,7 @@ def test_complete_ids_prints_progress_and_a_summary(
     out, err = capsys.readouterr()
     assert code == 0, err
     assert "completing: 1 of 3 papers" in err and "completing: 3 of 3 papers" in err
-    extras = "abstract, primaryclass, eprint, archiveprefix"
+    extras = "abstract, primaryclass"
     assert f"completed 1 paper: authors, year, URL, {extras}\n" in out  # by arXiv id
     assert f"completed 1 paper: authors, year, arXiv id, URL, {extras}\n" in out  # by title
     # "MaskGIT" is what the user has; arXiv's longer title is kept for review
