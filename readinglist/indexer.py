@@ -28,7 +28,7 @@ from .db.convert import authors_from_json
 from .db.models import Paper, Tombstone
 from .db.store import current_seq, tags_by_paper
 from .domain import CancelFn, Cancelled, LibraryError, ProgressFn
-from .formats.display import display_text
+from .formats.display import search_text
 from .index_worker import CHILD_MIN_PAPERS, ChildCatchUp, ChildFailed
 
 if TYPE_CHECKING:
@@ -287,9 +287,9 @@ class IndexFollower:
 
 
 def _searchable(text: str) -> str:
-    """What the index analyses: the text as shown (`118×`, `α`) and, when LaTeX made it
-    differ, the text as written too (`\\alpha` still finds it as `alpha`)."""
-    shown = display_text(text)
+    """What the index analyses: the text as shown (`118×`, `α`, `Schrödinger`) and, when
+    LaTeX made it differ, the text as written too (`\\alpha` still finds it as `alpha`)."""
+    shown = search_text(text)
     return text if shown == text else f"{shown}\n{text}"
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -9,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from readinglist.formats import display
-from readinglist.formats.display import MAX_PARSED_CHARS, display_text
+from readinglist.formats.display import MAX_PARSED_CHARS, display_text, search_text
 
 
 @pytest.mark.parametrize(
@@ -102,3 +103,27 @@ def test_huge_or_hostile_input_comes_back_promptly(unit: str, chars: int) -> Non
     display_text(value)
     # a bound against hanging (seconds, on a loaded machine), not a timing test
     assert time.monotonic() - start < 20
+
+
+_ABSTRACT = (
+    r"Self-attention costs $O(n^2)$. We introduce \emph{sparse $\alpha$-attention}: "
+    r"$118\times$ faster, 12\% of the memory, Schr\"odinger bridges with $\beta = 0.5$ "
+    r"and na\"{\i}ve routing; code at \url{https://github.com/ex/sparse_alpha~x}."
+)
+
+
+def test_the_index_text_has_the_words_a_reader_sees() -> None:
+    def words(text: str) -> set[str]:
+        return set(re.findall(r"\w+", text.casefold()))
+
+    shown = display_text(_ABSTRACT)
+    indexed = search_text(_ABSTRACT)
+    assert {"α", "118", "schrödinger", "naïve", "β", "sparse_alpha"} <= words(indexed)
+    assert words(shown) <= words(indexed) | words(_ABSTRACT)
+    assert search_text("plain text, 100% & {x}") == "plain text, 100% & {x}"
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(st.text(max_size=300), _LATEXISH))
+def test_the_index_text_of_any_value_is_text(value: str) -> None:
+    assert isinstance(search_text(value), str)
