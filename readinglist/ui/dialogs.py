@@ -246,7 +246,6 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("Ctrl+U", "Mark unread"),
     ("Ctrl+T", "Add a tag to the selection"),
     ("F2", "Edit the paper's fields (Ctrl+Return saves, Esc cancels)"),
-    ("F2", "Edit the paper's fields (Ctrl+Return saves, Esc cancels)"),
     ("Ctrl+Shift+L", "Complete the selection from arXiv / DOI"),
     ("Delete", "Move to the Trash (restore in the Trash view)"),
     ("Ctrl+Z / Ctrl+Shift+Z", "Undo / redo"),
