@@ -131,9 +131,16 @@ def prune(folder: Path, keep: int) -> list[Path]:
         with contextlib.suppress(OSError):
             old.path.unlink()
             removed.append(old.path)
+    return removed + _remove_dead(folder, PART_NAME)
+
+
+def _remove_dead(folder: Path, pattern: re.Pattern[str]) -> list[Path]:
+    """Remove the files in `folder` whose name matches `pattern` and whose maker (the
+    pid in the name) is no longer running; the ones removed."""
+    removed: list[Path] = []
     with contextlib.suppress(OSError):
         for entry in os.scandir(folder):
-            m = PART_NAME.match(entry.name)
+            m = pattern.match(entry.name)
             if (
                 m is not None
                 and entry.is_file(follow_symlinks=False)
@@ -154,16 +161,7 @@ DEAD_PART_NAME = re.compile(
 
 def remove_dead_parts(folder: Path) -> None:
     """Remove the temporary files killed restores and creations left in `folder`."""
-    with contextlib.suppress(OSError):
-        for entry in os.scandir(folder):
-            m = DEAD_PART_NAME.match(entry.name)
-            if (
-                m is not None
-                and entry.is_file(follow_symlinks=False)
-                and not process_alive(int(m["pid"]))
-            ):
-                with contextlib.suppress(OSError):
-                    os.unlink(entry.path)
+    _remove_dead(folder, DEAD_PART_NAME)
 
 
 def daily_due(folder: Path, now: datetime | None = None) -> bool:
