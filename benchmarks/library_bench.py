@@ -41,9 +41,9 @@ def open_probe(folder: str) -> None:
     t = time.perf_counter()
     lib = Library(Path(folder))
     t_open = time.perf_counter()
-    rows = lib.list().rows
+    rows = lib.listing().rows
     t_list = time.perf_counter()
-    lib.list(Filter(query="model"), limit=100)
+    lib.listing(Filter(query="model"), limit=100)
     t_query = time.perf_counter()
     print(
         json.dumps(
@@ -71,7 +71,7 @@ def run_size(gen: CorpusGenerator, n: int, repeat: int, tmp: Path) -> None:
     t0 = time.perf_counter()
     report = lib.import_parsed([(ParseResult(tuple(drafts)), "bench")])
     t_import = time.perf_counter() - t0
-    listed = lib.list().rows
+    listed = lib.listing().rows
     t_listed = time.perf_counter() - t0
     assert len(listed) == n == len(report.added)
     t1 = time.perf_counter()
@@ -110,7 +110,7 @@ def run_size(gen: CorpusGenerator, n: int, repeat: int, tmp: Path) -> None:
         ref: list[float] = []
         for q, typed in queries:
             ours += timed(
-                lambda q=q, t=typed: lib.list(Filter(query=q), limit=100, as_you_type=t), repeat
+                lambda q=q, t=typed: lib.listing(Filter(query=q), limit=100, as_you_type=t), repeat
             )
             fq = fts_query(q, typed)
             ref += timed(lambda fq=fq: con.execute(sql, (fq,)).fetchall(), repeat)
@@ -134,7 +134,7 @@ def run_size(gen: CorpusGenerator, n: int, repeat: int, tmp: Path) -> None:
         t = time.perf_counter()
         lib.set_note(some, f"benchmark note marker{k}x")
         lib.catch_up_index()
-        assert [r.id for r in lib.list(Filter(query=f"marker{k}x")).rows] == [some]
+        assert [r.id for r in lib.listing(Filter(query=f"marker{k}x")).rows] == [some]
         vis.append((time.perf_counter() - t) * 1000)
     note_db = timed(lambda: lib.set_note(some, f"note {time.perf_counter()}"), repeat)
     table.append(

@@ -340,7 +340,7 @@ def _print_skipped(skipped: Sequence[Problem], limit: int = 20) -> None:
 
 
 def cmd_list(lib: Library, args: argparse.Namespace) -> int:
-    listing = lib.list(_filter(args))
+    listing = lib.listing(_filter(args))
     if args.json:
         _print_json([paper_json(d) for d in lib.details([r.id for r in listing.rows])])
     else:

@@ -428,7 +428,7 @@ class Library:
         with Session(self._engine) as s:
             return store.current_seq(s)
 
-    def list(
+    def listing(
         self,
         f: Filter = Filter(),
         *,
@@ -488,7 +488,7 @@ class Library:
         as_you_type: bool = False,
     ) -> builtins.list[tuple[PaperDetail, SearchHit]]:
         """Papers matching `query` within a filter, in rank order, with their hits."""
-        listing = self.list(
+        listing = self.listing(
             Filter(f.status, f.tags, query, f.trashed),
             limit=limit,
             as_you_type=as_you_type,
@@ -515,7 +515,7 @@ class Library:
 
     def ids(self, f: Filter = Filter()) -> builtins.list[int]:
         """Ids a filter selects, newest first (rank order with a query)."""
-        return [r.id for r in self.list(f, limit=1_000_000).rows]
+        return [r.id for r in self.listing(f, limit=1_000_000).rows]
 
     def counts(self) -> Counts:
         with Session(self._engine) as s:

@@ -71,7 +71,7 @@ REAL = {"Real Paper One", "Real Two", "Real RIS Paper", "A Tool for Reading List
 
 
 def titles(lib: Library) -> set[str]:
-    return {row.title for row in lib.list().rows}
+    return {row.title for row in lib.listing().rows}
 
 
 def test_folder_import_takes_only_the_real_references(lib: Library, tmp_path: Path) -> None:

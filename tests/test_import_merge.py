@@ -178,8 +178,8 @@ def test_records_without_a_title_are_records(lib: Library, tmp_path: Path) -> No
     assert lib.get(by_doi).doi == "10.1186/s40981-020-0316-0"
     assert any("no title" in p.message for p in ris.problems + csl.problems)
     # findable by author and year
-    assert [r.id for r in lib.list(Filter(query="knuth")).rows] == [knuth]
-    assert by_year in [r.id for r in lib.list(Filter(query="year:2019")).rows]
+    assert [r.id for r in lib.listing(Filter(query="knuth")).rows] == [knuth]
+    assert by_year in [r.id for r in lib.listing(Filter(query="year:2019")).rows]
     # untitled records are duplicates only by DOI/arXiv id: another untitled Knuth is new
     other = lib.import_drafts([PaperDraft(title="", authors=(Person("Knuth", "D."),))], source="x")
     assert len(other.added) == 1
@@ -189,7 +189,7 @@ def test_records_without_a_title_are_records(lib: Library, tmp_path: Path) -> No
         source="y",
     )
     assert done.updated == (by_doi,) and lib.get(by_doi).title == "A case of ..."
-    assert [r.id for r in lib.list(Filter(query="case")).rows] == [by_doi]
+    assert [r.id for r in lib.listing(Filter(query="case")).rows] == [by_doi]
     # a generated key for an untitled record without a key of its own copes with ""
     keys = {lib.get(by_doi).citation_key, lib.get(other.added[0]).citation_key}
     assert keys == {"paper", "knuth"}
@@ -428,4 +428,4 @@ def test_an_untitled_paper_is_found_by_its_doi_or_arxiv_id(lib: Library, tmp_pat
         ("2401.00001", by_arxiv),
         ("arxiv:2401.00001", by_arxiv),
     ):
-        assert [r.id for r in lib.list(Filter(query=query)).rows] == [wanted], query
+        assert [r.id for r in lib.listing(Filter(query=query)).rows] == [wanted], query

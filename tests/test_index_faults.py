@@ -198,7 +198,7 @@ def test_not_our_folder_from_the_library_api(tmp_path: Path) -> None:
     lib = Library(tmp_path / "lib")
     lib.import_drafts(_drafts(2, "okapi"), source="x")
     with pytest.raises(NotOurFolder, match="move it away"):
-        lib.list(Filter(query="okapi"))
+        lib.listing(Filter(query="okapi"))
     with pytest.raises(NotOurFolder):
         lib.close()
     assert (tmp_path / "lib" / INDEX_DIR / "photo.jpg").read_bytes() == b"\xff\xd8"
@@ -372,7 +372,7 @@ def test_a_killed_rebuild_leaves_nothing_the_next_open_does_not_clean(tmp_path: 
     assert child.wait() == -signal.SIGKILL, "the rebuild ended before it could be killed"
     assert _leftovers(folder) != []  # what a killed writer leaves: temp files, segments
     with Library(lib) as again:
-        found = {r.id for r in again.list(Filter(query="zebra OR yak"), limit=10_000).rows}
+        found = {r.id for r in again.listing(Filter(query="zebra OR yak"), limit=10_000).rows}
     assert found == set(zebras) | set(yaks)
     assert _leftovers(folder) == []
     assert (folder / "user-file.txt").read_text("utf-8") == "mine"
@@ -513,7 +513,7 @@ def test_concurrent_reindex_searches_and_writes(
     # the end the index holds exactly the database
     with Library(lib_dir) as lib:
         assert len(lib.ids(Filter(query="zebra"))) == 400
-        noted = {r.id for r in lib.list(Filter(query="kiwi*"), limit=1000).rows}
+        noted = {r.id for r in lib.listing(Filter(query="kiwi*"), limit=1000).rows}
         assert noted == set(zebras[:writes])
         assert len(lib.ids(Filter(query="status:read"))) == writes
         assert not lib.index_behind()

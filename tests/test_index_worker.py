@@ -29,7 +29,7 @@ def _drafts(n: int, word: str) -> list[PaperDraft]:
 
 
 def _found(lib: Library, query: str) -> set[int]:
-    return {r.id for r in lib.list(Filter(query=query), limit=100_000).rows}
+    return {r.id for r in lib.listing(Filter(query=query), limit=100_000).rows}
 
 
 def _applied_here(monkeypatch: pytest.MonkeyPatch) -> list[int]:

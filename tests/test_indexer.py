@@ -27,7 +27,7 @@ def _drafts(n: int, word: str = "") -> list[PaperDraft]:
 
 
 def _found(lib: Library, query: str) -> list[int]:
-    return [r.id for r in lib.list(Filter(query=query), limit=100_000).rows]
+    return [r.id for r in lib.listing(Filter(query=query), limit=100_000).rows]
 
 
 def test_deleted_index_is_rebuilt_from_the_database(tmp_path: Path) -> None:

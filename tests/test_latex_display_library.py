@@ -44,7 +44,7 @@ def feed(tmp_path: Path) -> Path:
 
 
 def _one_paper(lib: Library) -> int:
-    (row,) = lib.list().rows
+    (row,) = lib.listing().rows
     return row.id
 
 
@@ -62,12 +62,12 @@ def test_the_index_finds_the_shown_and_the_written_text(
 ) -> None:
     lib.import_paths([feed])
     pid = _one_paper(lib)
-    assert [r.id for r in lib.list(Filter(query=query)).rows] == [pid], query
+    assert [r.id for r in lib.listing(Filter(query=query)).rows] == [pid], query
 
 
 def test_the_index_does_not_find_what_is_in_neither(lib: Library, feed: Path) -> None:
     lib.import_paths([feed])
-    assert lib.list(Filter(query="gamma")).rows == ()
+    assert lib.listing(Filter(query="gamma")).rows == ()
 
 
 def cli(lib: Path, *args: str, capsys: pytest.CaptureFixture[str]) -> str:

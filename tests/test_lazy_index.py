@@ -14,7 +14,7 @@ def test_list_counts_and_writes_leave_the_index_closed(tmp_path: Path) -> None:
     lib = Library(folder)
     ids = lib.import_drafts([PaperDraft(title="Masked generative transformers")], source="t").added
     lib.set_status(ids, Status.READ)
-    assert [r.id for r in lib.list().rows] == list(ids)
+    assert [r.id for r in lib.listing().rows] == list(ids)
     assert lib.counts().total == 1
     assert not (folder / INDEX_DIR).exists()
     assert lib.ids(Filter(query="generative")) == list(ids)  # a search opens and catches up

@@ -106,8 +106,8 @@ def test_status_tags_notes_and_filters(lib: Library) -> None:
     lib.add_tags([ids[0]], ["to-cite"])
     assert lib.get(ids[0]).tags == ("Generative", "to-cite", "vision")
     assert lib.counts().tags == {"Generative": 2, "to-cite": 1, "vision": 2}
-    assert [r.id for r in lib.list(Filter(tags=("vision", "to-cite"))).rows] == [ids[0]]
-    assert [r.id for r in lib.list(Filter(status=Status.UNREAD)).rows] == [ids[1]]
+    assert [r.id for r in lib.listing(Filter(tags=("vision", "to-cite"))).rows] == [ids[0]]
+    assert [r.id for r in lib.listing(Filter(status=Status.UNREAD)).rows] == [ids[1]]
     lib.remove_tags([ids[0]], ["to-cite"])
     assert "to-cite" not in lib.counts().tags  # an unused tag disappears
     lib.set_note(ids[1], "# Thoughts\nCompare with *MaskGIT*.")
@@ -134,34 +134,35 @@ def test_search_fields_filters_and_rank_order(lib: Library) -> None:
     ids = _seed(lib)
     lib.add_tags([ids[1]], ["diffusion"])
     lib.set_note(ids[0], "brilliant decoding trick")
-    assert {r.id for r in lib.list(Filter(query="masked generative")).rows} == set(ids)
-    assert [r.id for r in lib.list(Filter(query="note:brilliant")).rows] == [ids[0]]
-    assert [r.id for r in lib.list(Filter(query="tag:diffusion")).rows] == [ids[1]]
-    assert [r.id for r in lib.list(Filter(query="image", tags=("diffusion",))).rows] == [ids[1]]
+    assert {r.id for r in lib.listing(Filter(query="masked generative")).rows} == set(ids)
+    assert [r.id for r in lib.listing(Filter(query="note:brilliant")).rows] == [ids[0]]
+    assert [r.id for r in lib.listing(Filter(query="tag:diffusion")).rows] == [ids[1]]
+    assert [r.id for r in lib.listing(Filter(query="image", tags=("diffusion",))).rows] == [ids[1]]
     lib.set_status([ids[1]], Status.READING)
-    assert [r.id for r in lib.list(Filter(query="status:reading")).rows] == [ids[1]]
+    assert [r.id for r in lib.listing(Filter(query="status:reading")).rows] == [ids[1]]
     assert [
-        r.id for r in lib.list(Filter(query="gener", status=Status.UNREAD), as_you_type=True).rows
+        r.id
+        for r in lib.listing(Filter(query="gener", status=Status.UNREAD), as_you_type=True).rows
     ] == [ids[0]]
-    hits = lib.list(Filter(query="maskgit"), highlight=True).hits
+    hits = lib.listing(Filter(query="maskgit"), highlight=True).hits
     assert "<b>" in hits[ids[0]].highlights.get("title", "")
 
 
 def test_trash_restore_and_purge(lib: Library) -> None:
     ids = _seed(lib)
     lib.trash([ids[0]])
-    assert [r.id for r in lib.list().rows] == [ids[1]]
-    assert [r.id for r in lib.list(Filter(trashed=True)).rows] == [ids[0]]
-    assert lib.list(Filter(query="maskgit")).rows == ()
-    assert [r.id for r in lib.list(Filter(trashed=True, query="maskgit")).rows] == [ids[0]]
+    assert [r.id for r in lib.listing().rows] == [ids[1]]
+    assert [r.id for r in lib.listing(Filter(trashed=True)).rows] == [ids[0]]
+    assert lib.listing(Filter(query="maskgit")).rows == ()
+    assert [r.id for r in lib.listing(Filter(trashed=True, query="maskgit")).rows] == [ids[0]]
     assert lib.counts().trash == 1
     lib.restore([ids[0]])
-    assert [r.id for r in lib.list(Filter(query="maskgit")).rows] == [ids[0]]
+    assert [r.id for r in lib.listing(Filter(query="maskgit")).rows] == [ids[0]]
     lib.trash([ids[0]])
     lib.empty_trash()
     with pytest.raises(PaperNotFound):
         lib.get(ids[0])
-    assert lib.list(Filter(query="maskgit")).rows == ()
+    assert lib.listing(Filter(query="maskgit")).rows == ()
     # ids are never reused
     new = lib.import_drafts([PaperDraft(title="Fresh")], source="x").added[0]
     assert new > max(ids)
@@ -187,7 +188,7 @@ def test_cancelled_import_leaves_the_library_as_it_was(lib: Library) -> None:
 
     with pytest.raises(Cancelled):
         lib.import_parsed([(ParseResult(tuple(drafts)), "big")], cancel=cancel)
-    assert [r.id for r in lib.list().rows] == sorted(ids, reverse=True)
+    assert [r.id for r in lib.listing().rows] == sorted(ids, reverse=True)
     assert lib.change_seq() == seq
     assert lib.counts().total == 2
 
@@ -220,7 +221,7 @@ def test_reopen_keeps_everything(tmp_path: Path) -> None:
         lib.set_note(ids[0], "kept")
     with Library(tmp_path / "lib") as lib:
         assert lib.get(ids[0]).note == "kept"
-        assert [r.id for r in lib.list(Filter(query="kept")).rows] == [ids[0]]
+        assert [r.id for r in lib.listing(Filter(query="kept")).rows] == [ids[0]]
 
 
 def test_a_failing_write_is_a_library_error_and_keeps_the_old_state(
@@ -254,7 +255,7 @@ def test_the_sample_page_comes_in_once(lib: Library, sample_page: Path) -> None:
     assert again.added == () and again.duplicates == 224
     keys = {d.citation_key for d in lib.details(list(first.added))}
     assert len(keys) == 224  # unique
-    gptq = lib.list(Filter(query="gptq")).rows
+    gptq = lib.listing(Filter(query="gptq")).rows
     assert gptq, "the GPTQ paper is searchable"
     links = {link for d in lib.details([r.id for r in gptq]) for link in d.links}
     assert "https://github.com/IST-DASLab/gptq" in links  # trailing "." stripped
@@ -270,4 +271,4 @@ def test_a_folder_imports_the_files_under_it(lib: Library, tmp_path: Path) -> No
     (folder / "photo.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
     report = lib.import_paths([folder])
     assert len(report.added) == 3 and report.problems == ()
-    assert {r.title for r in lib.list().rows} >= {"A Paper From RIS"}
+    assert {r.title for r in lib.listing().rows} >= {"A Paper From RIS"}

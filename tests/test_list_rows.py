@@ -33,8 +33,8 @@ def _library(tmp_path: Path) -> tuple[Library, list[int]]:
 def test_counts_match_the_listed_rows(tmp_path: Path) -> None:
     lib, ids = _library(tmp_path)
     with lib:
-        rows = lib.list().rows
-        trashed = lib.list(Filter(trashed=True)).rows
+        rows = lib.listing().rows
+        trashed = lib.listing(Filter(trashed=True)).rows
         counts = lib.counts()
         assert counts.total == len(rows) == len(ids) - len(trashed)
         assert counts.trash == len(trashed) == len(ids[::7])
@@ -67,4 +67,4 @@ def test_rows_agree_with_details(tmp_path: Path) -> None:
             assert r.added_at == d.added_at and r.added_at.tzinfo is not None
             assert r.added_at.utcoffset() == UTC.utcoffset(None)
             assert r.authors.startswith("Chang")
-        assert lib.list().rows[0] == lib.rows([lib.list().rows[0].id])[0]
+        assert lib.listing().rows[0] == lib.rows([lib.listing().rows[0].id])[0]

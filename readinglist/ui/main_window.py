@@ -218,7 +218,7 @@ class MainWindow(Operations):
         paper = s.paper
         self._pending_select = [paper] if paper is not None else None
         # First fill synchronously: the window appears with its list (startup budget).
-        self._apply_listing(self.library.list(self.current_filter()))
+        self._apply_listing(self.library.listing(self.current_filter()))
 
     def save_state(self) -> None:
         s = self.state

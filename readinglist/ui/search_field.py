@@ -146,7 +146,7 @@ class ListingRunner(QObject):
                 self._busy = True
             assert req is not None
             try:
-                listing: Listing = self._library.list(req.filter, as_you_type=req.as_you_type)
+                listing: Listing = self._library.listing(req.filter, as_you_type=req.as_you_type)
             except LibraryError as exc:
                 self.failed.emit(req.generation, str(exc))
             except Exception:

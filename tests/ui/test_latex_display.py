@@ -55,7 +55,7 @@ def test_the_list_shows_the_title_as_text_and_keeps_plain_ones(
     lib.import_text("@misc{p, title = {Plain 100% {Braced} Title}, year = 2020}", source="p.bib")
     model = PaperTableModel()
     ModelTester(qtbot).check(model)  # the model contract holds with converted titles
-    model.set_rows(lib.list().rows)
+    model.set_rows(lib.listing().rows)
     titles = {
         model.index(row, 0).data(Qt.ItemDataRole.UserRole + 1): (
             model.index(row, Column.TITLE).data(Qt.ItemDataRole.DisplayRole),

@@ -70,8 +70,8 @@ def test_restore_opens_the_library_from_the_newest_sound_backup(
     assert library is not None
     try:
         assert len(seen) == 1 and "damaged" in seen[0] and "7 papers" in seen[0]
-        assert sorted(r.title for r in library.list().rows)[0] == "Heron paper 0"
-        assert len(library.list().rows) == 7
+        assert sorted(r.title for r in library.listing().rows)[0] == "Heron paper 0"
+        assert len(library.listing().rows) == 7
     finally:
         library.close(catch_up=False)
     assert [b.path.stat().st_size for b in list_backups(backups) if b.why == "damaged"] == [0]

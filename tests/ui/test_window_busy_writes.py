@@ -79,7 +79,7 @@ def test_note_autosave_gives_up_quickly_and_the_worker_still_waits(
         _hold_lock(library.folder / DB_NAME, HELD_S)
         window.import_text("@article{k, title={Worker Paper}, author={Doe, J.}, year=2020}")
         wait_tasks(qtbot, window)
-        assert "Worker Paper" in {r.title for r in library.list().rows}
+        assert "Worker Paper" in {r.title for r in library.listing().rows}
         # and the note's own retry saves it once the lock is gone
         qtbot.waitUntil(lambda: library.get(pid).note == "kept while locked", timeout=30_000)
     finally:

@@ -127,7 +127,7 @@ def test_damage_met_by_a_write_offers_the_backup_and_restore_reloads(
         lambda: "Restored the backup" in window.statusBar().currentMessage(), timeout=WAIT_MS
     )
     assert Library.check(lib.folder).ok
-    assert len(lib.list().rows) == PAPERS  # readable again, every paper there
+    assert len(lib.listing().rows) == PAPERS  # readable again, every paper there
     assert window.table_model.rowCount() == PAPERS
     window.set_status(every[:1], Status.READ)  # and writable
     assert lib.get(every[0]).status == Status.READ

@@ -37,7 +37,7 @@ def test_folder_import_summary_lists_what_was_skipped_and_what_failed(
         wait_tasks(qtbot, window)
         dialog = window.last_dialog
         assert isinstance(dialog, ImportSummaryDialog)
-        assert {r.title for r in empty_library.list().rows} == {"Real Paper One"}
+        assert {r.title for r in empty_library.listing().rows} == {"Real Paper One"}
         skipped = dialog.skipped.text()
         assert dialog.skipped.isVisibleTo(dialog)
         assert "project/.venv — " in skipped
