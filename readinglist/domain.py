@@ -282,6 +282,9 @@ class Listing:
     rows: tuple[PaperRow, ...]
     total: int  # all matches; more than len(rows) when a search was cut at its limit
     hits: Mapping[int, SearchHit] = field(default_factory=dict)  # by id, when searching
+    # Papers changed since the index last caught up, matched by a plain SQL scan and
+    # listed under the ranked hits: how many the index has still to take in (0: none).
+    pending: int = 0
 
 
 ProgressFn = Callable[[int, int], None]  # (done, total); total 0 means unknown
