@@ -160,6 +160,15 @@ class PaperDetail:
     conflicts: Mapping[str, str] = field(default_factory=_frozen_map)
 
 
+_NOCASE = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def tag_key(name: str) -> str:
+    """A tag name as the database tells tags apart: SQLite's NOCASE folds ASCII letters
+    only, so "Vision" and "vision" are one tag while "Äpfel" and "äpfel" are two."""
+    return name.translate(_NOCASE)
+
+
 UNTITLED = "[untitled]"  # what lists and panes show for a paper without a title (never stored)
 
 
@@ -171,6 +180,19 @@ class Filter:
     tags: tuple[str, ...] = ()  # every tag must be on the paper
     query: str = ""  # search syntax; results then come in rank order
     trashed: bool = False  # True: the Trash instead of the library
+
+    def matches(self, row: PaperRow, *, trashed: bool = False) -> bool:
+        """Whether the row passes the status, tags and trash part of the filter: exactly
+        what db/store.py's SQL filter selects. The query is left to the search engine.
+        A PaperRow carries no trash state, so `trashed` says whether it is in the Trash."""
+        if trashed != self.trashed:
+            return False
+        if self.status is not None and row.status is not self.status:
+            return False
+        if not self.tags:
+            return True
+        have = {tag_key(t) for t in row.tags}
+        return all(tag_key(t) in have for t in self.tags)
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,7 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from ..domain import Counts, Filter, PaperDetail, PaperRow, Status
+from ..domain import Counts, Filter, PaperDetail, PaperRow, Status, tag_key
 from .convert import detail_from_paper
 from .models import PAPER_TAGS, Meta, Paper, PaperTag, Tag
 
@@ -78,13 +78,15 @@ def _filter_conditions(f: Filter) -> list[ColumnElement[bool]]:
     if f.status is not None:
         conditions.append(Paper.status == f.status.value)
     if f.tags:
-        folded = [t.casefold() for t in f.tags]
+        # Tag.name compares with its NOCASE collation (ASCII letters only): func.lower
+        # against str.casefold missed "Äpfel" (SQLite's lower() leaves Ä as it is).
+        # Filter.matches (domain.py) is the same test in Python.
         having = (
             select(PaperTag.paper_id)
             .join(Tag, Tag.id == PaperTag.tag_id)
-            .where(func.lower(Tag.name).in_(folded))
+            .where(Tag.name.in_(f.tags))
             .group_by(PaperTag.paper_id)
-            .having(func.count(func.distinct(Tag.id)) == len(set(folded)))
+            .having(func.count(func.distinct(Tag.id)) == len({tag_key(t) for t in f.tags}))
         )
         conditions.append(Paper.id.in_(having))
     return conditions
@@ -273,7 +275,9 @@ def tag_ids(s: Session, names: Sequence[str], create: bool) -> dict[str, int]:
         key = name.casefold()
         if key in out:
             continue
-        tid = s.scalar(select(Tag.id).where(func.lower(Tag.name) == key))
+        # the column's NOCASE collation, as its UNIQUE index compares: func.lower missed
+        # an existing "Äpfel", so adding it again broke the unique constraint
+        tid = s.scalar(select(Tag.id).where(Tag.name == name))
         if tid is None and create:
             tag = Tag(name=name)
             s.add(tag)
