@@ -3,17 +3,22 @@
 An answer is merged exactly like a duplicate found by an import (db/merge.py):
 empty fields are filled, a non-empty field is never overwritten, and where the
 answer differs its value is kept in the paper's `conflicts_json` for the user to
-review; `misc` gives way to a more specific type. The one difference: a web answer
-brings no citation key of its own, so the paper's key is never touched.
+review; `misc` gives way to a more specific type. A web answer brings no citation
+key of its own: a key the user typed, pinned, exported or copied (or the file's own)
+never changes; only a key generated from the title alone is made again from the
+authors and year the answer brought (`maskgitmaskedgenerative` -> `chang2022maskgit`),
+with a suffix when another paper has that key.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..domain import PaperDraft
+from ..formats.citekey import key_suffixes
 from .merge import merge_draft
 from .models import Paper
 
@@ -26,8 +31,18 @@ class Completed:
     conflicts: tuple[str, ...] = ()  # fields kept although the answer differs
 
 
-def _no_key(wanted: str, old: str) -> str:
-    raise AssertionError("a completion never changes a citation key")
+def _free_key(s: Session, paper_id: int, wanted: str) -> str:
+    """`wanted`, or with a suffix a, b, ... when another paper has it already."""
+
+    def taken(key: str) -> bool:
+        holder = s.scalar(
+            select(Paper.id).where(func.lower(Paper.citation_key) == key.casefold()).limit(1)
+        )
+        return holder is not None and holder != paper_id
+
+    if not taken(wanted):
+        return wanted
+    return next(wanted + x for x in key_suffixes() if not taken(wanted + x))
 
 
 def complete_paper(s: Session, paper_id: int, draft: PaperDraft) -> Completed:
@@ -38,5 +53,6 @@ def complete_paper(s: Session, paper_id: int, draft: PaperDraft) -> Completed:
     p = s.get(Paper, paper_id)
     if p is None:
         return Completed()
-    merged = merge_draft(p, draft, "", _no_key)
+    s.flush()  # keys given earlier in this transaction count as taken
+    merged = merge_draft(p, draft, "", lambda wanted, old: _free_key(s, paper_id, wanted))
     return Completed(tuple(merged.filled), tuple(sorted(merged.conflicts)))

@@ -8,7 +8,9 @@ or arXiv id match is a duplicate by itself.
 Merging keeps what the user chose and takes what is better: empty fields are
 filled; a differing non-empty field stays as it is and the imported value is kept
 in `conflicts_json` for review; `misc` gives way to a more specific type; a
-generated key that nobody has exported or copied gives way to the file's key.
+generated key that nobody has exported or copied gives way to the file's key, and
+one made from the title alone is made again (`chang2022maskgit`) when the merge
+brings the paper its first authors or year.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from dataclasses import dataclass
 
 from ..domain import PaperDraft, Person
 from ..formats.bibtex_names import BIBTEX_NAME_FIELDS, CSL_NAME_FIELDS, parse_names
+from ..formats.citekey import citation_key_for
 from ..formats.tex_escape import decode_light
 from ..text import find_links, normalise_arxiv_id, normalise_doi, normalise_title
 from .convert import authors_from_json, authors_to_json, extra_to_json, short_authors
@@ -322,8 +325,8 @@ def merge_draft(
     if extra_changed:
         p.extra_json = extra_to_json(extra)
 
+    keeps = p.key_origin != "generated" or p.key_pinned or p.key_used_at is not None
     if file_key:
-        keeps = p.key_origin != "generated" or p.key_pinned or p.key_used_at is not None
         if file_key.casefold() == p.citation_key.casefold():
             agreed.add("citation_key")
         elif keeps:
@@ -332,6 +335,15 @@ def merge_draft(
             p.citation_key = claim_key(file_key, p.citation_key)
             p.key_origin = "file"
             filled.append("key")
+    elif not keeps and ({"authors", "year"} & set(filled)) and p.year is not None:
+        # a key made from the title alone (nobody typed, pinned, exported or copied it)
+        # becomes the key an import would have made had it come with authors and year
+        authors = authors_from_json(p.authors_json)
+        if authors:
+            wanted = citation_key_for(authors, p.year, p.title, lambda k: False)
+            if wanted.casefold() != p.citation_key.casefold():
+                p.citation_key = claim_key(wanted, p.citation_key)
+                filled.append("key")
 
     # the last import's word on each field: what it now agrees with is no conflict
     recorded = json.loads(p.conflicts_json or "{}")

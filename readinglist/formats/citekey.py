@@ -62,7 +62,7 @@ def _title_words(title: str) -> list[str]:
     return [w[:MAX_PART] for w in (significant or words)]
 
 
-def _suffixes() -> Iterator[str]:
+def key_suffixes() -> Iterator[str]:
     """a, b, ..., z, aa, ab, ..., zz, aaa, ... (deterministic, unbounded)."""
     for length in count(1):
         for letters in product(ascii_lowercase, repeat=length):
@@ -85,4 +85,4 @@ def citation_key_for(
     base = _NON_KEY.sub("", base.lower()) or "paper"
     if not taken(base):
         return base
-    return next(base + s for s in _suffixes() if not taken(base + s))
+    return next(base + s for s in key_suffixes() if not taken(base + s))

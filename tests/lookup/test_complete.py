@@ -14,7 +14,7 @@ import sqlite3
 import pytest
 
 from readinglist.config import Config
-from readinglist.domain import LibraryError, PaperDraft, Person
+from readinglist.domain import LibraryError, PaperDraft, PaperEdit, Person
 from readinglist.library import Library
 from readinglist.lookup.complete import Services
 from readinglist.lookup.http import RateLimiter
@@ -423,3 +423,72 @@ def test_an_untitled_record_gets_its_title_from_its_doi(
         f"nothing to look up by (no arXiv id, DOI or title) (paper: {nothing})",
     )
     assert [d.id for d, _ in lib.search("maskgit")] == [pid]  # found by its new title
+
+
+def test_a_key_made_from_the_title_alone_is_made_again_from_authors_and_year(
+    lib: Library, services: Services
+) -> None:
+    """Issue 9: completion gives a title-only key (`maskgitmaskedgenerative`) the key an
+    import with authors and year would have made; a pinned, used or typed key stays."""
+    ids = _add(
+        lib,
+        PaperDraft(title=MASKGIT, arxiv_id="2202.04200", entry_type="misc"),
+        PaperDraft(title=MUSE, arxiv_id="2301.00704", entry_type="misc"),
+        PaperDraft(title=SUBFORMER, arxiv_id="2101.00234", entry_type="misc"),
+    )
+    maskgit, muse, subformer = lib.details(ids)
+    assert maskgit.citation_key == "maskgitmaskedgenerative"
+    before = {d.id: d.citation_key for d in (muse, subformer)}
+    lib.edit_paper(muse.id, PaperEdit(key_pinned=True))
+    lib.mark_keys_used([subformer.id])  # exported or copied: someone may cite it
+    report = lib.complete(ids, services=services)
+
+    maskgit, muse, subformer = lib.details(ids)
+    assert maskgit.citation_key == "chang2022maskgit"
+    assert "key" in report.filled[maskgit.id] and maskgit.key_origin == "generated"
+    assert muse.authors and muse.citation_key == before[muse.id]
+    assert subformer.authors and subformer.citation_key == before[subformer.id]
+    assert "key" not in report.filled[muse.id] + report.filled[subformer.id]
+    # the new key finds the paper, as any key does
+    assert lib.resolve_paper_ref("chang2022maskgit") == maskgit.id
+
+
+def test_a_regenerated_key_taken_by_another_paper_gets_a_suffix(
+    lib: Library, services: Services
+) -> None:
+    other, pid = _add(
+        lib,
+        PaperDraft(title="MaskGIT revisited", authors=(Person("Chang", "H."),), year=2022),
+        PaperDraft(title=MASKGIT, arxiv_id="2202.04200"),
+    )
+    assert lib.get(other).citation_key == "chang2022maskgit"
+    lib.complete([pid], services=services)
+    assert lib.get(pid).citation_key == "chang2022maskgita"
+    assert lib.get(other).citation_key == "chang2022maskgit"
+
+
+def test_a_typed_key_never_changes_on_completion(lib: Library, services: Services) -> None:
+    (pid,) = _add(lib, PaperDraft(title=MASKGIT, arxiv_id="2202.04200"))
+    lib.edit_paper(pid, PaperEdit(citation_key="mymaskgit"))
+    lib.complete([pid], services=services)
+    d = lib.get(pid)
+    assert d.authors and d.year == 2022 and d.citation_key == "mymaskgit"
+
+
+def test_a_merge_that_brings_authors_and_year_remakes_a_title_only_key(lib: Library) -> None:
+    """The same rule for an import's duplicate that has no key of its own (RIS, the
+    clipboard): the title-only key gives way; a key of the file's own stays."""
+    (pid,) = _add(lib, PaperDraft(title=MASKGIT))
+    (kept,) = _add(lib, PaperDraft(title=MUSE, source_key="muse2023"))
+    chang = (Person("Chang", "Huiwen"), Person("Zhang", "Han"))
+    chen = (Person("Chang", "Huiwen"),)
+    report = lib.import_drafts(
+        [
+            PaperDraft(title=MASKGIT, authors=chang, year=2022),
+            PaperDraft(title=MUSE, authors=chen, year=2023),
+        ],
+        source="test",
+    )
+    assert report.added == ()
+    assert lib.get(pid).citation_key == "chang2022maskgit"
+    assert lib.get(kept).citation_key == "muse2023" and lib.get(kept).year == 2023

@@ -57,8 +57,9 @@ def test_complete_ids_prints_progress_and_a_summary(
     assert code == 0, err
     assert "completing: 1 of 3 papers" in err and "completing: 3 of 3 papers" in err
     extras = "abstract, primaryclass"
-    assert f"completed 1 paper: authors, year, URL, {extras}\n" in out  # by arXiv id
-    assert f"completed 1 paper: authors, year, arXiv id, URL, {extras}\n" in out  # by title
+    # the keys made from the titles alone are made again from the authors and year
+    assert f"completed 1 paper: authors, year, URL, {extras}, key\n" in out  # by arXiv id
+    assert f"completed 1 paper: authors, year, arXiv id, URL, {extras}, key\n" in out
     # "MaskGIT" is what the user has; arXiv's longer title is kept for review
     assert f"1 paper kept fields the service gives differently (review them): {ids[0]}\n" in out
     assert "1 not found for sure" in out
@@ -206,3 +207,26 @@ def test_ctrl_c_stops_between_requests_and_keeps_what_came(
         muse, other = lib.details(ids)
     assert muse.arxiv_id == "2301.00704" and muse.year == 2023
     assert other.year is None
+
+
+def test_complete_accepts_citation_keys_as_well_as_ids(
+    tmp_path: Path, env: FakeServices, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder, ids = _library(
+        tmp_path,
+        PaperDraft(title="MaskGIT", arxiv_id="2202.04200", source_key="Chang2022"),
+        PaperDraft(title=MUSE, arxiv_id="2301.00704"),
+        PaperDraft(title="An amazing title"),
+    )
+    code = run_cli(["--library", str(folder), "complete", "chang2022", str(ids[1])])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert out.count("completed 1 paper: authors, year") == 2
+    with Library(folder) as lib:
+        done = lib.details(ids)
+    assert [d.year for d in done] == [2022, 2023, None]  # the third was not asked for
+    assert done[0].citation_key == "Chang2022"  # the file's key stays
+    assert len(env.requests_to("/api/query")) == 1
+    assert run_cli(["--library", str(folder), "complete", "nosuchkey"]) == 1
+    err = capsys.readouterr().err
+    assert "nosuchkey" in err and "Traceback" not in err and err.count("\n") == 1
