@@ -169,7 +169,7 @@ def build_parser(*, subcommands: bool = True) -> argparse.ArgumentParser:
         "overwritten: differing values are kept for review. Ctrl+C stops after the "
         "current request and keeps what came.",
     )
-    sp.add_argument("ids", nargs="*", type=int, metavar="ID")
+    sp.add_argument("ids", nargs="*", metavar="ID", help="papers' ids or citation keys")
     sp.add_argument(
         "--all-incomplete", action="store_true", help="every paper without authors or a year"
     )
@@ -584,7 +584,8 @@ def cmd_complete(lib: Library, args: argparse.Namespace) -> int:
     if bool(args.ids) == bool(args.all_incomplete):
         print("readinglist complete: give paper IDs or --all-incomplete", file=sys.stderr)
         return 2
-    ids = lib.incomplete_ids() if args.all_incomplete else list(args.ids)
+    # ids or citation keys, as for show/edit (an unknown one is a one-line error)
+    ids = lib.incomplete_ids() if args.all_incomplete else _refs(lib, args.ids)
     if not ids:
         print("nothing to complete: every paper has authors and a year")
         return 0
