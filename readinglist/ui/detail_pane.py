@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import contextlib
 import html
+from collections.abc import Sequence
 
-from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication, QHideEvent
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication, QHideEvent, QTextDocument
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFrame,
@@ -25,12 +26,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..domain import UNTITLED, Changes, LibraryError, PaperDetail, PaperNotFound, Status
-from ..formats.display import display_text
-from ..library import Library
-from .detail_text import date_text, highlight_html, paper_links
+from ..domain import (
+    UNTITLED,
+    Changes,
+    LibraryError,
+    PaperDetail,
+    PaperNotFound,
+    PaperRow,
+    Status,
+)
+from ..library import Library, display_text
+from .detail_text import date_text, highlight_html, match_spans, paper_links
 from .edit_form import PaperEditForm
 from .notes_editor import NotesEditor, open_link
+from .selection_pane import SelectionPane
 from .tag_editor import FlowLayout, TagEditor
 
 STATUS_LABELS = {Status.UNREAD: "○ Unread", Status.READING: "◐ Reading", Status.READ: "● Read"}
@@ -87,6 +96,7 @@ class DetailPane(QWidget):
         column.setSpacing(8)
 
         self.title_label = self._text_label(info)
+        self.title_label.setTextFormat(Qt.TextFormat.RichText)  # search marks
         title_font = QFont(self.font())
         title_font.setPointSizeF(self.font().pointSizeF() * 1.35)
         title_font.setBold(True)
@@ -215,6 +225,10 @@ class DetailPane(QWidget):
         self.edit_form.cancelled.connect(self.finish_edit)
         self._pages.addWidget(self.edit_form)
 
+        # several papers selected: what applies to all of them, not one paper's box
+        self.selection = SelectionPane(self)
+        self._pages.addWidget(self.selection)
+
         self.error_label = QLabel(self)
         self.error_label.setWordWrap(True)
         self.error_label.setStyleSheet("color: #d64541;")
@@ -277,12 +291,40 @@ class DetailPane(QWidget):
         self.notes.set_paper(paper.id, paper.note)
         self.scroll_area.verticalScrollBar().setValue(0)
         self._pages.setCurrentWidget(self.splitter)
+        self._scroll_to_first_match()
+
+    def set_query(self, query: str) -> None:
+        """The search changed (or was cleared with Esc) while the same paper stays
+        shown: re-mark the title and abstract, without touching a note being typed."""
+        if query == self._query:
+            return
+        self._query = query
+        if self._paper is not None:
+            self.title_label.setText(self._title_html())
+            self._fill_abstract()
+            self._scroll_to_first_match()
+
+    def show_selection(self, rows: Sequence[PaperRow]) -> None:
+        """Several papers selected: show "N papers selected" and what applies to all of
+        them instead of one paper. One row or none: back to the paper (if any)."""
+        if len(rows) > 1:
+            self.notes.flush()
+            self.selection.show_rows(rows, self._library.tags())
+            if self._pages.currentWidget() is not self.edit_form:
+                self._pages.setCurrentWidget(self.selection)
+        elif self._pages.currentWidget() is self.selection:
+            self._pages.setCurrentWidget(self.splitter if self._paper else self.empty_label)
+
+    def showing_selection(self) -> bool:
+        return self._pages.currentWidget() is self.selection
 
     def apply_changes(self, changes: Changes) -> None:
         """Refresh what `changes` names, if it touches the shown paper. Never clobbers
         a note being typed."""
         if changes.tags:
             self.tag_editor.set_known_tags(self._library.tags())
+        if self.showing_selection() and (changes.tags or changes.status or changes.fields):
+            self._refresh_selection(changes)
         if self._paper is None or self._paper.id not in changes.paper_ids:
             return
         try:
@@ -303,6 +345,12 @@ class DetailPane(QWidget):
             self._fill_tags()
         if changes.note:
             self.notes.note_changed_elsewhere(paper.note)
+
+    def _refresh_selection(self, changes: Changes) -> None:
+        ids = self.selection.ids()
+        if ids and not changes.paper_ids.isdisjoint(ids):
+            with contextlib.suppress(LibraryError):  # the next listing shows it anyway
+                self.selection.show_rows(self._library.rows(ids), self._library.tags())
 
     def flush(self) -> None:
         """Save a pending note now (before switching paper, on close), and what the
@@ -365,7 +413,7 @@ class DetailPane(QWidget):
     def _fill_header(self) -> None:
         p = self._paper
         assert p is not None
-        self.title_label.setText(display_text(p.title) or UNTITLED)
+        self.title_label.setText(self._title_html())
         authors = ", ".join(a.display for a in p.authors)
         self.authors_label.setText(authors)
         self.authors_label.setVisible(bool(authors))
@@ -418,6 +466,38 @@ class DetailPane(QWidget):
         # shown as text ($118\times$ -> 118×), marked in what the reader sees
         shown = display_text(abstract)
         self.abstract_label.setText(highlight_html(shown, self._query, self._mark_style()))
+
+    def _title_html(self) -> str:
+        assert self._paper is not None
+        return highlight_html(
+            display_text(self._paper.title) or UNTITLED, self._query, self._mark_style()
+        )
+
+    def _scroll_to_first_match(self) -> None:
+        """Bring the abstract's first mark into view (after Qt has laid the label out)."""
+        if self._paper is not None and self._query and self._paper.abstract:
+            QTimer.singleShot(0, self._scroll_now)
+
+    def _scroll_now(self) -> None:
+        if self._paper is None or not self._paper.abstract or not self._query:
+            return
+        spans = match_spans(display_text(self._paper.abstract), self._query)
+        if not spans:
+            return
+        # lay the label's text out as the label does, to find the mark's line
+        doc = QTextDocument()
+        doc.setDefaultFont(self.abstract_label.font())
+        doc.setDocumentMargin(0)
+        doc.setHtml(self.abstract_label.text())
+        doc.setTextWidth(max(1, self.abstract_label.contentsRect().width()))
+        block = doc.findBlock(spans[0][0])
+        line = block.layout().lineForTextPosition(spans[0][0] - block.position())
+        top = doc.documentLayout().blockBoundingRect(block).top()
+        y = self.abstract_label.y() + int(top + (line.y() if line.isValid() else 0))
+        viewport = self.scroll_area.viewport().height()
+        if y + self.abstract_label.fontMetrics().height() > viewport:
+            # the mark a third of the way down, with the lines before it for context
+            self.scroll_area.verticalScrollBar().setValue(y - viewport // 3)
 
     def _mark_style(self) -> str:
         """A soft tint of the palette's highlight over the background: readable text in

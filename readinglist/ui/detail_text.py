@@ -20,7 +20,14 @@ _TEXT_FIELDS = {"title", "abstract", "text", "content"}
 def query_words(query: str) -> list[str]:
     """The plain words of a search to mark in the abstract (operators, negations and
     non-text fields left out), folded, longest first so overlapping marks prefer them."""
-    words: list[str] = []
+    return sorted({w for term in query_terms(query) for w in term}, key=len, reverse=True)
+
+
+def query_terms(query: str) -> list[tuple[str, ...]]:
+    """What to mark for a search: one tuple per plain word, and one per quoted phrase
+    holding its words in order (a phrase is marked where its words stand together,
+    not word by word all over the text)."""
+    terms: list[tuple[str, ...]] = []
     negate_next = False
     for token in re.findall(r'-?(?:\w+:)?"[^"]*"?|\S+', query):
         if token in _SEARCH_OPERATORS:
@@ -34,19 +41,27 @@ def query_words(query: str) -> list[str]:
             if field.lower() not in _TEXT_FIELDS:
                 continue
             token = value
-        for word in re.findall(r"\w+", fold(token)):
-            if len(word) >= 2 and not word.isdigit():
-                # "models"/"diffusions" should also mark the singular in the text
-                words.append(word[:-1] if len(word) > 4 and word.endswith("s") else word)
-    return sorted(set(words), key=len, reverse=True)
+        phrase = token.lstrip("-").startswith('"')
+        words = [
+            # "models"/"diffusions" should also mark the singular in the text
+            word[:-1] if len(word) > 4 and word.endswith("s") else word
+            for word in re.findall(r"\w+", fold(token))
+            if phrase or (len(word) >= 2 and not word.isdigit())
+        ]
+        if phrase and len(words) > 1:
+            terms.append(tuple(words))
+        else:
+            terms.extend((w,) for w in words if len(w) >= 2 and not w.isdigit())
+    return list(dict.fromkeys(terms))
 
 
-def highlight_html(text: str, query: str, style: str) -> str:
-    """`text` escaped as HTML, with the words of `query` (as word prefixes, accents and
-    case ignored) wrapped in `<span style=...>`. Safe for any text and query."""
-    words = query_words(query)
-    if not words:
-        return html.escape(text).replace("\n", "<br>")
+def match_spans(text: str, query: str) -> list[tuple[int, int]]:
+    """(start, end) in `text` of what `query` marks: words as word prefixes, phrases
+    as their words in order with only spaces or punctuation between; accents and case
+    ignored; overlapping matches merged."""
+    terms = query_terms(query)
+    if not terms:
+        return []
     # fold character by character so a match in the folded text maps back to the original
     folded: list[str] = []
     origin: list[int] = []
@@ -55,7 +70,13 @@ def highlight_html(text: str, query: str, style: str) -> str:
         folded.append(f)
         origin.extend([i] * len(f))
     flat = "".join(folded)
-    pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, words)) + r")\w*")
+    # longest first, so a phrase wins over its own words at the same place
+    alternatives = sorted(
+        (r"\W+".join(re.escape(w) + r"\w*" for w in term) for term in terms),
+        key=len,
+        reverse=True,
+    )
+    pattern = re.compile(r"\b(?:" + "|".join(alternatives) + ")")
     spans: list[tuple[int, int]] = []
     for m in pattern.finditer(flat):
         start, end = origin[m.start()], origin[m.end() - 1] + 1
@@ -63,6 +84,13 @@ def highlight_html(text: str, query: str, style: str) -> str:
             spans[-1] = (spans[-1][0], max(end, spans[-1][1]))
         else:
             spans.append((start, end))
+    return spans
+
+
+def highlight_html(text: str, query: str, style: str) -> str:
+    """`text` escaped as HTML, with the words of `query` (as word prefixes, accents and
+    case ignored) wrapped in `<span style=...>`. Safe for any text and query."""
+    spans = match_spans(text, query)
     out: list[str] = []
     pos = 0
     for start, end in spans:

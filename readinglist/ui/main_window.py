@@ -191,6 +191,12 @@ class MainWindow(Operations):
         self.detail.tagsAddRequested.connect(self.add_tags_from_detail)
         self.detail.tagRemoveRequested.connect(self.remove_tag_from_detail)
         self.detail.editRequested.connect(self.save_paper_edit)
+        sel = self.detail.selection  # "N papers selected": every action on them all
+        sel.statusRequested.connect(lambda s: self.set_status(self.selected_ids(), s))
+        sel.tagsAddRequested.connect(lambda t: self.add_tags(self.selected_ids(), list(t)))
+        sel.tagRemoveRequested.connect(lambda t: self.remove_tag(self.selected_ids(), t))
+        sel.exportRequested.connect(self.choose_export)
+        sel.trashRequested.connect(self.trash_selection)
         self.tasks.started.connect(self._on_task_started)
         self.tasks.progressed.connect(self._on_task_progress)
         self.tasks.busyChanged.connect(self._on_busy)
@@ -426,6 +432,8 @@ class MainWindow(Operations):
             self.detail.flush()
             self._shown_id = current
             self.detail.show_paper(current, self.search.query())
+        self.detail.set_query(self.search.query())  # same paper, new or cleared search
+        self.detail.show_selection(self.selected_rows() if n > 1 else [])
         self._update_actions()
 
     def _update_actions(self) -> None:
