@@ -490,6 +490,7 @@ class DetailPane(QWidget):
         doc.setDocumentMargin(0)
         doc.setHtml(self.abstract_label.text())
         doc.setTextWidth(max(1, self.abstract_label.contentsRect().width()))
+        doc.size()  # lays the text out: lines exist only after this
         block = doc.findBlock(spans[0][0])
         line = block.layout().lineForTextPosition(spans[0][0] - block.position())
         top = doc.documentLayout().blockBoundingRect(block).top()
