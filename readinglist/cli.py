@@ -68,6 +68,9 @@ def build_parser(*, subcommands: bool = True) -> argparse.ArgumentParser:
     )
     if not subcommands:
         p.add_argument("files", nargs="*", metavar="FILE", help="files to import on start")
+        # `readinglist --help` comes here (no subcommand word): it names the commands too
+        p.epilog = _commands_epilog()
+        p.formatter_class = argparse.RawDescriptionHelpFormatter
         return p
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -77,6 +80,9 @@ def build_parser(*, subcommands: bool = True) -> argparse.ArgumentParser:
 
     def json_flag(sp: argparse.ArgumentParser) -> None:
         sp.add_argument("--json", action="store_true", help="machine-readable output")
+
+    def quiet_flag(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
 
     sp = sub.add_parser("import", help="import BibTeX, RIS, arXiv Atom, CSL-JSON or a copied page")
     sp.add_argument("paths", nargs="+", metavar="PATH")
@@ -125,22 +131,26 @@ def build_parser(*, subcommands: bool = True) -> argparse.ArgumentParser:
     pin.add_argument("--pin-key", dest="pin_key", action="store_const", const=True)
     pin.add_argument("--unpin-key", dest="pin_key", action="store_const", const=False)
     sp.add_argument("--abstract", metavar="TEXT")
+    quiet_flag(sp)
 
     sp = sub.add_parser("mark", help="set the reading status")
     sp.add_argument("status", choices=STATUSES)
     sp.add_argument("ids", nargs="+", metavar="ID", help=ref_help)
+    quiet_flag(sp)
 
     sp = sub.add_parser("tag", help="add or remove a tag")
     sp.add_argument("ids", nargs="+", metavar="ID", help=ref_help)
     group = sp.add_mutually_exclusive_group(required=True)
     group.add_argument("--add", metavar="TAG")
     group.add_argument("--remove", metavar="TAG")
+    quiet_flag(sp)
 
     sp = sub.add_parser("note", help="print or set a paper's Markdown note")
     sp.add_argument("id", metavar="ID", help=ref_help)
     group = sp.add_mutually_exclusive_group()
     group.add_argument("--set", metavar="TEXT")
     group.add_argument("--file", metavar="FILE", help="read the note from FILE (- for stdin)")
+    quiet_flag(sp)
 
     sp = sub.add_parser("export", help="export BibTeX, biblatex, CSL-JSON or Markdown")
     sp.add_argument("--format", choices=[f.value for f in ExportFormat], default="bibtex")
@@ -175,6 +185,18 @@ def build_parser(*, subcommands: bool = True) -> argparse.ArgumentParser:
     )
     json_flag(sp)
     return p
+
+
+def _commands_epilog() -> str:
+    """The subcommands and their one-line help, for the window parser's --help."""
+    full = build_parser()
+    sub = next(a for a in full._actions if isinstance(a, argparse._SubParsersAction))
+    lines = [f"  {a.dest:<9} {a.help}" for a in sub._choices_actions]
+    return (
+        "commands (`readinglist COMMAND --help` for one):\n"
+        + "\n".join(lines)
+        + "\n\nexit status: 0 success, 1 a user error (one line on stderr), 2 a usage error"
+    )
 
 
 def run_cli(argv: Sequence[str]) -> int:
@@ -352,20 +374,26 @@ def cmd_list(lib: Library, args: argparse.Namespace) -> int:
 def cmd_search(lib: Library, args: argparse.Namespace) -> int:
     if args.limit < 1:
         raise UserError("--limit must be at least 1")
-    found = lib.search(args.query, _filter(args), limit=args.limit)
+    # the listing itself (not Library.search): its total says how many matched in all
+    listing = lib.listing(_filter(args, args.query), limit=args.limit, highlight=True)
+    found = lib.details([r.id for r in listing.rows])
     if args.json:
         out = []
-        for d, hit in found:
+        for d in found:
             item = paper_json(d)
-            item["score"] = round(hit.score, 4)
-            item["highlights"] = dict(hit.highlights)
+            hit = listing.hits.get(d.id)  # none: matched before the index took it in
+            item["score"] = None if hit is None else round(hit.score, 4)
+            item["highlights"] = {} if hit is None else dict(hit.highlights)
             out.append(item)
-        _print_json(out)
+        _print_json({"total": listing.total, "results": out})
     else:
-        for d, _hit in found:
+        for d in found:
             year = d.year if d.year is not None else "----"
             title = display_text(d.title) or UNTITLED
             print(terminal_safe(f"{d.id:>6}  {d.status.value:<7}  {year}  {title}"))
+        if listing.total > len(found):  # stderr: a pipe reading stdout gets only rows
+            sys.stdout.flush()
+            print(f"showing {len(found)} of {listing.total} (use --limit)", file=sys.stderr)
     return 0
 
 
@@ -438,12 +466,25 @@ def cmd_edit(lib: Library, args: argparse.Namespace) -> int:
         for name, label in EDIT_FIELD_LABELS.items()
         if getattr(before, name) != getattr(after, name)
     ]
-    print(f"edited 1 paper: {', '.join(changed)}" if changed else "nothing changed")
+    if not args.quiet:
+        print(f"edited 1 paper: {', '.join(changed)}" if changed else "nothing changed")
     return 0
 
 
+def _papers(n: int) -> str:
+    return f"{n} paper" if n == 1 else f"{n} papers"
+
+
+def _done(args: argparse.Namespace, line: str) -> None:
+    """The one line a writing command prints on success (none with --quiet)."""
+    if not args.quiet:
+        print(terminal_safe(line))
+
+
 def cmd_mark(lib: Library, args: argparse.Namespace) -> int:
-    lib.set_status(_refs(lib, args.ids), Status(args.status))
+    ids = sorted(set(_refs(lib, args.ids)))  # an id given twice (or as id and key) is one
+    lib.set_status(ids, Status(args.status))
+    _done(args, f"marked {_papers(len(ids))} {args.status}")
     return 0
 
 
@@ -453,17 +494,24 @@ def cmd_tag(lib: Library, args: argparse.Namespace) -> int:
         if not args.add.strip():
             raise UserError("a tag name cannot be empty")
         lib.add_tags(ids, [args.add])
+        _done(args, f"tagged {_papers(len(set(ids)))}: {args.add.strip()}")
     else:
         lib.remove_tags(ids, [args.remove])
+        _done(args, f"untagged {_papers(len(set(ids)))}: {args.remove}")
     return 0
 
 
 def cmd_note(lib: Library, args: argparse.Namespace) -> int:
     paper_id = lib.resolve_paper_ref(args.id)
-    if args.set is not None:
-        lib.set_note(paper_id, args.set)
-    elif args.file is not None:
-        lib.set_note(paper_id, _read_note(args.file))
+    if args.set is not None or args.file is not None:
+        note = args.set if args.set is not None else _read_note(args.file)
+        lib.set_note(paper_id, note)
+        _done(
+            args,
+            f"saved the note of paper {paper_id}"
+            if note
+            else f"cleared the note of paper {paper_id}",
+        )
     else:
         note = lib.get(paper_id).note
         sys.stdout.write(note if note.endswith("\n") or not note else note + "\n")

@@ -76,11 +76,11 @@ def test_list_search_show_mark_tag_note_roundtrip(
     assert shown["status"] == "read" and shown["tags"] == ["classic"]
 
     code, out, _ = cli(lib, "search", "masked", "--json", capsys=capsys)
-    assert [p["title"] for p in json.loads(out)] == [
+    assert [p["title"] for p in json.loads(out)["results"]] == [
         "Masked Autoencoders Are Scalable Vision Learners"
     ]
     code, out, _ = cli(lib, "search", "note:twice", "--json", capsys=capsys)
-    assert [p["id"] for p in json.loads(out)] == [attention["id"]]
+    assert [p["id"] for p in json.loads(out)["results"]] == [attention["id"]]
     code, out, _ = cli(lib, "list", "--status", "read", "--json", capsys=capsys)
     assert [p["id"] for p in json.loads(out)] == [attention["id"]]
     code, out, _ = cli(lib, "list", "--tag", "classic", capsys=capsys)
@@ -88,7 +88,7 @@ def test_list_search_show_mark_tag_note_roundtrip(
 
     cli(lib, "tag", str(attention["id"]), "--remove", "classic", capsys=capsys)
     code, out, _ = cli(lib, "search", "tag:classic", "--json", capsys=capsys)
-    assert json.loads(out) == []
+    assert json.loads(out) == {"total": 0, "results": []}
 
 
 def test_export_to_file_and_stdout(
@@ -146,7 +146,7 @@ def test_real_process_contract(tmp_path: Path, bibfile: Path) -> None:
     assert json.loads(done.stdout)["added"] == 3
     assert (tmp_path / "envlib" / "library.sqlite").exists()  # the environment chose it
     found = proc("search", "diffusion", "--json")
-    assert [p["title"] for p in json.loads(found.stdout)] == [
+    assert [p["title"] for p in json.loads(found.stdout)["results"]] == [
         "Denoising Diffusion Probabilistic Models"
     ]
     bad = proc("show", "9999")
