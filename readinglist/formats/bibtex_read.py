@@ -232,10 +232,17 @@ def _venue(entry_type: str, extra: dict[str, str]) -> str:
     for name in dict.fromkeys((venue_field(kind, False), venue_field(kind, True))):
         if extra.get(name, "").strip():
             return _one_line(extra.pop(name))
-    for name in _TYPE_VENUES.get(entry_type, _DEFAULT_VENUES):
+    for name in fallback_venues(entry_type):
         if extra.get(name, "").strip():
             return _one_line(extra[name])  # kept in extra: it is not a journal/booktitle
     return ""
+
+
+def fallback_venues(entry_type: str) -> tuple[str, ...]:
+    """The fields that name the venue of a record with no journal/booktitle, by type
+    (publisher, school, ...). The CSL reader asks the same, so that a record reads the
+    same from a .bib and from CSL-JSON."""
+    return _TYPE_VENUES.get(entry_type, _DEFAULT_VENUES)
 
 
 def _drop_restated_date(extra: dict[str, str], year: int | None) -> None:

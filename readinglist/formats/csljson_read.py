@@ -3,6 +3,14 @@
 Accepts a list of items, a single item, or `{"items": [...]}`. Fields the library has
 no column for go to `extra` (lower-case names; lists and objects as JSON text) so an
 export can give them back.
+
+CSL has one word for several BibTeX types (`chapter`: inbook and incollection; `book`:
+book, proceedings, collection). Our writer puts the entry type in `custom` as
+`entry-type` where the CSL type would read back as another one, so our own export reads
+back as it was; a foreign file (no such key) reads with the standard map below. For a
+type whose venue BibTeX names by its publisher (book, thesis, report: publisher,
+school, institution), a `publisher` without a `container-title` is the venue, as the
+BibTeX reader has it for `@book{publisher = ...}`.
 """
 
 from __future__ import annotations
@@ -14,12 +22,14 @@ from typing import Any
 
 from readinglist.domain import PaperDraft, ParseResult, Person, Problem, SourceFormat
 from readinglist.formats.bibtex_names import CSL_NAME_FIELDS, name_list_text
+from readinglist.formats.bibtex_read import fallback_venues
+from readinglist.formats.bibtex_write import venue_field
 from readinglist.formats.import_fields import arxiv_id_from, clean_doi, collapse, year_from
 from readinglist.formats.untitled import untitled_problem
 
-__all__ = ["read"]
+__all__ = ["ENTRY_TYPE_KEY", "TYPES", "read"]
 
-_TYPES = {
+TYPES = {  # CSL type -> entry type
     "article-journal": "article",
     "article-magazine": "article",
     "article-newspaper": "article",
@@ -60,6 +70,11 @@ _BIBTEX_NAMES = {
     "publisher-place": "address",
     "collection-title": "series",
 }
+# the key in `custom` that carries the entry type (see the module docstring)
+ENTRY_TYPE_KEY = "entry-type"
+_ENTRY_TYPE = re.compile(r"[a-z][a-z0-9_-]*\Z")
+# BibTeX venue fields that CSL calls `publisher`
+_PUBLISHER_VENUES = frozenset(("publisher", "school", "institution", "organization"))
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _USED = frozenset(
     (
@@ -179,7 +194,7 @@ def _draft(item: Mapping[str, Any], line: int) -> PaperDraft:
     fields = {str(k).lower(): v for k, v in item.items()}
     title = collapse(_MARKUP.sub("", _plain(fields.get("title"))))  # "" is still a record
     csl_type = _plain(fields.get("type")).strip()
-    entry_type = _TYPES.get(csl_type, "misc")
+    entry_type = TYPES.get(csl_type, "misc")
     year, month, issued_extra = _issued(fields.get("issued"))
     doi_value = _plain(fields.get("doi"))
     url = _plain(fields.get("url")).strip()
@@ -199,8 +214,13 @@ def _draft(item: Mapping[str, Any], line: int) -> PaperDraft:
                 extra[name] = name_list_text(_people(value)) or extra[name]
     if isinstance(custom, dict):
         # CSL-JSON 1.0.2's `custom`: fields CSL has no variable for (a BibTeX `type`)
+        kept_type = custom.get(ENTRY_TYPE_KEY)
+        if isinstance(kept_type, str) and _ENTRY_TYPE.match(kept_type.strip().lower()):
+            entry_type = kept_type.strip().lower()  # what our writer was given
         for name, value in custom.items():
             key = str(name).lower()
+            if key == ENTRY_TYPE_KEY:
+                continue
             if key not in extra and value not in (None, "", [], {}):
                 extra[key] = _plain(value)
     number = extra.get("number", "")
@@ -216,6 +236,12 @@ def _draft(item: Mapping[str, Any], line: int) -> PaperDraft:
         extra["month"] = _MONTHS[month - 1]  # as the BibTeX reader says it
     if issued_extra:
         extra["issued"] = issued_extra
+    venue = collapse(_MARKUP.sub("", _plain(fields.get("container-title"))))
+    if not venue and venue_field(entry_type, False) in _PUBLISHER_VENUES:
+        venue = collapse(extra.pop("publisher", ""))
+    if not venue and "publisher" in fallback_venues(entry_type):
+        # a misc's (an article's, ...) publisher names its venue as in a .bib; kept too
+        venue = collapse(extra.get("publisher", ""))
     item_id = _plain(fields.get("id"))
     if item_id and item_id != source_key:
         extra["csl_id"] = item_id
@@ -227,7 +253,7 @@ def _draft(item: Mapping[str, Any], line: int) -> PaperDraft:
         abstract=_plain(fields.get("abstract")).strip(),
         authors=_people(fields.get("author")),
         year=year,
-        venue=collapse(_MARKUP.sub("", _plain(fields.get("container-title")))),
+        venue=venue,
         doi=doi,
         arxiv_id=arxiv_id,
         url=url,

@@ -4,7 +4,14 @@ One item per paper: id = citation key, type from the entry type, names as
 family/given (prefix -> non-dropping-particle; a family-only name is `literal`),
 issued date-parts, tags as `keyword`, our note as `note`. Extra fields that are CSL
 variables already (from a CSL import) or have a plain CSL twin (`pages` -> `page`)
-come along; other extras are left out, since CSL has no place for them.
+come along; other extras go to CSL-JSON 1.0.2's `custom` object.
+
+So that our own export reads back as it was (csljson_read says how): the entry type
+goes to `custom` as `entry-type` where the CSL type alone would read back as another
+(inbook and incollection are both `chapter`); the venue of a book, thesis or report
+(BibTeX's publisher, school, institution) is CSL's `publisher` when the paper has no
+publisher of its own; a kept CSL date that disagrees with the year (a record merged
+from two files) goes to `custom` beside the year.
 """
 
 from __future__ import annotations
@@ -16,7 +23,9 @@ from typing import Any
 
 from readinglist.domain import PaperDetail, Person
 from readinglist.formats.bibtex_names import CSL_NAME_FIELDS, parse_names
+from readinglist.formats.bibtex_write import venue_field
 from readinglist.formats.clean import plain_fields
+from readinglist.formats.csljson_read import ENTRY_TYPE_KEY, TYPES
 from readinglist.formats.tex_escape import decode_light
 
 _CSL_TYPES = {
@@ -72,6 +81,7 @@ _LEFTOVER_BRACES = re.compile(r"(?<!\\)[{}]")
 # extras that are bookkeeping or said elsewhere in the item
 _NOT_CUSTOM = frozenset(("csl_type", "csl_id", "month", "year", "_plain_fields"))
 _NOT_CUSTOM |= {"issued", "accessed", "original-date", "event-date", "submitted", "available-date"}
+_PUBLISHER_VENUES = frozenset(("publisher", "school", "institution", "organization"))
 _FIELD = re.compile(r"[a-z][a-z0-9_.:+-]*\Z")
 
 
@@ -140,6 +150,9 @@ def _csl_type(paper: PaperDetail) -> str:
 
 def csl_item(paper: PaperDetail) -> dict[str, Any]:
     item: dict[str, Any] = {"id": paper.citation_key, "type": _csl_type(paper)}
+    kind = paper.entry_type.strip().lower()
+    if kind and TYPES.get(item["type"], "misc") != kind:
+        item["custom"] = {ENTRY_TYPE_KEY: kind}
     item["title"] = paper.title
     if paper.authors:
         item["author"] = [csl_name(p) for p in paper.authors if p.family or p.given]
@@ -152,12 +165,18 @@ def csl_item(paper: PaperDetail) -> dict[str, Any]:
     for name in _CSL_DATES:
         # a date the CSL reader kept whole (a day, a range, a season): as it was
         kept = _json_object(paper.extra.get(name, ""))
-        if kept is not None and (
-            name != "issued" or paper.year is None or _first_year(kept) == paper.year
-        ):
+        if kept is None:
+            continue
+        if name != "issued" or paper.year is None or _first_year(kept) == paper.year:
             item[name] = kept
+        else:
+            item.setdefault("custom", {})["issued"] = kept  # the year wins `issued`
     if paper.venue:
-        item["container-title"] = paper.venue
+        named_by_publisher = venue_field(kind or "misc", False) in _PUBLISHER_VENUES
+        if named_by_publisher and not any(n.strip().lower() == "publisher" for n in paper.extra):
+            item["publisher"] = paper.venue
+        else:
+            item["container-title"] = paper.venue
     if paper.abstract:
         item["abstract"] = paper.abstract
     if paper.doi:
