@@ -19,13 +19,13 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, delete, func, or_, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from .db import store
+from .db import search_sql, store
 from .db.engine import writer
 from .db.health import DatabaseDamaged as DatabaseDamaged  # re-exported for the window
 from .db.importer import insert_drafts
@@ -53,12 +53,14 @@ from .domain import (
     Status,
 )
 from .index_worker import ChildCatchUp
-from .indexer import BackgroundIndexer, IndexFollower
+from .indexer import BackgroundIndexer, IndexFollower, _searchable
 
 if TYPE_CHECKING:
     from .db.health import LibraryCheck
     from .lookup.complete import Services
+    from .search.document import IndexDoc
     from .search.index import SearchIndex
+    from .search.pending import PendingSearch
 
 log = logging.getLogger(__name__)
 
@@ -195,6 +197,26 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
+def _doc(r: Any, tags: Mapping[int, Sequence[str]]) -> IndexDoc:
+    """The index's document for a search_sql.changed_papers row, built as the
+    follower builds it (indexer.py `_feed`): a pending match must be the index's."""
+    from .db.convert import authors_from_json
+    from .search.document import IndexDoc
+
+    return IndexDoc(
+        id=r.id,
+        title=_searchable(r.title),
+        abstract=_searchable(r.abstract),
+        authors="; ".join(a.display for a in authors_from_json(r.authors_json)),
+        tags=tuple(tags.get(r.id, ())),
+        note=r.note,
+        venue=r.venue,
+        year=r.year,
+        status=r.status,
+        ids=f"{r.doi} {r.arxiv_id}".strip(),
+    )
+
+
 def database_trouble(
     folder: Path, exc: BaseException, *, damage_only: bool = False
 ) -> LibraryError | None:
@@ -273,6 +295,9 @@ class Library:
         # the GIL); the CLI and tests index in-process.
         child = ChildCatchUp(self.folder) if background and not self.read_only else None
         self._follower = IndexFollower(self._engine, self._open_index, child)
+        # the not-yet-indexed papers a search scans meanwhile (search/pending.py)
+        self._pending: PendingSearch | None = None
+        self._pending_lock = threading.Lock()
         self._background: BackgroundIndexer | None = None
         if background:
             # Not poked now: its first round (POLL_S later) catches up whatever other
@@ -432,52 +457,84 @@ class Library:
         self,
         f: Filter = Filter(),
         *,
-        limit: int = SEARCH_LIMIT,
+        limit: int | None = SEARCH_LIMIT,
         as_you_type: bool = False,
         highlight: bool = False,
     ) -> Listing:
         """The rows a filter shows: newest first, or in rank order when it has a query.
 
-        Highlights cost a re-tokenising pass per hit: only asked for where shown.
+        While the index is behind, the papers it has still to take in are matched with
+        the same query (search/pending.py) and listed under the ranked hits, counted in
+        `total` and `pending`. Highlights cost a re-tokenising pass per hit: only asked
+        for where shown. `limit` None: every match.
         """
         with Session(self._engine) as s:
             if not f.query.strip():
                 rows = store.rows_for_filter(s, f)
                 return Listing(tuple(rows), len(rows))
             if f.trashed:
-                return self._search_trash(s, f)
+                rows = store.rows_for_ids(s, search_sql.trash_search_ids(s, f.query))
+                return Listing(tuple(rows), len(rows))
             restrict = None
             if f.status is not None or f.tags:
                 restrict = set(s.connection().scalars(store.filtered_ids(f)).all())
         self._fresh_index()
+        index_seq = self._index.seq  # read before searching: whatever lands later is pending
+        pending, pending_ids, matched = self._pending_matches(index_seq, f.query, as_you_type)
+        if restrict is not None:
+            matched = [i for i in matched if i in restrict]
         found = self._index.search(
-            f.query, limit=limit, as_you_type=as_you_type, restrict=restrict, highlight=highlight
+            f.query,
+            limit=None if pending_ids else limit,  # all: stale copies are dropped below
+            as_you_type=as_you_type,
+            restrict=restrict,
+            highlight=highlight,
         )
+        ranked = [h for h in found.hits if h.id not in pending_ids]
+        stale = len(found.hits) - len(ranked)  # an older copy of a pending paper
         with Session(self._engine) as s:
-            rows = store.rows_for_ids(s, [h.id for h in found.hits])
-            if restrict is None:  # the index may still hold a paper trashed a moment ago
-                alive = set(
-                    s.scalars(
-                        select(Paper.id).where(
-                            store.id_in(Paper.id, [r.id for r in rows]),
-                            Paper.trashed_at.is_(None),
-                        )
-                    )
-                )
-                rows = [r for r in rows if r.id in alive]
-        hits = {h.id: h for h in found.hits}
-        return Listing(tuple(rows), max(found.total, len(rows)), hits)
+            ids = [h.id for h in ranked] + matched
+            # the index may still hold a paper trashed a moment ago
+            alive = search_sql.alive_ids(s, ids) if restrict is None else set(ids)
+            ids = [i for i in ids if i in alive]
+            total = found.total - stale + len(matched) - (len(ranked) + len(matched) - len(ids))
+            if limit is not None:
+                ids = ids[:limit]
+            rows = store.rows_for_ids(s, ids)
+        hits = {h.id: h for h in ranked}
+        hits.update((i, SearchHit(i, 0.0)) for i in matched if i not in hits)
+        return Listing(tuple(rows), max(total, len(rows)), hits, pending)
 
-    def _search_trash(self, s: Session, f: Filter) -> Listing:
-        """The trash is small and not indexed: a plain substring match is enough."""
-        words = f.query.replace('"', " ").split()
-        q = select(Paper.id).where(Paper.trashed_at.is_not(None))
-        for w in words:
-            like = f"%{w.strip('*')}%"
-            q = q.where(or_(Paper.title.ilike(like), Paper.abstract.ilike(like)))
-        ids = list(s.scalars(q.order_by(Paper.trashed_at.desc())))
-        rows = store.rows_for_ids(s, ids)
-        return Listing(tuple(rows), len(rows))
+    def _pending_matches(
+        self, index_seq: int, query: str, as_you_type: bool
+    ) -> tuple[int, set[int], list[int]]:
+        """(papers the index lacks, their ids, those `query` matches), 0/empty/empty
+        when the index is caught up; the pending papers' text is cached and read on
+        as the change sequence moves."""
+        from .search.pending import PendingSearch, pending_entry
+
+        with Session(self._engine) as s:
+            if store.current_seq(s) <= index_seq:
+                return 0, set(), []
+            with self._pending_lock:
+                if self._pending is None:
+                    self._pending = PendingSearch()
+                cache = self._pending
+                after = cache.start_seq(index_seq)
+                seen = store.current_seq(s)
+                rows, tags = search_sql.changed_papers(s, after)
+                cache.update(
+                    index_seq,
+                    seen,
+                    (
+                        (r.id, None if r.trashed_at else pending_entry(_doc(r, tags), r.change_seq))
+                        for r in rows
+                    ),
+                )
+                ids = cache.ids()
+                matched = cache.matches(query, as_you_type=as_you_type)
+            count = search_sql.pending_count(s, index_seq)  # without deleted papers
+        return count, ids, matched
 
     def search(
         self,

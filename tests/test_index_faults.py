@@ -328,7 +328,8 @@ def test_read_only_index_folder(
         proc = rl(lib, "search", "zebra OR yak", "--limit", "1000", prefix=prefix)
         assert proc.returncode == 0, proc.stderr
         _no_traceback(proc)
-        assert _ids(proc.stdout) == set(zebras)  # what is indexed
+        # the indexed zebras and the yaks the index could not take in (issue 10)
+        assert _ids(proc.stdout) == set(zebras) | set(yaks)
         lines = proc.stderr.strip().splitlines()
         assert len(lines) == 1 and "search index not updated" in lines[0], proc.stderr
         assert "Permission denied" in lines[0]

@@ -1,0 +1,67 @@
+"""The SQL behind a search's listing (issue 11: kept out of library.py).
+
+- which papers the index has still to take in (changed after its `seq`, not trashed),
+  read with what the index builds its documents from;
+- which of the index's hits are still alive (the index may lag a trash);
+- the trash's own plain substring search (the trash is not indexed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from .models import Paper
+from .store import id_in, tags_by_paper
+
+
+def pending_count(s: Session, since_seq: int) -> int:
+    """Papers not in the trash changed after `since_seq`: what the index lacks."""
+    return int(
+        s.scalar(
+            select(func.count())
+            .select_from(Paper)
+            .where(Paper.change_seq > since_seq, Paper.trashed_at.is_(None))
+        )
+        or 0
+    )
+
+
+def changed_papers(s: Session, after_seq: int) -> tuple[list[Any], dict[int, list[str]]]:
+    """The rows (id, change_seq, trashed_at, title, abstract, authors_json, note, venue,
+    doi, arxiv_id, year, status) of the papers changed after `after_seq`, trashed ones
+    too (so a cache of them can drop those), and the tags of the others."""
+    q = select(
+        Paper.id,
+        Paper.change_seq,
+        Paper.trashed_at,
+        Paper.title,
+        Paper.abstract,
+        Paper.authors_json,
+        Paper.note,
+        Paper.venue,
+        Paper.doi,
+        Paper.arxiv_id,
+        Paper.year,
+        Paper.status,
+    ).where(Paper.change_seq > after_seq)
+    rows = list(s.execute(q))
+    return rows, tags_by_paper(s, [r.id for r in rows if r.trashed_at is None])
+
+
+def alive_ids(s: Session, ids: Sequence[int]) -> set[int]:
+    """Those of `ids` that exist and are not in the trash."""
+    return set(s.scalars(select(Paper.id).where(id_in(Paper.id, ids), Paper.trashed_at.is_(None))))
+
+
+def trash_search_ids(s: Session, query: str) -> list[int]:
+    """Trashed papers whose title or abstract holds every word, last trashed first."""
+    words = query.replace('"', " ").split()
+    q = select(Paper.id).where(Paper.trashed_at.is_not(None))
+    for w in words:
+        like = f"%{w.strip('*')}%"
+        q = q.where(or_(Paper.title.ilike(like), Paper.abstract.ilike(like)))
+    return list(s.scalars(q.order_by(Paper.trashed_at.desc())))
