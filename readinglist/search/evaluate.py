@@ -22,11 +22,10 @@ from collections.abc import Collection, Sequence
 from typing import Any
 
 from whoosh import query
-from whoosh.codec.whoosh3 import W3LeafMatcher
-from whoosh.matching.wrappers import FilterMatcher
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
 
+from . import whoosh_private
 from .query import BoundedPrefix
 
 Scores = dict[int, float]
@@ -53,7 +52,7 @@ class Evaluator:
         self._leaves: list[tuple[Any, int]] = list(self._reader.leaf_readers())
         self._k1 = float(weighting.K1)
         self._b_default = float(weighting.B)
-        self._b_field: dict[str, float] = dict(weighting._field_B)
+        self._b_field: dict[str, float] = whoosh_private.field_b(weighting)
         self._terms: OrderedDict[tuple[str, bytes], Scores] = OrderedDict()
         self._cached = 0
         self._norms: dict[tuple[int, str], list[float]] = {}
@@ -158,7 +157,7 @@ class Evaluator:
         found = self._expansions.get(key)
         if found is None:
             found = self._expansions[key] = (
-                q._btexts(self._reader) if self._scorable(q.fieldname) else []
+                whoosh_private.btexts(q, self._reader) if self._scorable(q.fieldname) else []
             )
         return found
 
@@ -236,42 +235,20 @@ def _rank(item: tuple[int, float]) -> tuple[float, int]:
 
 def _postings(m: Any) -> tuple[Sequence[int], Sequence[float], frozenset[int] | None]:
     """All (segment) docnums and weights of a term's matcher, and the deleted docnums."""
-    deleted: frozenset[int] | None = None
-    if isinstance(m, FilterMatcher) and m._exclude:
-        deleted = frozenset(m._ids)
-        m = m.child
+    deleted, m = whoosh_private.deleted_filter(m)
+    block = whoosh_private.leaf_postings(m)  # a block at a time, arrays decoded whole
+    if block is not None:
+        return block[0], block[1], deleted
     ids: list[int] = []
     weights: list[float] = []
-    if isinstance(m, W3LeafMatcher):
-        # a block at a time: its ids and weights are decoded as whole arrays
-        while m.is_active():
-            m._read_ids()
-            m._read_weights()
-            ids.extend(m._ids)
-            weights.extend(m._weights)
-            m._next_block()
-    else:
-        while m.is_active():
-            ids.append(m.id())
-            weights.append(m.weight())
-            m.next()
+    while m.is_active():
+        ids.append(m.id())
+        weights.append(m.weight())
+        m.next()
     return ids, weights, deleted
 
 
 def _length_bytes(leaf: Any, fieldname: str) -> bytes | None:
     """Whoosh 3 segments keep each document's field length as one byte in a column:
     read it whole (per document, 100k lookups cost 0.15 s); None for other codecs."""
-    from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
-
-    perdoc = getattr(leaf, "_perdoc", None)
-    if perdoc is None or not hasattr(perdoc, "_cached_reader"):
-        return None
-    count = leaf.doc_count_all()
-    column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-    if column is None:
-        return bytes(count)
-    if getattr(column, "_fixedlen", None) != 1 or not hasattr(column, "_dbfile"):
-        return None
-    stored = min(column._count, count)  # documents past the column's end have none
-    raw = bytes(column._dbfile.get(column._basepos, stored)) if stored else b""
-    return raw + bytes(count - stored)
+    return whoosh_private.length_bytes(leaf, fieldname)

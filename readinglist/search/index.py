@@ -34,7 +34,6 @@ import contextlib
 import json
 import logging
 import os
-import struct
 import threading
 import time
 from collections.abc import Collection, Iterator, Mapping, Sequence
@@ -52,7 +51,7 @@ from whoosh.writing import CLEAR
 
 from readinglist.domain import SearchHit
 
-from . import highlight, merging, pool, zerocopy
+from . import highlight, merging, pool, whoosh_private, zerocopy
 from .document import IndexDoc, SearchResults
 from .evaluate import Evaluator, segment_key
 from .folder import (
@@ -163,7 +162,7 @@ class SearchIndex:
             return
         try:
             remove_leftovers(self._folder)
-            info = ix._read_toc()
+            info = whoosh_private.read_toc(ix)
             clean_files(ix.storage, INDEX_NAME, info.generation, info.segments)
         except Exception as exc:  # tidying is optional: the next open tries again
             log.debug("could not tidy the index folder %s: %s", self._folder, exc)
@@ -194,7 +193,7 @@ class SearchIndex:
 
     def _clean_unreferenced(self) -> None:
         with contextlib.suppress(Exception):
-            info = self._ix._read_toc()
+            info = whoosh_private.read_toc(self._ix)
             clean_files(self._ix.storage, INDEX_NAME, info.generation, info.segments)
 
     def exclusive(self, timeout: float | None = None) -> contextlib.AbstractContextManager[None]:
@@ -432,7 +431,7 @@ class SearchIndex:
         segment's id and deletion count are unchanged (deletions only grow).
         """
         ix = ix if ix is not None else self._ix
-        info = ix._read_toc()
+        info = whoosh_private.read_toc(ix)
         reusable: dict[tuple[str, int], Any] = {}
         if old is not None:
             for leaf, _ in old.reader().leaf_readers():
@@ -546,7 +545,7 @@ def _abandon(writer: Any) -> None:
         with contextlib.suppress(Exception):
             writer.pool.cleanup()
         with contextlib.suppress(Exception):
-            writer._tempstorage.destroy()
+            whoosh_private.temp_storage(writer).destroy()
         with contextlib.suppress(Exception):
             if writer.writelock:
                 writer.writelock.release()
@@ -557,16 +556,10 @@ def _read_ids(leaf: Any, field: Any) -> list[int]:
     (the signed value shifted): unpacked in one go; item by item, 100k ids took
     0.3 s. Anything else is read the generic way."""
     column = leaf.column_reader("id")
-    raw = getattr(column, "_reader", None)
     count = leaf.doc_count_all()
     offset = field.from_column_value(0)
-    if (
-        raw is not None
-        and getattr(raw, "_typecode", None) == "Q"
-        and getattr(raw, "_count", None) == count
-        and hasattr(raw, "_dbfile")
-        and field.from_column_value(1) == offset + 1
-    ):
-        data = raw._dbfile.get(raw._basepos, 8 * count)
-        return [v + offset for v in struct.unpack(f"!{count}Q", data)]
+    if field.from_column_value(1) == offset + 1:
+        values = whoosh_private.unsigned_column_ints(column, count)
+        if values is not None:
+            return [v + offset for v in values]
     return list(column)

@@ -17,6 +17,8 @@ from typing import Any
 
 from whoosh.writing import PostingPool
 
+from . import whoosh_private
+
 # About 15 ms of sorting per run on this machine's 2 cores.
 RUN_POSTINGS = 20_000
 
@@ -56,4 +58,4 @@ class ShortSortPool(PostingPool):  # type: ignore[misc]
 
 def use_short_sorts(writer: Any) -> None:
     """Give a fresh Whoosh SegmentWriter this pool (before anything is added)."""
-    writer.pool = ShortSortPool(writer._tempstorage, writer.newsegment)
+    writer.pool = ShortSortPool(whoosh_private.temp_storage(writer), writer.newsegment)

@@ -83,3 +83,76 @@ def length_bytes(leaf: Any, fieldname: str) -> bytes | None:
     stored = min(column._count, count)  # documents past the column's end have none
     raw = bytes(column._dbfile.get(column._basepos, stored)) if stored else b""
     return raw + bytes(count - stored)
+
+
+def field_b(weighting: Any) -> dict[str, float]:
+    """BM25F's per-field B values. Replaces `weighting._field_B`: BM25F takes them
+    as `<field>_B` keyword arguments and keeps them only in this dict; the evaluator
+    needs them to compute Whoosh's own scores."""
+    return dict(weighting._field_B)
+
+
+def read_toc(ix: Any) -> Any:
+    """The index's latest table of contents (generation, segments), read from disk.
+
+    Replaces `ix._read_toc()`: the public `ix.latest_generation()` gives only the
+    number, and reopening a reader to learn the segment list would open every
+    segment's files; tidying and reusing segment readers need the list itself."""
+    return ix._read_toc()
+
+
+def temp_storage(writer: Any) -> Any:
+    """A SegmentWriter's temporary storage (where its sorting pool spills runs).
+
+    Replaces `writer._tempstorage`: Whoosh creates it in the writer's __init__ and
+    offers no accessor; our ShortSortPool (pool.py) needs it to be constructed like
+    Whoosh's own pool, and a failed cancel needs to destroy it."""
+    return writer._tempstorage
+
+
+def unsigned_column_ints(column: Any, count: int) -> tuple[int, ...] | None:
+    """A numeric column stored as `count` big-endian unsigned 64-bit numbers, unpacked
+    in one go; None when the column is stored any other way.
+
+    Replaces the column reader's `_reader`, `_typecode`, `_count`, `_dbfile`,
+    `_basepos`: iterating the public column reader costs a Python call per value
+    (100k ids took 0.3 s)."""
+    import struct
+
+    raw = getattr(column, "_reader", None)
+    if (
+        raw is None
+        or getattr(raw, "_typecode", None) != "Q"
+        or getattr(raw, "_count", None) != count
+        or not hasattr(raw, "_dbfile")
+    ):
+        return None
+    data = raw._dbfile.get(raw._basepos, 8 * count)
+    return struct.unpack(f"!{count}Q", data)
+
+
+def install_buffer_file_reader(make_reader: Any, read_pickle: Any) -> None:
+    """Make Whoosh's BufferFile (a file inside a compound segment) read through
+    `make_reader(buf)` instead of `BytesIO(buf)`, and unpickle with `read_pickle`.
+
+    Replaces BufferFile.__init__ (setting its `_buf`, `_name`, `file`, `onclose`,
+    `is_real`, `is_closed` as Whoosh's own does) and BufferFile.read_pickle; the
+    BytesIO copied every file of a segment into memory (see zerocopy.py). Idempotent."""
+    from whoosh.filedb import structfile
+
+    cls: Any = structfile.BufferFile
+    if getattr(cls, "_zero_copy", False):
+        return
+
+    def __init__(self: Any, buf: Any, name: str | None = None, onclose: Any = None) -> None:
+        # Whoosh's own initialiser, with our reader in place of BytesIO(buf)
+        self._buf = buf
+        self._name = name
+        self.file = make_reader(buf)
+        self.onclose = onclose
+        self.is_real = False
+        self.is_closed = False
+
+    cls.__init__ = __init__
+    cls.read_pickle = read_pickle
+    cls._zero_copy = True

@@ -15,6 +15,8 @@ import io
 import pickle
 from typing import Any
 
+from . import whoosh_private
+
 _LINE_CHUNK = 256
 
 
@@ -65,40 +67,25 @@ class ViewReader:
         self._len = self._pos = 0
 
 
+def _read_pickle(self: Any) -> Any:
+    # the C unpickler would call ViewReader.read once per opcode: unpickle from a
+    # small copied window instead (a posting block's header is ~50 bytes)
+    reader = self.file
+    window = 256
+    while True:
+        data = reader.peek_bytes(window)
+        f = io.BytesIO(data)
+        try:
+            value = pickle.load(f)
+        except (EOFError, pickle.UnpicklingError):
+            if len(data) < window:
+                raise
+            window *= 8
+            continue
+        reader.seek(f.tell(), 1)
+        return value
+
+
 def install() -> None:
-    from whoosh.filedb import structfile
-
-    cls: Any = structfile.BufferFile
-    if getattr(cls, "_zero_copy", False):
-        return
-
-    def __init__(self: Any, buf: Any, name: str | None = None, onclose: Any = None) -> None:
-        # Whoosh's own initialiser, with ViewReader in place of BytesIO(buf)
-        self._buf = buf
-        self._name = name
-        self.file = ViewReader(buf)
-        self.onclose = onclose
-        self.is_real = False
-        self.is_closed = False
-
-    def read_pickle(self: Any) -> Any:
-        # the C unpickler would call ViewReader.read once per opcode: unpickle from a
-        # small copied window instead (a posting block's header is ~50 bytes)
-        reader = self.file
-        window = 256
-        while True:
-            data = reader.peek_bytes(window)
-            f = io.BytesIO(data)
-            try:
-                value = pickle.load(f)
-            except (EOFError, pickle.UnpicklingError):
-                if len(data) < window:
-                    raise
-                window *= 8
-                continue
-            reader.seek(f.tell(), 1)
-            return value
-
-    cls.__init__ = __init__
-    cls.read_pickle = read_pickle
-    cls._zero_copy = True
+    # ViewReader is looked up at each call (tests substitute a counting one)
+    whoosh_private.install_buffer_file_reader(lambda buf: ViewReader(buf), _read_pickle)

@@ -1,0 +1,139 @@
+"""Every private Whoosh name readinglist.search.whoosh_private uses still exists and
+behaves as we expect, on a real index: an upgraded Whoosh that moved one fails here
+(loudly) rather than giving wrong search results or silently slow ones."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import whoosh
+from whoosh import index, query
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.filedb import structfile
+from whoosh.matching.wrappers import FilterMatcher
+from whoosh.scoring import BM25F
+from whoosh.util.numeric import byte_to_length
+
+from readinglist.search import whoosh_private
+from readinglist.search.schema import make_schema
+
+WORDS = ["diffusion", "model", "transformer", "attention", "graph", "neural", "network", "privacy"]
+
+
+@pytest.fixture
+def ix(tmp_path: Path) -> Iterator[Any]:
+    """A real Whoosh index with our schema: 300 papers (several posting blocks for
+    common words), then one deletion, so a segment has deleted documents."""
+    ix = index.create_in(str(tmp_path), make_schema())
+    with ix.writer() as w:
+        for i in range(300):
+            words = [WORDS[(i * k) % len(WORDS)] for k in range(1, 2 + i % 5)]
+            w.add_document(id=i - 150, title=" ".join(words), abstract=" ".join(words * 3))
+    with ix.writer() as w:
+        w.delete_by_term("id", 7 - 150)
+    yield ix
+    ix.close()
+
+
+def test_the_tested_whoosh_version() -> None:
+    # the pin in pyproject.toml (>=2.7.5,<2.8); a new minor version needs this file rerun
+    assert whoosh.__version__[:2] == (2, 7)
+
+
+def test_btexts_is_what_prefix_queries_expand_through(ix: Any) -> None:
+    assert "ixreader" in inspect.signature(query.MultiTerm._btexts).parameters
+    with ix.searcher() as s:
+        found = whoosh_private.btexts(query.Prefix("title", "tra"), s.reader())
+    assert found == [b"transform"] or found == [b"transformer"]
+
+
+def test_deleted_documents_come_as_an_excluding_filter(ix: Any) -> None:
+    assert {"child", "ids", "exclude"} <= set(inspect.signature(FilterMatcher).parameters)
+    with ix.searcher() as s:
+        (leaf, _), *_ = s.reader().leaf_readers()
+        term = next(iter(leaf.lexicon("title")))
+        m = leaf.postings("title", term)
+        assert isinstance(m, FilterMatcher) and m._exclude
+        deleted, inner = whoosh_private.deleted_filter(m)
+        assert deleted == frozenset(leaf.deleted_docs_set) == {7}
+        assert inner is m.child
+
+
+def test_posting_blocks_decode_to_the_same_ids_and_weights(ix: Any) -> None:
+    for name in ("_read_ids", "_read_weights", "_next_block", "is_active"):
+        assert callable(getattr(W3LeafMatcher, name))
+    with ix.searcher() as s:
+        (leaf, _), *_ = s.reader().leaf_readers()
+        for term in leaf.lexicon("abstract"):
+            _, inner = whoosh_private.deleted_filter(leaf.postings("abstract", term))
+            assert isinstance(inner, W3LeafMatcher)
+            block = whoosh_private.leaf_postings(inner)
+            assert block is not None
+            # the public walk (which skips the deleted document) sees the same postings
+            walk = leaf.postings("abstract", term)
+            ids, weights = [], []
+            while walk.is_active():
+                ids.append(walk.id())
+                weights.append(walk.weight())
+                walk.next()
+            live = [(d, w) for d, w in zip(*block, strict=True) if d != 7]
+            assert live == list(zip(ids, weights, strict=True))
+            assert len(ids) > 0
+
+
+def test_length_column_bytes_match_the_public_lengths(ix: Any) -> None:
+    assert callable(_lenfield) and LENGTHS_COLUMN is not None
+    with ix.searcher() as s:
+        (leaf, _), *_ = s.reader().leaf_readers()
+        raw = whoosh_private.length_bytes(leaf, "abstract")
+        assert raw is not None and len(raw) == leaf.doc_count_all() == 300
+        for docnum in range(300):
+            assert byte_to_length(raw[docnum]) == leaf.doc_field_length(docnum, "abstract", 0)
+
+
+def test_bm25f_keeps_per_field_b() -> None:
+    assert whoosh_private.field_b(BM25F(B=0.75, title_B=0.3)) == {"title": 0.3}
+
+
+def test_table_of_contents(ix: Any) -> None:
+    toc = whoosh_private.read_toc(ix)
+    assert toc.generation == ix.latest_generation()
+    assert [seg.segment_id() for seg in toc.segments]
+
+
+def test_writer_temp_storage(ix: Any) -> None:
+    w = ix.writer()
+    try:
+        storage = whoosh_private.temp_storage(w)
+        assert callable(storage.destroy) and callable(storage.create_file)
+    finally:
+        w.cancel()
+
+
+def test_id_column_unpacks_in_one_go(ix: Any) -> None:
+    with ix.searcher() as s:
+        (leaf, _), *_ = s.reader().leaf_readers()
+        column = leaf.column_reader("id")
+        values = whoosh_private.unsigned_column_ints(column, leaf.doc_count_all())
+        assert values is not None
+        field = ix.schema["id"]
+        offset = field.from_column_value(0)
+        assert [v + offset for v in values] == list(column) == list(range(-150, 150))
+
+
+def test_buffer_file_reads_through_our_reader() -> None:
+    # installed when readinglist.search.index is imported (zerocopy.py)
+    import readinglist.search.index  # noqa: F401
+
+    cls = structfile.BufferFile
+    assert getattr(cls, "_zero_copy", False)
+    assert list(inspect.signature(cls.__init__).parameters) == ["self", "buf", "name", "onclose"]
+    f = cls(memoryview(b"abcdef\nxyz"), name="t")
+    assert f.get(1, 3) == b"bcd"  # Whoosh's positioned read over our `_buf`
+    assert f.read(3) == b"abc" and f.readline() == b"def\n" and f.tell() == 7
+    f.close()
+    assert f.is_closed
