@@ -39,15 +39,37 @@ def run(argv: list[str]) -> int:
             print(uninstall_desktop_entry())
         return 0
     if args.catch_up_index:
-        from .index_worker import child_main
-
-        return child_main(resolve_library_dir(args.library))
+        return catch_up_child(resolve_library_dir(args.library))
     if args.self_test:
         from .selftest import run_self_test
 
         return run_self_test()
     library = resolve_library_dir(args.library)
     return open_window(library, [Path(f) for f in files])
+
+
+def catch_up_child(folder: Path) -> int:
+    """The index catch-up child's side (`--catch-up-index`, started by
+    index_worker.ChildCatchUp): catch the library's index up, reporting progress.
+
+    It lives in the app entry, not in index_worker, so that the core does not import
+    itself back (library -> indexer -> index_worker -> library)."""
+    from .domain import LibraryError
+    from .library import Library
+
+    def report(done: int, total: int) -> None:
+        print(f"progress {done} {total}", flush=True)
+
+    try:
+        lib = Library(folder)
+        try:
+            lib.catch_up_index(progress=report)
+        finally:
+            lib.close(catch_up=False)
+    except LibraryError as exc:
+        print(f"readinglist: {exc}", file=sys.stderr)
+        return 1
+    return 0
 
 
 def open_window(library: Path, files: list[Path]) -> int:

@@ -8,7 +8,9 @@ has its own interpreter, so the window never waits for it. Small catch-ups (a no
 a status) stay on the thread: starting a child costs ~0.5 s.
 
 The child is this program again (`--catch-up-index`, also from the frozen bundle),
-opening the same library folder; it reports `progress DONE TOTAL` lines on stdout.
+opening the same library folder (its side is app.catch_up_child, kept out of the core
+so this module never imports the library back); it reports `progress DONE TOTAL`
+lines on stdout.
 Whoosh commits are atomic and the index records how far it got after each one, so
 stopping the child at any moment loses nothing: the next catch-up goes on from there.
 """
@@ -102,22 +104,3 @@ class ChildCatchUp:
             self._stopped = True
             if self._proc is not None:
                 self._proc.terminate()
-
-
-def child_main(folder: Path) -> int:
-    """The child's side: catch the library's index up, reporting progress."""
-    from .library import Library
-
-    def report(done: int, total: int) -> None:
-        print(f"progress {done} {total}", flush=True)
-
-    try:
-        lib = Library(folder)
-        try:
-            lib.catch_up_index(progress=report)
-        finally:
-            lib.close(catch_up=False)
-    except LibraryError as exc:
-        print(f"readinglist: {exc}", file=sys.stderr)
-        return 1
-    return 0
