@@ -29,12 +29,19 @@ from .domain import (
     ProgressFn,
     Status,
 )
-from .formats.display import display_text
 from .paths import resolve_library_dir
 from .text import terminal_safe
 
 if TYPE_CHECKING:
     from .library import Library
+
+
+def display_text(text: str) -> str:
+    """library.display_text, imported on first use: `--help` stays ~0.1 s, not ~0.45 s."""
+    from .library import display_text as shown
+
+    return shown(text)
+
 
 SUBCOMMANDS = (
     "import", "list", "search", "show", "edit", "mark", "tag", "note", "export", "reindex",
@@ -627,7 +634,7 @@ def _completion_json(report: CompletionReport) -> dict[str, Any]:
 def cmd_complete(lib: Library, args: argparse.Namespace) -> int:
     import signal
 
-    from .lookup.complete import summary_lines
+    from .library import summary_lines
 
     if bool(args.ids) == bool(args.all_incomplete):
         print("readinglist complete: give paper IDs or --all-incomplete", file=sys.stderr)

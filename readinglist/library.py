@@ -52,6 +52,7 @@ from .domain import (
     SearchHit,
     Status,
 )
+from .formats.display import display_text as display_text  # re-exported for ui/ and cli.py
 from .index_worker import ChildCatchUp
 from .indexer import BackgroundIndexer, IndexFollower, _searchable
 
@@ -74,6 +75,16 @@ SEARCH_LIMIT = 500  # rows a search shows at most; `Listing.total` tells how man
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def summary_lines(
+    filled: Mapping[int, tuple[str, ...]], conflicts: Mapping[int, tuple[str, ...]]
+) -> list[str]:
+    """lookup/complete.py's plain words for a completion, for ui/ and cli.py (which use
+    the library only); imported on call: the lookup modules cost ~35 ms at start-up."""
+    from .lookup.complete import summary_lines as lines
+
+    return lines(filled, conflicts)
 
 
 # What a dropped or named folder contributes: files the importers may understand (their

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from readinglist.domain import UNTITLED, CompletionReport
-from readinglist.lookup.complete import summary_lines
+from readinglist.library import summary_lines
 
 NONE_OF_THESE = "None of these"
 

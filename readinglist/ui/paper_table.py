@@ -24,7 +24,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from readinglist.domain import UNTITLED, PaperRow, Status
-from readinglist.formats.display import display_text
+from readinglist.library import display_text
 
 from .icons import status_icon
 
