@@ -15,8 +15,10 @@ updated incrementally as the change sequence moves on.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import whoosh.query as wq
 from whoosh.analysis import STOP_WORDS
@@ -93,6 +95,15 @@ def _clauses(q: wq.Query) -> list[frozenset[str]]:
     return []
 
 
+class _RamOnly(RamStorage):  # type: ignore[misc]  # whoosh is untyped
+    """RamStorage whose writer's temporary files go to a folder of their own:
+    RamStorage's own is the shared /tmp/MAIN.tmp, which another process's writer
+    removes when done (a concurrent search failed with FileNotFoundError)."""
+
+    def temp_storage(self, name: str | None = None) -> Any:
+        return super().temp_storage(f"readinglist-pending-{uuid.uuid4().hex}.tmp")
+
+
 class PendingSearch:
     """Matches queries over the not-yet-indexed papers (one per library)."""
 
@@ -154,7 +165,7 @@ class PendingSearch:
         ]
         if not candidates:
             return []
-        ix = RamStorage().create_index(self._schema)
+        ix = _RamOnly().create_index(self._schema)
         writer = ix.writer()
         for e in candidates:
             writer.add_document(**fields_for(e.doc))
