@@ -410,6 +410,7 @@ def test_the_first_search_after_a_crash_shows_rebuild_progress(tmp_path: Path) -
     assert lines == [
         "rebuilding the search index: 2,000 of 2,100 papers",
         "rebuilding the search index: 2,100 of 2,100 papers",
+        "showing 5 of 2100 (use --limit)",  # the cut is said, as for any search
     ], proc.stderr
     assert len(proc.stdout.splitlines()) == 5
     # a small catch-up says nothing
