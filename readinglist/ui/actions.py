@@ -53,24 +53,6 @@ class Actions:
             self.edit_paper,
         ]
 
-    def write_actions(self) -> list[QAction]:
-        """Disabled while long work holds the database (an import's transaction)."""
-        return [
-            self.import_files,
-            self.import_clipboard,
-            self.rebuild_index,
-            self.toggle_read,
-            self.toggle_reading,
-            self.mark_unread,
-            self.add_tag,
-            self.complete,
-            self.edit_paper,
-            self.trash,
-            self.restore,
-            self.delete_forever,
-            self.empty_trash,
-        ]
-
 
 def _action(
     w: MainWindow,

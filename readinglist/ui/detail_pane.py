@@ -254,9 +254,6 @@ class DetailPane(QWidget):
     def current_id(self) -> int | None:
         return self._paper.id if self._paper is not None else None
 
-    def current_paper(self) -> PaperDetail | None:
-        return self._paper
-
     def show_paper(self, paper_id: int | None, query: str = "") -> None:
         """Show a paper (None: the empty state). A pending note is saved first."""
         if paper_id is not None and paper_id == self.current_id():

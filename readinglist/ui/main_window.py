@@ -4,6 +4,18 @@ The window owns the wiring. Every write returns a `Changes`; `apply_changes` han
 to each pane, which refreshes only what the flags name (ARCHITECTURE rule 2). Lists
 are fetched on the listing thread (search_field.ListingRunner), long work on the
 single-worker TaskRunner; edits with undo go through `undo.py` commands.
+
+How the panes learn about changes — one way, `apply_changes(Changes)`:
+- this window's own writes (commands, undo, a note saved in the detail pane) hand
+  their `Changes` to it;
+- writes by another process (the CLI while the window is open) are noticed by ONE
+  mechanism: a timer (EXTERNAL_CHECK_MS) compares the database's change number with
+  the last one seen — one indexed SQL read — and turns a move into
+  `EXTERNAL_CHANGES` (everything may have changed: counts, list, detail);
+- the background indexer's `on_caught_up` callback is a Qt signal here (`indexCaughtUp`,
+  queued from its thread): the index label clears and a search is re-run so the
+  papers just indexed are ranked.
+There is no other polling and no check on window activation.
 """
 
 from __future__ import annotations
@@ -16,7 +28,6 @@ from pathlib import Path
 from types import TracebackType
 
 from PySide6.QtCore import (
-    QEvent,
     QItemSelection,
     QItemSelectionModel,
     QSettings,
@@ -29,11 +40,9 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMessageBox,
-    QProgressBar,
     QSplitter,
     QStackedWidget,
     QTableView,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -50,10 +59,15 @@ from .paper_table import PaperTableModel, setup_view
 from .search_field import ListingRunner, SearchField
 from .settings import WindowState
 from .sidebar import SidebarModel, SidebarView
-from .tasks import Task, TaskRunner
+from .status_bar import StatusBarWidgets
+from .tasks import TaskRunner
 from .welcome import WelcomePage
 
-INDEX_POLL_MS = 1000
+# How often the window looks for writes by other processes (one indexed read of the
+# change number) and refreshes the index progress numbers while a rebuild runs.
+EXTERNAL_CHECK_MS = 1000
+# Another process wrote something: anything may have changed.
+EXTERNAL_CHANGES = Changes(rows=True, status=True, tags=True, note=True, fields=True)
 # How long a write made on the UI thread (a note's autosave, mark read, a tag) waits
 # for another process's write lock before it fails and is retried or reported: the
 # library's default (10 s) would freeze the window that long.
@@ -63,6 +77,8 @@ UI_BUSY_TIMEOUT_S = 0.5
 class MainWindow(Operations):
     # a database error met on any thread, told on the UI thread (queued from others)
     databaseTrouble = Signal(object)
+    # the background indexer caught up (emitted on its thread, delivered on ours)
+    indexCaughtUp = Signal(int)
 
     def __init__(
         self, library: Library, settings: QSettings, parent: QWidget | None = None
@@ -90,6 +106,8 @@ class MainWindow(Operations):
         self._sidebar_filter = Filter()
         self._user_sort: tuple[int, Qt.SortOrder] = (-1, Qt.SortOrder.AscendingOrder)
         self._seen_seq = library.change_seq()
+        self._pending = 0  # papers the last search matched outside the index
+        self._index_behind = False  # our own write waits for the indexer
         self._shown_id: int | None = None
         self.last_dialog: QWidget | None = None  # the latest non-modal dialog (tests close it)
         self._heap_frozen = False
@@ -98,15 +116,16 @@ class MainWindow(Operations):
         self.acts = build_actions(self)
         build_menus(self, self.acts)
         self.toolbar = build_toolbar(self, self.acts)
-        self._build_status_bar()
+        self.status = StatusBarWidgets(self.statusBar(), self.tasks, self)
         self._connect()
         self._restore_state()
-        self._index_timer = QTimer(self)
-        self._index_timer.setInterval(INDEX_POLL_MS)
-        self._index_timer.timeout.connect(self._poll_index)
-        # First look at the index a moment after the window is up: asking opens the
-        # index (~0.3 s at 100k papers), which showing the list does not need.
-        self._index_timer.start()
+        self.indexCaughtUp.connect(self._on_index_caught_up)
+        if library.background is not None:
+            library.background.on_caught_up = self.indexCaughtUp.emit
+        self._watch_timer = QTimer(self)
+        self._watch_timer.setInterval(EXTERNAL_CHECK_MS)
+        self._watch_timer.timeout.connect(self._on_watch_tick)
+        self._watch_timer.start()
 
     # ------------------------------------------------------------------ building
 
@@ -154,25 +173,6 @@ class MainWindow(Operations):
         self.splitter.setChildrenCollapsible(False)
         self.setCentralWidget(self.splitter)
 
-    def _build_status_bar(self) -> None:
-        bar = self.statusBar()
-        self.selection_label = QLabel(self)
-        self.index_label = QLabel(self)
-        self.task_label = QLabel(self)
-        self.progress = QProgressBar(self)
-        self.progress.setMaximumWidth(220)
-        self.progress.setTextVisible(True)
-        self.cancel_button = QToolButton(self)
-        self.cancel_button.setText("Cancel")
-        self.cancel_button.clicked.connect(self.tasks.cancel)
-        for w in (self.task_label, self.progress, self.cancel_button):
-            w.hide()
-        bar.addPermanentWidget(self.task_label)
-        bar.addPermanentWidget(self.progress)
-        bar.addPermanentWidget(self.cancel_button)
-        bar.addPermanentWidget(self.index_label)
-        bar.addPermanentWidget(self.selection_label)
-
     def _connect(self) -> None:
         self.sidebar.filterChanged.connect(self._on_sidebar_filter)
         self.sidebar.tagMenuRequested.connect(self.show_tag_menu)
@@ -197,9 +197,7 @@ class MainWindow(Operations):
         sel.tagRemoveRequested.connect(lambda t: self.remove_tag(self.selected_ids(), t))
         sel.exportRequested.connect(self.choose_export)
         sel.trashRequested.connect(self.trash_selection)
-        self.tasks.started.connect(self._on_task_started)
-        self.tasks.progressed.connect(self._on_task_progress)
-        self.tasks.busyChanged.connect(self._on_busy)
+        self.tasks.busyChanged.connect(lambda _busy: self._update_actions())
 
     # ------------------------------------------------------------------ state
 
@@ -249,7 +247,9 @@ class MainWindow(Operations):
         self.save_state()
         if sys.excepthook == self._excepthook:
             sys.excepthook = self._previous_hook
-        self._index_timer.stop()
+        self._watch_timer.stop()
+        if self.library.background is not None:
+            self.library.background.on_caught_up = None
         self.listing_runner.stop()
         if self._heap_frozen:
             gc.unfreeze()  # what this window kept alive may be collected again
@@ -294,6 +294,7 @@ class MainWindow(Operations):
             keep = [self.table_model.row_at(0).id]  # something to read from the start
             current = keep[0]
         self._select_ids(keep, current)
+        self._pending = listing.pending
         self._update_match_label(listing)
         self._update_welcome()
         self._on_selection()
@@ -321,6 +322,9 @@ class MainWindow(Operations):
             text = f"{total:,} match{'es' * (total != 1)}"
             if total > shown:
                 text += f" (best {shown:,})"
+            if self._pending > 0:  # matched outside the index, listed under the hits
+                n = self._pending
+                text += f" — {n:,} paper{'s' * (n != 1)} still being indexed"
         else:
             text = f"{shown:,} paper{'s' * (shown != 1)}"
         self.match_label.setText(text)
@@ -427,7 +431,7 @@ class MainWindow(Operations):
         elif ids:
             current = ids[0]
         n, total = len(ids), self.table_model.rowCount()
-        self.selection_label.setText(f"{n:,} of {total:,} selected" if n > 1 else "")
+        self.status.show_selection(n, total)
         if current != self._shown_id or self.detail.current_id() != current:
             self.detail.flush()
             self._shown_id = current
@@ -460,7 +464,9 @@ class MainWindow(Operations):
             self._refresh_counts()
         if changes.rows:
             self.refresh_list()
-            self._watch_index()
+            # the indexer follows on its thread; its caught-up signal clears this
+            self._index_behind = self.library.background is not None
+            self._show_index_state()
         elif changes.paper_ids and (changes.status or changes.tags or changes.fields):
             self._patch_rows(changes.paper_ids)
         self.detail.apply_changes(changes)
@@ -500,12 +506,11 @@ class MainWindow(Operations):
                 self._on_sidebar_filter(f)
 
     def full_refresh(self) -> None:
-        """Another process wrote: reload counts, list and detail."""
-        self._seen_seq = self.library.change_seq()
-        self._refresh_counts()
-        self.refresh_list()
-        self.detail.show_paper(self._shown_id, self.search.query())
-        self._watch_index()
+        """Another process wrote (or a backup was restored): counts, list and the
+        papers shown may all have changed."""
+        shown = {self._shown_id} if self._shown_id is not None else set()
+        ids = frozenset(self.selected_ids()) | shown
+        self.apply_changes(dataclasses.replace(EXTERNAL_CHANGES, paper_ids=ids))
 
     def check_external_changes(self) -> bool:
         """Refresh if another process wrote since we last looked (cheap: one number)."""
@@ -517,31 +522,28 @@ class MainWindow(Operations):
             self.full_refresh()
         return moved
 
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
-            self.check_external_changes()
-        super().changeEvent(event)
+    def _on_watch_tick(self) -> None:
+        self.check_external_changes()
+        self._show_index_state()
 
     # ------------------------------------------------------------------ index
 
-    def _watch_index(self) -> None:
-        self._poll_index()
-        if self.index_label.text():
-            self._index_timer.start()
+    def _on_index_caught_up(self, _indexed: int) -> None:
+        self._index_behind = False
+        self._show_index_state()
+        if self.search.query():
+            self.refresh_list()  # the papers just indexed are ranked now
 
-    def _poll_index(self) -> None:
-        status = self.library.index_status()
-        if status is None:  # still opening in the background: ask again later
-            if not self._index_timer.isActive():
-                self._index_timer.start()
-            return
-        behind = status or self._index_progress() is not None
-        was = bool(self.index_label.text())
-        self.index_label.setText(self._index_text() if behind else "")
-        if not behind:
-            self._index_timer.stop()
-            if was and self.search.query():
-                self.refresh_list()  # the new papers can be found now
+    def _show_index_state(self) -> None:
+        """The status bar's index label: numbers while the indexer reports them, a
+        plain note after our own write until the caught-up signal (or, when another
+        process indexed the papers first and the signal never comes, until the index
+        says it is current)."""
+        progress = self._index_progress()
+        if progress is None and self._index_behind and self.library.index_status() is False:
+            self._index_behind = False
+        behind = progress is not None or self._index_behind
+        self.status.show_index(self._index_text() if behind else "")
 
     def _index_progress(self) -> tuple[int, int] | None:
         background = self.library.background
@@ -560,28 +562,6 @@ class MainWindow(Operations):
         # every paper from the start is a rebuild (a missing or damaged index)
         what = "Rebuilding the search index" if total >= papers else "Updating the search index"
         return f"{what}: {min(done, total):,} of {total:,} papers"
-
-    # ------------------------------------------------------------------ tasks
-
-    def _on_task_started(self, task: Task) -> None:
-        self.task_label.setText(task.title)
-        self.progress.setRange(0, 0)
-        for w in (self.task_label, self.progress, self.cancel_button):
-            w.show()
-
-    def _on_task_progress(self, task: Task, done: int, total: int) -> None:
-        if total > 0:
-            self.progress.setFormat(f"%v of {total:,}")  # papers or records, not percent
-            self.progress.setRange(0, total)
-            self.progress.setValue(min(done, total))
-        else:
-            self.progress.setRange(0, 0)
-
-    def _on_busy(self, busy: bool) -> None:
-        if not busy:
-            for w in (self.task_label, self.progress, self.cancel_button):
-                w.hide()
-        self._update_actions()
 
     # ------------------------------------------------------------------ messages
 

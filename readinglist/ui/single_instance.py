@@ -130,10 +130,6 @@ class InstanceServer(QObject):
     def name(self) -> str:
         return self._name
 
-    def full_server_name(self) -> str:
-        """Where the socket is (empty until listening)."""
-        return self._server.fullServerName()
-
     def listen(self) -> bool:
         """Start listening. False when another live instance owns this library.
 

@@ -157,18 +157,18 @@ def test_progress_and_cancel_keep_what_arrived(
         window.complete_selection()
         qtbot.waitUntil(lambda: bool(fake.seen), timeout=WAIT_MS)
         # the window is live meanwhile: its progress bar and Cancel are up
-        qtbot.waitUntil(lambda: window.progress.isVisible(), timeout=WAIT_MS)
-        assert window.cancel_button.isVisible()
-        assert "Completing 2 papers" in window.task_label.text()
+        qtbot.waitUntil(lambda: window.status.progress.isVisible(), timeout=WAIT_MS)
+        assert window.status.cancel_button.isVisible()
+        assert "Completing 2 papers" in window.status.task_label.text()
         assert not window.acts.complete.isEnabled()  # one completion at a time
-        qtbot.mouseClick(window.cancel_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(window.status.cancel_button, Qt.MouseButton.LeftButton)
         dialog = _dialog(qtbot, window)
         wait_tasks(qtbot, window)
         assert "stopped early" in dialog.summary.text()
         assert len(fake.seen) == 1
         muse = library.get(ids[0])
         assert muse.year == 2023 and muse.authors  # the answer received is applied
-        assert not window.progress.isVisible()
+        assert not window.status.progress.isVisible()
     finally:
         close_window(window)
 

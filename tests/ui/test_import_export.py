@@ -107,12 +107,12 @@ def test_cancelled_import_leaves_the_library_unchanged(
         encoding="utf-8",
     )
     window.import_files([big])
-    assert window.cancel_button.isVisible()
-    qtbot.mouseClick(window.cancel_button, Qt.MouseButton.LeftButton)
+    assert window.status.cancel_button.isVisible()
+    qtbot.mouseClick(window.status.cancel_button, Qt.MouseButton.LeftButton)
     wait_tasks(qtbot, window)
     assert seeded_library.ids(Filter()) == before
     assert "cancelled" in window.statusBar().currentMessage()
-    assert not window.cancel_button.isVisible()
+    assert not window.status.cancel_button.isVisible()
 
 
 def test_export_selection_and_reread(
