@@ -134,7 +134,7 @@ def build_actions(w: MainWindow) -> Actions:
         ),
         toggle_reading=_action(
             w,
-            "Mark Reading",
+            "Mark Readin&g / Unread",
             w.toggle_reading,
             "Ctrl+Shift+R",
             icon("mark-reading"),

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QRadioButton,
     QTableWidget,
     QTableWidgetItem,
@@ -234,6 +233,9 @@ class AddTagDialog(QDialog):
         return parse_tags(self.edit.text())
 
 
+# The names are the menu's (Paper -> Mark Read / Unread ...) and the README's: one
+# name for one action everywhere (issue 11: Ctrl+U was "toggle" in one, "Mark unread"
+# in the other; it marks unread, whatever the status was).
 SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("Ctrl+O", "Import files"),
     ("Ctrl+Shift+V", "Import from the clipboard"),
@@ -241,30 +243,38 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("Ctrl+Shift+C", "Copy BibTeX of the selection"),
     ("Ctrl+F", "Find (focus the search field)"),
     ("Esc", "Clear the search"),
-    ("Ctrl+R", "Toggle read / unread"),
-    ("Ctrl+Shift+R", "Toggle reading"),
+    ("Ctrl+R", "Mark read / unread (toggles)"),
+    ("Ctrl+Shift+R", "Mark reading / unread (toggles)"),
     ("Ctrl+U", "Mark unread"),
     ("Ctrl+T", "Add a tag to the selection"),
     ("F2", "Edit the paper's fields (Ctrl+Return saves, Esc cancels)"),
     ("Ctrl+Shift+L", "Complete the selection from arXiv / DOI"),
-    ("Delete", "Move to the Trash (restore in the Trash view)"),
+    ("Delete", "Move to the Trash"),
+    ("Ctrl+Backspace", "Restore from the Trash (in the Trash view)"),
+    ("Shift+Delete", "Delete permanently (in the Trash view)"),
     ("Ctrl+Z / Ctrl+Shift+Z", "Undo / redo"),
     ("Ctrl+A", "Select all papers in the list"),
+    ("F1", "This list of shortcuts"),
     ("Ctrl+Q", "Quit"),
 )
 
 
 class ShortcutsDialog(QDialog):
+    """Every shortcut in a two-column table, sized to its text: no horizontal
+    scrollbar at the size it opens with (issue 11), however wide the fonts are."""
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Keyboard shortcuts")
         layout = QVBoxLayout(self)
         table = QTableWidget(len(SHORTCUTS), 2, self)
+        self.table = table
         table.setHorizontalHeaderLabels(["Keys", "Action"])
         table.verticalHeader().hide()
         table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         table.setSelectionMode(QTableWidget.SelectionMode.NoSelection)
         table.setShowGrid(False)
+        table.setWordWrap(False)
         mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         for row, (keys, what) in enumerate(SHORTCUTS):
             k = QTableWidgetItem(keys)
@@ -272,24 +282,24 @@ class ShortcutsDialog(QDialog):
             table.setItem(row, 0, k)
             table.setItem(row, 1, QTableWidgetItem(what))
         table.resizeColumnsToContents()
-        table.horizontalHeader().setStretchLastSection(True)
+        header = table.horizontalHeader()
+        header.setStretchLastSection(True)
         layout.addWidget(table)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.resize(440, 460)
-
-
-class TextDialog(QDialog):
-    """Read-only text (used for long error details)."""
-
-    def __init__(self, title: str, text: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(title)
-        layout = QVBoxLayout(self)
-        edit = QPlainTextEdit(text, self)
-        edit.setReadOnly(True)
-        layout.addWidget(edit)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        # Wide enough for both columns (plus a vertical scrollbar, should the rows
+        # not fit) and tall enough for every row where the screen allows.
+        frame = 2 * table.frameWidth()
+        scrollbar = table.verticalScrollBar().sizeHint().width()
+        content = table.columnWidth(0) + table.columnWidth(1) + frame + scrollbar
+        rows = table.verticalHeader().length() + header.height() + frame
+        margins = layout.contentsMargins()
+        width = content + margins.left() + margins.right()
+        height = rows + buttons.sizeHint().height() + layout.spacing()
+        height += margins.top() + margins.bottom()
+        screen = self.screen().availableGeometry() if self.screen() is not None else None
+        if screen is not None:
+            width = min(width, screen.width() - 40)
+            height = min(height, screen.height() - 80)
+        self.resize(max(width, 440), max(height, 300))
