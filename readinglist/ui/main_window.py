@@ -55,7 +55,7 @@ from .damage_box import damage_box
 from .detail_pane import DetailPane
 from .icons import app_icon
 from .operations import Operations
-from .paper_table import PaperTableModel, setup_view
+from .paper_table import PaperTableModel, restore_header, setup_view
 from .search_field import ListingRunner, SearchField
 from .settings import WindowState
 from .sidebar import SidebarModel, SidebarView
@@ -145,7 +145,7 @@ class MainWindow(Operations):
 
         self.table_model = PaperTableModel(self)
         self.table = QTableView(self)
-        setup_view(self.table, self.table_model)
+        self.column_fit = setup_view(self.table, self.table_model)
         self.table.setFrameShape(QTableView.Shape.NoFrame)
         self.welcome = WelcomePage(self)
         self.stack = QStackedWidget(self)
@@ -208,8 +208,7 @@ class MainWindow(Operations):
         if s.splitter is None or not self.splitter.restoreState(s.splitter):
             self.splitter.setSizes([200, 760, 400])
         header = self.table.horizontalHeader()
-        if s.header is not None:
-            header.restoreState(s.header)
+        restore_header(self.table, self.column_fit, s.header)
         self._user_sort = s.sort
         header.blockSignals(True)
         header.setSortIndicator(*self._user_sort)

@@ -1,5 +1,5 @@
 """Rough edges a new user hit (issue 11), each driven on the real window over a real
-temp library: the shortcut list's size and names, ..."""
+temp library: the shortcut list's size and names, columns fitted to their content, ..."""
 
 from __future__ import annotations
 
@@ -14,8 +14,9 @@ from readinglist.domain import Status
 from readinglist.library import Library
 from readinglist.ui.dialogs import SHORTCUTS, ShortcutsDialog
 from readinglist.ui.main_window import MainWindow
+from readinglist.ui.paper_table import Column
 
-from .helpers import click_row, close_window, open_window, shown_ids
+from .helpers import click_row, close_window, open_window, shown_ids, wait_tasks
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 README = Path(__file__).resolve().parents[2] / "README.md"
@@ -78,3 +79,83 @@ def test_ctrl_u_has_one_name_in_the_menu_the_list_and_the_readme(
     for _ in range(2):
         qtbot.keyClick(window.table, Qt.Key.Key_U, CTRL)
         qtbot.waitUntil(lambda: lib.rows([paper])[0].status == Status.UNREAD)
+
+
+# ---------------------------------------------------------------- column widths
+
+
+def _title_share(window: MainWindow) -> float:
+    return window.table.columnWidth(Column.TITLE) / window.table.viewport().width()
+
+
+def test_empty_columns_give_their_width_to_the_title(qtbot: QtBot, window: MainWindow) -> None:
+    # the trending page's papers have no authors, year or tags
+    header = window.table.horizontalHeader()
+    assert not window.column_fit.wanted
+    for col in (Column.AUTHORS, Column.YEAR, Column.TAGS):
+        assert window.table.columnWidth(col) <= header.sectionSizeFromContents(col).width(), col
+    assert _title_share(window) >= 0.5  # was 0.37 with the fixed widths
+    # what a row shows fits its column (the status icon and word, the date)
+    for col in (Column.STATUS, Column.ADDED):
+        assert window.table.sizeHintForColumn(col) <= window.table.columnWidth(col), col
+
+
+AUTHORS_BIB = "".join(
+    f"@article{{a{n},\n  title = {{A study of attention number {n}}},\n"
+    f"  author = {{Vaswani, Ashish and Shazeer, Noam and Parmar, Niki and Uszkoreit, Jakob}},\n"
+    f"  year = {{2017}},\n}}\n\n"
+    for n in range(4)
+)
+
+
+def test_columns_with_content_fit_it_within_their_share(
+    qtbot: QtBot, tmp_path: Path, ui_settings: QSettings
+) -> None:
+    bib = tmp_path / "authors.bib"
+    bib.write_text(AUTHORS_BIB, encoding="utf-8")
+    with Library(tmp_path / "authors") as lib:
+        lib.import_paths([bib])
+        w = open_window(qtbot, lib, ui_settings)
+        try:
+            header = w.table.horizontalHeader()
+            year = w.table.columnWidth(Column.YEAR)
+            assert year >= w.table.sizeHintForColumn(Column.YEAR)
+            authors = w.table.columnWidth(Column.AUTHORS)
+            # four long author lists: wider than the header, but at most its share
+            assert authors > header.sectionSizeFromContents(Column.AUTHORS).width()
+            assert authors <= 0.23 * w.table.viewport().width()
+            assert _title_share(w) >= 0.4
+        finally:
+            close_window(w)
+
+
+def test_remembered_widths_win_on_the_next_start(
+    qtbot: QtBot, seeded_library: Library, ui_settings: QSettings
+) -> None:
+    first = open_window(qtbot, seeded_library, ui_settings)
+    first.table.horizontalHeader().resizeSection(Column.AUTHORS, 260)  # the user's choice
+    close_window(first)
+    second = open_window(qtbot, seeded_library, ui_settings)
+    try:
+        assert not second.column_fit.wanted
+        assert second.table.columnWidth(Column.AUTHORS) == 260
+    finally:
+        close_window(second)
+
+
+def test_an_empty_library_fits_its_columns_when_the_first_papers_come(
+    qtbot: QtBot, empty_library: Library, ui_settings: QSettings, seed_page: Path
+) -> None:
+    w = open_window(qtbot, empty_library, ui_settings)
+    try:
+        assert w.stack.currentWidget() is w.welcome
+        assert w.column_fit.wanted  # nothing to fit to yet
+        w.import_files([seed_page])
+        wait_tasks(qtbot, w)
+        if w.last_dialog is not None:
+            w.last_dialog.close()
+        assert w.stack.currentWidget() is w.table
+        assert not w.column_fit.wanted
+        assert _title_share(w) >= 0.5
+    finally:
+        close_window(w)
