@@ -1,5 +1,6 @@
 """Rough edges a new user hit (issue 11), each driven on the real window over a real
-temp library: the shortcut list's size and names, columns fitted to their content, ..."""
+temp library: the shortcut list's size and names, columns fitted to their content,
+the unread dot on a selected row, ..."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QColor, QImage
 from pytestqt.qtbot import QtBot
 
 from readinglist.domain import Status
@@ -159,3 +161,36 @@ def test_an_empty_library_fits_its_columns_when_the_first_papers_come(
         assert _title_share(w) >= 0.5
     finally:
         close_window(w)
+
+
+# ---------------------------------------------------------------- the unread dot
+
+
+def _far_pixels(image: QImage, x0: int, x1: int, y0: int, y1: int, ground: QColor) -> int:
+    """Pixels in the box that stand out from `ground` (sum of channel differences)."""
+    n = 0
+    for y in range(y0, y1):
+        for x in range(x0, x1):
+            c = image.pixelColor(x, y)
+            diff = abs(c.red() - ground.red()) + abs(c.green() - ground.green())
+            if diff + abs(c.blue() - ground.blue()) > 150:
+                n += 1
+    return n
+
+
+def test_the_unread_dot_stays_visible_on_a_selected_row(qtbot: QtBot, window: MainWindow) -> None:
+    assert window.table_model.row_at(0).status == Status.UNREAD
+    assert window.table_model.row_at(1).status == Status.UNREAD
+    click_row(qtbot, window, 0)
+    assert window.table.selectionModel().isRowSelected(0)
+    assert not window.table.selectionModel().isRowSelected(1)
+    image = window.table.viewport().grab().toImage()
+    ratio = image.devicePixelRatio()
+    for row in (0, 1):  # selected, and not
+        cell = window.table.visualRect(window.table_model.index(row, Column.STATUS))
+        empty = window.table.visualRect(window.table_model.index(row, Column.YEAR))
+        ground = image.pixelColor(int(empty.center().x() * ratio), int(empty.center().y() * ratio))
+        # the icon sits at the cell's left, before the word "Unread"
+        x0, x1 = int(cell.left() * ratio), int((cell.left() + 20) * ratio)
+        y0, y1 = int(cell.top() * ratio), int(cell.bottom() * ratio)
+        assert _far_pixels(image, x0, x1, y0, y1, ground) >= 15, row
