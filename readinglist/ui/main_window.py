@@ -86,7 +86,7 @@ class MainWindow(Operations):
         super().__init__(parent)
         self.library = library
         library.quick_writes_here(UI_BUSY_TIMEOUT_S)  # the worker keeps the long wait
-        self.state = WindowState(settings)
+        self.state = WindowState(settings, library.folder)  # filter and paper: per library
         self.setWindowTitle("ReadingList")
         self.setWindowIcon(app_icon())
         self.setAcceptDrops(True)

@@ -18,7 +18,7 @@ from readinglist.ui.dialogs import SHORTCUTS, ShortcutsDialog
 from readinglist.ui.main_window import MainWindow
 from readinglist.ui.paper_table import Column
 
-from .helpers import click_row, close_window, open_window, shown_ids, wait_tasks
+from .helpers import click_row, click_sidebar, close_window, open_window, shown_ids, wait_tasks
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 README = Path(__file__).resolve().parents[2] / "README.md"
@@ -194,3 +194,41 @@ def test_the_unread_dot_stays_visible_on_a_selected_row(qtbot: QtBot, window: Ma
         x0, x1 = int(cell.left() * ratio), int((cell.left() + 20) * ratio)
         y0, y1 = int(cell.top() * ratio), int(cell.bottom() * ratio)
         assert _far_pixels(image, x0, x1, y0, y1, ground) >= 15, row
+
+
+# ---------------------------------------------------------------- per-library state
+
+
+def test_the_last_filter_and_paper_are_remembered_per_library(
+    qtbot: QtBot, tmp_path: Path, seed_page: Path, ui_settings: QSettings
+) -> None:
+    with Library(tmp_path / "a") as a, Library(tmp_path / "b") as b:
+        for lib in (a, b):
+            lib.import_paths([seed_page])
+        a_ids = a.ids()
+        a.set_status(a_ids[:2], Status.READING)
+        w = open_window(qtbot, a, ui_settings)
+        click_sidebar(qtbot, w, "status:reading")
+        w.select_ids([a_ids[1]])
+        assert w.detail.current_id() == a_ids[1]
+        close_window(w)
+
+        # library B has never been opened: All, and its own first paper
+        w = open_window(qtbot, b, ui_settings)
+        assert w.sidebar.selected_keys() == ["all"]
+        assert w.table_model.rowCount() == len(b.ids())
+        assert w.detail.current_id() == w.table_model.row_at(0).id
+        b_paper = w.table_model.row_at(3).id
+        w.select_ids([b_paper])
+        close_window(w)
+
+        # back to A: its "Reading" view and its paper; then B again: its own paper
+        w = open_window(qtbot, a, ui_settings)
+        assert w.sidebar.selected_keys() == ["status:reading"]
+        assert sorted(shown_ids(w)) == sorted(a_ids[:2])
+        assert w.detail.current_id() == a_ids[1]
+        close_window(w)
+        w = open_window(qtbot, b, ui_settings)
+        assert w.sidebar.selected_keys() == ["all"]
+        assert w.detail.current_id() == b_paper
+        close_window(w)
