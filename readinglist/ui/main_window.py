@@ -53,6 +53,7 @@ from readinglist.library import DatabaseDamaged, Library, database_trouble
 from .actions import build_actions, build_menus, build_toolbar
 from .damage_box import damage_box
 from .detail_pane import DetailPane
+from .empty_list import EmptyListNote
 from .icons import app_icon
 from .operations import Operations
 from .paper_table import PaperTableModel, restore_header, setup_view
@@ -147,6 +148,7 @@ class MainWindow(Operations):
         self.table = QTableView(self)
         self.column_fit = setup_view(self.table, self.table_model)
         self.table.setFrameShape(QTableView.Shape.NoFrame)
+        self.empty_note = EmptyListNote(self.table, self.current_filter)
         self.welcome = WelcomePage(self)
         self.stack = QStackedWidget(self)
         self.stack.addWidget(self.table)

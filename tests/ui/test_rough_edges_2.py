@@ -12,13 +12,22 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QColor, QImage
 from pytestqt.qtbot import QtBot
 
-from readinglist.domain import Status
+from readinglist.domain import Filter, Status
 from readinglist.library import Library
 from readinglist.ui.dialogs import SHORTCUTS, ShortcutsDialog
+from readinglist.ui.empty_list import empty_text
 from readinglist.ui.main_window import MainWindow
 from readinglist.ui.paper_table import Column
 
-from .helpers import click_row, click_sidebar, close_window, open_window, shown_ids, wait_tasks
+from .helpers import (
+    click_row,
+    click_sidebar,
+    close_window,
+    open_window,
+    shown_ids,
+    wait_list,
+    wait_tasks,
+)
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 README = Path(__file__).resolve().parents[2] / "README.md"
@@ -232,3 +241,51 @@ def test_the_last_filter_and_paper_are_remembered_per_library(
         assert w.sidebar.selected_keys() == ["all"]
         assert w.detail.current_id() == b_paper
         close_window(w)
+
+
+# ---------------------------------------------------------------- an empty list says why
+
+
+def test_an_empty_list_says_why(qtbot: QtBot, window: MainWindow) -> None:
+    lib = window.library
+    ids = shown_ids(window)
+    lib.add_tags(ids[:2], ["vision"])
+    lib.add_tags(ids[2:4], ["language"])
+    window.full_refresh()
+    note = window.empty_note
+    assert note.headline() == ""  # the list has rows
+
+    click_sidebar(qtbot, window, "tag:vision")
+    click_sidebar(qtbot, window, "tag:language", CTRL)  # AND: no paper has both
+    assert window.table_model.rowCount() == 0
+    assert note.isVisible()
+    assert note.headline() == "No papers have all of these tags"
+    assert "“vision”, “language”" in note.text()
+
+    click_sidebar(qtbot, window, "trash")
+    assert note.headline() == "The Trash is empty"
+
+    click_sidebar(qtbot, window, "all")
+    assert note.headline() == ""
+    window.search.set_query("zzqxv")
+    wait_list(qtbot, window)
+    assert note.headline() == "No papers match “zzqxv”"
+    window.search.set_query("")
+    wait_list(qtbot, window)
+    assert not note.isVisible()
+
+    # the last unread paper marked read in the Unread view: rows removed, not a reset
+    lib.set_status(ids[1:], Status.READ)
+    window.full_refresh()
+    click_sidebar(qtbot, window, "status:unread")
+    assert shown_ids(window) == [ids[0]]
+    window.set_status([ids[0]], Status.READ)
+    qtbot.waitUntil(lambda: window.table_model.rowCount() == 0)
+    assert note.headline() == "No unread papers"
+
+
+def test_empty_texts_escape_what_the_user_typed() -> None:
+    head, _ = empty_text(Filter(query="<b>x</b>"))
+    assert head == "No papers match “<b>x</b>”"  # escaped when shown (RichText)
+    assert empty_text(Filter(tags=("a",), status=Status.READ))[0] == "No read papers tagged “a”"
+    assert empty_text(Filter())[0] == "No papers here"
