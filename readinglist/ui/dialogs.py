@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontDatabase
@@ -79,10 +80,47 @@ def skipped_lines(report: ImportReport) -> list[str]:
     return lines
 
 
+@dataclass(frozen=True, slots=True)
+class ImportShown:
+    """How many of an import's new papers the list shows, and how many are selected,
+    counted once the list has them: the summary says what is true (issue 11: it said
+    "The new papers are selected" over an empty list still being fetched)."""
+
+    added: int
+    listed: int
+    selected: int
+
+    @classmethod
+    def of(
+        cls, added: Sequence[int], row_of: Callable[[int], int | None], selected: Sequence[int]
+    ) -> ImportShown:
+        new = set(added)
+        listed = sum(1 for i in new if row_of(i) is not None)
+        return cls(len(new), listed, len(new.intersection(selected)))
+
+    def line(self) -> str:
+        n, listed, selected = self.added, self.listed, self.selected
+        if n == 0:
+            return ""
+        if listed == 0:
+            return "The list does not show the new papers: choose All in the sidebar."
+        where = "The new paper is" if n == 1 else f"The {n:,} new papers are"
+        if listed < n:
+            where = f"{listed:,} of the {n:,} new papers are"
+        if selected == listed:
+            return f"{where} selected in the list."
+        if selected == 0:
+            return f"{where} in the list."
+        # a big import selects its first paper only (a huge selection stalls the window)
+        return f"{where} in the list; the first is selected."
+
+
 class ImportSummaryDialog(QDialog):
     """What an import did: added, duplicates, and every problem with file and line."""
 
-    def __init__(self, report: ImportReport, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, report: ImportReport, parent: QWidget | None = None, shown: ImportShown | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Import finished")
         self.setMinimumWidth(520)
@@ -94,8 +132,10 @@ class ImportSummaryDialog(QDialog):
         head.setFont(f)
         head.setWordWrap(True)
         layout.addWidget(head)
-        if report.added:
-            layout.addWidget(QLabel("The new papers are selected in the list."))
+        # what the list shows of them (None: nobody counted, so nothing is claimed)
+        self.shown_line = QLabel(shown.line() if shown is not None else "", self)
+        self.shown_line.setVisible(bool(self.shown_line.text()))
+        layout.addWidget(self.shown_line)
         # what duplicates did to papers already there, in plain words (issue 9)
         self.merges = QLabel("\n".join(report.merge_lines()), self)
         self.merges.setTextFormat(Qt.TextFormat.PlainText)

@@ -23,7 +23,7 @@ from __future__ import annotations
 import dataclasses
 import gc
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from types import TracebackType
 
@@ -104,6 +104,7 @@ class MainWindow(Operations):
         self.listing_runner.failed.connect(self._on_listing_failed)
         self._awaiting: int | None = None  # generation of the listing we wait for
         self._pending_select: list[int] | None = None  # ids to select when it arrives
+        self._after_listing: list[Callable[[], None]] = []  # run when it has arrived
         self._sidebar_filter = Filter()
         self._user_sort: tuple[int, Qt.SortOrder] = (-1, Qt.SortOrder.AscendingOrder)
         self._seen_seq = library.change_seq()
@@ -270,16 +271,30 @@ class MainWindow(Operations):
         """No listing is outstanding (tests wait on this)."""
         return self._awaiting is None
 
+    def after_listing(self, fn: Callable[[], None]) -> None:
+        """Run `fn` once the list shows what was asked for (at once when it does)."""
+        if self.list_ready():
+            fn()
+        else:
+            self._after_listing.append(fn)
+
+    def _run_after_listing(self) -> None:
+        waiting, self._after_listing = self._after_listing, []
+        for fn in waiting:
+            fn()
+
     def _on_listing(self, generation: int, f: Filter, listing: Listing) -> None:
         if generation != self._awaiting:
             return  # superseded by a newer request
         self._awaiting = None
         self._apply_listing(listing)
+        self._run_after_listing()
 
     def _on_listing_failed(self, generation: int, message: str) -> None:
         if generation == self._awaiting:
             self._awaiting = None
             self.statusBar().showMessage(message, 8000)
+            self._run_after_listing()
 
     def _apply_listing(self, listing: Listing) -> None:
         keep = self._pending_select

@@ -44,6 +44,7 @@ from .dialogs import (
     AddTagDialog,
     ExportDialog,
     ExportScope,
+    ImportShown,
     ImportSummaryDialog,
     ShortcutsDialog,
     summary_text,
@@ -94,6 +95,7 @@ class Operations(QMainWindow):
         def select_ids(self, ids: Sequence[int]) -> None: ...
         def current_filter(self) -> Filter: ...
         def refresh_list(self, *, as_you_type: bool = False) -> None: ...
+        def after_listing(self, fn: Callable[[], None]) -> None: ...
         def apply_changes(self, changes: Changes) -> None: ...
         def show_error(self, message: str, title: str = ...) -> _Box: ...
         def report_error(self, exc: LibraryError, title: str = ...) -> _Box: ...
@@ -168,7 +170,12 @@ class Operations(QMainWindow):
         self.apply_changes(report.changes)
         if report.added and not report.changes.rows:
             self.refresh_list()
-        dialog = ImportSummaryDialog(report, self)
+        # after the list shows the new papers: the dialog says what is really selected
+        self.after_listing(lambda: self._show_import_summary(report))
+
+    def _show_import_summary(self, report: ImportReport) -> None:
+        shown = ImportShown.of(report.added, self.table_model.row_of, self.selected_ids())
+        dialog = ImportSummaryDialog(report, self, shown=shown)
         dialog.open()
         self.last_dialog = dialog
 

@@ -8,13 +8,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt
 from PySide6.QtGui import QColor, QImage
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from readinglist.domain import Filter, Status
 from readinglist.library import Library
-from readinglist.ui.dialogs import SHORTCUTS, ShortcutsDialog
+from readinglist.ui.dialogs import SHORTCUTS, ImportShown, ImportSummaryDialog, ShortcutsDialog
 from readinglist.ui.empty_list import empty_text
 from readinglist.ui.main_window import MainWindow
 from readinglist.ui.paper_table import Column
@@ -289,3 +290,79 @@ def test_empty_texts_escape_what_the_user_typed() -> None:
     assert head == "No papers match “<b>x</b>”"  # escaped when shown (RichText)
     assert empty_text(Filter(tags=("a",), status=Status.READ))[0] == "No read papers tagged “a”"
     assert empty_text(Filter())[0] == "No papers here"
+
+
+# ---------------------------------------------------------------- after a big import
+
+
+class _ShownWhen(QObject):
+    """Records what the list showed when the import summary appeared."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__()
+        self.window = window
+        self.seen: list[tuple[int, list[int], str]] = []
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Show and isinstance(watched, ImportSummaryDialog):
+            w = self.window
+            self.seen.append(
+                (w.table_model.rowCount(), w.selected_ids(), watched.shown_line.text())
+            )
+        return False
+
+
+def _import_watching(
+    qtbot: QtBot, window: MainWindow, paths: list[Path]
+) -> tuple[list[int], tuple[int, list[int], str]]:
+    before = set(window.library.ids())
+    watch = _ShownWhen(window)
+    app = QApplication.instance()
+    assert app is not None
+    app.installEventFilter(watch)
+    try:
+        window.import_files(paths)
+        wait_tasks(qtbot, window)
+        qtbot.waitUntil(lambda: bool(watch.seen))
+    finally:
+        app.removeEventFilter(watch)
+    assert window.last_dialog is not None
+    window.last_dialog.close()
+    new = [i for i in window.library.ids() if i not in before]
+    return new, watch.seen[0]
+
+
+def test_the_import_summary_comes_once_the_new_papers_are_shown_and_selected(
+    qtbot: QtBot, empty_library: Library, ui_settings: QSettings, seed_page: Path
+) -> None:
+    w = open_window(qtbot, empty_library, ui_settings)
+    try:
+        new, (rows, selected, line) = _import_watching(qtbot, w, [seed_page])
+        assert rows == len(new)  # the list was not empty behind the dialog
+        assert sorted(selected) == sorted(new)
+        assert line == f"The {len(new):,} new papers are selected in the list."
+        assert w.table.selectionModel().isRowSelected(0)
+    finally:
+        close_window(w)
+
+
+def test_a_capped_selection_is_told_as_it_is(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from readinglist.ui import operations
+
+    monkeypatch.setattr(operations, "SELECT_IMPORTED_MAX", 3)
+    bib = tmp_path / "authors.bib"
+    bib.write_text(AUTHORS_BIB, encoding="utf-8")
+    click_sidebar(qtbot, window, "status:read")  # a view that would hide them
+    new, (rows, selected, line) = _import_watching(qtbot, window, [bib])
+    assert len(new) == 4 and len(selected) == 1 and selected[0] in new
+    assert rows == len(window.library.ids())
+    assert line == "The 4 new papers are in the list; the first is selected."
+
+
+def test_the_summary_line_counts() -> None:
+    assert ImportShown(1, 1, 1).line() == "The new paper is selected in the list."
+    assert ImportShown(0, 0, 0).line() == ""
+    assert ImportShown(5, 0, 0).line().startswith("The list does not show the new papers")
+    assert ImportShown(5, 2, 2).line() == "2 of the 5 new papers are selected in the list."
