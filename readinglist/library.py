@@ -7,10 +7,8 @@ SQLite first and return a `Changes`; the search index follows (see indexer.py).
 
 from __future__ import annotations
 
-import builtins
 import contextlib
 import dataclasses
-import gc
 import logging
 import os
 import tempfile
@@ -21,15 +19,19 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, delete, func, or_, select, update
+from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from .db import notes as db_notes
+from .db import papers as db_papers
 from .db import search_sql, store
+from .db import status as db_status
+from .db import tags as db_tags
+from .db import trash as db_trash
 from .db.engine import writer
 from .db.health import DatabaseDamaged as DatabaseDamaged  # re-exported for the window
 from .db.importer import insert_drafts
-from .db.models import Paper, PaperTag, Tag, Tombstone
 from .domain import (
     CancelFn,
     Changes,
@@ -52,9 +54,12 @@ from .domain import (
     SearchHit,
     Status,
 )
+from .files import can_write_in, same_file
 from .formats.display import display_text as display_text  # re-exported for ui/ and cli.py
+from .import_pause import collector_paused, release_gently
 from .index_worker import ChildCatchUp
 from .indexer import BackgroundIndexer, IndexFollower, _searchable
+from .lookup.summary import summary_lines as summary_lines  # re-exported for ui/ and cli.py
 
 if TYPE_CHECKING:
     from .db.health import LibraryCheck
@@ -77,135 +82,8 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def summary_lines(
-    filled: Mapping[int, tuple[str, ...]], conflicts: Mapping[int, tuple[str, ...]]
-) -> list[str]:
-    """lookup/complete.py's plain words for a completion, for ui/ and cli.py (which use
-    the library only); imported on call: the lookup modules cost ~35 ms at start-up."""
-    from .lookup.complete import summary_lines as lines
-
-    return lines(filled, conflicts)
-
-
-# What a dropped or named folder contributes: files the importers may understand (their
-# content still decides: a README.txt found in a folder is skipped, not imported).
-IMPORTABLE_SUFFIXES = frozenset({".bib", ".bibtex", ".ris", ".json", ".xml", ".atom", ".txt"})
-# Folders a folder import never enters: tools' and environments' own files, not the user's
-# references (a source checkout's .venv alone held 1,187 "papers" in .txt files).
-_TOOL_FOLDERS = frozenset(
-    ("node_modules", "__pycache__", "site-packages", "dist-packages", "__MACOSX", "_build")
-)
-
-
-def _skip_folder_reason(folder: Path) -> str | None:
-    name = folder.name
-    if name.startswith("."):
-        return "hidden folder"
-    if name in _TOOL_FOLDERS:
-        return "tool folder"
-    if (folder / "pyvenv.cfg").exists() or (folder / "conda-meta").is_dir():
-        return "virtual environment"
-    return None
-
-
-def _expand_folders(
-    paths: Iterable[Path], skipped: builtins.list[Problem] | None = None
-) -> Iterator[tuple[Path, str | None]]:
-    """(file, None) for a named file, (file, "folder/sub/name") for one found in a
-    folder: files stay as given; a folder stands for the
-    importable files under it, minus hidden folders and files, virtualenvs and tool
-    folders. What is passed over is appended to `skipped` (folders by name, other
-    file types as a count). Symbolic links to folders are not followed (no loops)."""
-    for path in paths:
-        if not path.is_dir():
-            yield path, None
-            continue
-        other: builtins.list[str] = []
-        for top, dirs, files in os.walk(path):
-            here = Path(top)
-            keep = []
-            for d in sorted(dirs):
-                sub = here / d
-                reason = "symbolic link, not followed" if sub.is_symlink() else None
-                reason = reason or _skip_folder_reason(sub)
-                if reason is None:
-                    keep.append(d)
-                elif skipped is not None:
-                    skipped.append(Problem(str(sub.relative_to(path.parent)), 0, reason))
-            dirs[:] = keep
-            for f in sorted(files):
-                file = here / f
-                if f.startswith(".") or file.suffix.lower() not in IMPORTABLE_SUFFIXES:
-                    other.append(f)
-                elif file.is_file():
-                    yield file, str(file.relative_to(path.parent))
-        if other and skipped is not None:
-            examples = ", ".join(other[:5]) + (", …" if len(other) > 5 else "")
-            kind = "file" if len(other) == 1 else "files"
-            message = f"{len(other)} {kind} of other types not looked at ({examples})"
-            skipped.append(Problem(path.name or str(path), 0, message))
-
-
-class _CollectorPause:
-    """Python's cyclic garbage collector off while an import builds its objects.
-
-    Reading and inserting 100k papers allocates millions of objects, none of them in
-    cycles; the collector's full passes over them (up to 90 ms each, holding the
-    GIL) were the window's longest stalls during a big import, and found nothing.
-    Reference counting still frees everything; a cycle made meanwhile waits for the
-    collector's return. Nested and concurrent pauses count: the last one out turns
-    the collector back on, if it was on before the first.
-    """
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._depth = 0
-        self._was_enabled = False
-
-    @contextlib.contextmanager
-    def __call__(self) -> Iterator[None]:
-        with self._lock:
-            if self._depth == 0:
-                self._was_enabled = gc.isenabled()
-                gc.disable()
-            self._depth += 1
-        try:
-            yield
-        finally:
-            with self._lock:
-                self._depth -= 1
-                if self._depth == 0 and self._was_enabled:
-                    gc.enable()
-
-
-_collector_paused = _CollectorPause()
-
-
-def _release_gently(results: builtins.list[tuple[ParseResult, str]]) -> None:
-    """Free a big import's drafts a thousand at a time, then empty `results`.
-
-    Dropped at once, 100k drafts go in one C-level cascade of deallocations that
-    holds the GIL for ~120 ms (the window's longest stall after a big import);
-    deleting slices lets the interpreter switch threads in between.
-    """
-    drafts = [d for result, _ in results for d in result.drafts]
-    results.clear()  # the parse results go; their drafts live on in `drafts`
-    while drafts:
-        del drafts[-1000:]
-
-
-def _can_write_dir(folder: Path) -> bool:
-    """Could we write in `folder` (or create it)? As this user, on this mount."""
-    if folder.exists():
-        return os.access(folder, os.W_OK | os.X_OK)
-    return os.access(folder.parent, os.W_OK | os.X_OK)
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        return os.path.samefile(a, b)
-    except OSError:
-        return False
+# tests/test_import_collector.py imports it from here, where it was defined before
+_release_gently = release_gently
 
 
 def _doc(r: Any, tags: Mapping[int, Sequence[str]]) -> IndexDoc:
@@ -340,7 +218,7 @@ class Library:
         # the engine the environment asks for (Whoosh unless told otherwise); both
         # keep SearchIndex's contract
         folder = self.folder / INDEX_DIR
-        if self.read_only and not _can_write_dir(folder):
+        if self.read_only and not can_write_in(folder):
             # a read-only library still searches: the index is built from the database
             # in a temporary folder, removed when this process ends
             self._temp_index = tempfile.TemporaryDirectory(prefix="readinglist-index-")
@@ -488,7 +366,7 @@ class Library:
                 return Listing(tuple(rows), len(rows))
             restrict = None
             if f.status is not None or f.tags:
-                restrict = set(s.connection().scalars(store.filtered_ids(f)).all())
+                restrict = db_papers.filter_id_set(s, f)
         self._fresh_index()
         index_seq = self._index.seq  # read before searching: whatever lands later is pending
         pending, pending_ids, matched = self._pending_matches(index_seq, f.query, as_you_type)
@@ -554,7 +432,7 @@ class Library:
         *,
         limit: int = 100,
         as_you_type: bool = False,
-    ) -> builtins.list[tuple[PaperDetail, SearchHit]]:
+    ) -> list[tuple[PaperDetail, SearchHit]]:
         """Papers matching `query` within a filter, in rank order, with their hits."""
         listing = self.listing(
             Filter(f.status, f.tags, query, f.trashed),
@@ -566,7 +444,7 @@ class Library:
         details = self.details(ids)
         return [(d, listing.hits[d.id]) for d in details if d.id in listing.hits]
 
-    def rows(self, ids: Sequence[int]) -> builtins.list[PaperRow]:
+    def rows(self, ids: Sequence[int]) -> list[PaperRow]:
         """List rows for these ids, in this order: cheap, for refreshing changed rows."""
         with Session(self._engine) as s:
             return store.rows_for_ids(s, ids)
@@ -577,11 +455,11 @@ class Library:
             raise PaperNotFound(f"no paper with id {paper_id}")
         return found[0]
 
-    def details(self, ids: Sequence[int]) -> builtins.list[PaperDetail]:
+    def details(self, ids: Sequence[int]) -> list[PaperDetail]:
         with Session(self._engine) as s:
             return store.details_for_ids(s, ids)
 
-    def ids(self, f: Filter = Filter()) -> builtins.list[int]:
+    def ids(self, f: Filter = Filter()) -> list[int]:
         """Ids a filter selects, newest first (rank order with a query)."""
         return [r.id for r in self.listing(f, limit=1_000_000).rows]
 
@@ -589,9 +467,9 @@ class Library:
         with Session(self._engine) as s:
             return store.counts(s)
 
-    def tags(self) -> builtins.list[str]:
+    def tags(self) -> list[str]:
         with Session(self._engine) as s:
-            return sorted(s.scalars(select(Tag.name)), key=str.casefold)
+            return db_tags.tag_names(s)
 
     def highlight(self, paper_id: int, query: str) -> dict[str, str]:
         """HTML snippets of where `query` matches this paper (title, abstract)."""
@@ -624,7 +502,7 @@ class Library:
             target = target / backup_name(None, "manual")
         if target.exists() and not target.is_file():
             raise LibraryError(f"{target} is not a regular file")
-        if any(_same_file(target, Path(f"{db_path}{x}")) for x in ("", "-wal", "-shm")):
+        if any(same_file(target, Path(f"{db_path}{x}")) for x in ("", "-wal", "-shm")):
             raise LibraryError(f"{target} is the library itself")
         if not target.parent.is_dir():
             raise LibraryError(f"{target.parent}: no such folder")
@@ -758,46 +636,28 @@ class Library:
     ) -> ImportReport:
         """Read every file, then add what they hold in ONE transaction (all or nothing).
 
-        A folder means the importable files under it (see `_expand_folders`); a file
-        found there whose content is in no known format is skipped and listed in
-        `skipped`. A named file that cannot be read or recognised, and a found file that
-        cannot be read, become problems and are listed in `failed`; they do not stop
-        the others.
+        A folder means the importable files under it; what is passed over there, and
+        the files that failed, are listed in the report (import_files.py `read_paths`).
         """
-        from .formats.decode import NotText
-        from .formats.reader import UnknownFormat, read_path
+        from .import_files import read_paths
 
-        results: builtins.list[tuple[ParseResult, str]] = []
-        problems: builtins.list[Problem] = []
-        skipped: builtins.list[Problem] = []
-        read_files: builtins.list[str] = []
-        failed: builtins.list[str] = []
-        with _collector_paused():
-            for path, found in _expand_folders(map(Path, paths), skipped):
-                try:
-                    result = read_path(path)
-                except LibraryError as exc:
-                    # the readers' messages start with the file name (Problem.file has it)
-                    message = str(exc).removeprefix(f"{path}: ").removeprefix(f"{path.name}: ")
-                    if found and isinstance(exc, UnknownFormat | NotText):
-                        skipped.append(Problem(found, 0, "not in a format we can import"))
-                        continue
-                    problems.append(Problem(path.name, 0, message))
-                    failed.append(str(path))
-                    continue
-                if found and result.format is None and not result.drafts:
-                    skipped.append(Problem(found, 0, "empty file"))  # dependency_links.txt
-                    continue
-                results.append((result, path.name))
-                read_files.append(str(path))
+        with collector_paused():
+            read = read_paths(paths)
             try:
                 report = self.import_parsed(
-                    results, tags=tags, progress=progress, cancel=cancel, problems=problems
+                    read.results,
+                    tags=tags,
+                    progress=progress,
+                    cancel=cancel,
+                    problems=read.problems,
                 )
             finally:
-                _release_gently(results)
+                release_gently(read.results)
         return dataclasses.replace(
-            report, read_files=tuple(read_files), failed=tuple(failed), skipped=tuple(skipped)
+            report,
+            read_files=tuple(read.read_files),
+            failed=tuple(read.failed),
+            skipped=tuple(read.skipped),
         )
 
     def import_text(
@@ -811,12 +671,12 @@ class Library:
     ) -> ImportReport:
         from .formats.reader import read_text
 
-        with _collector_paused():
+        with collector_paused():
             results = [(read_text(text, source), source)]
             try:
                 return self.import_parsed(results, tags=tags, progress=progress, cancel=cancel)
             finally:
-                _release_gently(results)
+                release_gently(results)
 
     def import_drafts(
         self, drafts: Sequence[PaperDraft], *, source: str, tags: Sequence[str] = ()
@@ -843,7 +703,7 @@ class Library:
         def make_key(d: PaperDraft, taken: object) -> str:
             return citation_key_for(d.authors, d.year, d.title, taken)  # type: ignore[arg-type]
 
-        with _collector_paused(), self._transaction() as s:
+        with collector_paused(), self._transaction() as s:
             out = insert_drafts(s, drafts, tags, _now(), make_key, progress, cancel)
         # papers whose "fields differ from the last import" line changed refresh too
         touched = frozenset(out.added) | frozenset(out.updated) | frozenset(out.reviewed)
@@ -861,32 +721,10 @@ class Library:
 
     # ------------------------------------------------------------------ writing
 
-    def _existing(self, s: Session, ids: Iterable[int]) -> builtins.list[int]:
-        wanted = list(dict.fromkeys(ids))
-        found = set(
-            s.connection().scalars(select(Paper.id).where(store.id_in(Paper.id, wanted))).all()
-        )
-        missing = [i for i in wanted if i not in found]
-        if missing:
-            raise PaperNotFound(f"no paper with id {', '.join(map(str, missing[:5]))}")
-        return wanted
-
     def set_status(self, ids: Iterable[int], status: Status) -> Changes:
         now = _now()
         with self._transaction() as s:
-            wanted = self._existing(s, ids)
-            seq = store.next_seq(s)
-            # Core execution: no ORM objects are loaded here, nothing to synchronise
-            changed = builtins.list(
-                s.connection()
-                .scalars(
-                    update(Paper)
-                    .where(store.id_in(Paper.id, wanted), Paper.status != status.value)
-                    .values(status=status.value, status_changed_at=now, change_seq=seq)
-                    .returning(Paper.id)
-                )
-                .all()
-            )
+            changed = db_status.set_status(s, db_papers.existing(s, ids), status, now)
         return self._changed(Changes(frozenset(changed), status=True))
 
     def add_tags(self, ids: Iterable[int], tags: Sequence[str]) -> Changes:
@@ -898,23 +736,15 @@ class Library:
         if not names:
             return Changes()
         with self._transaction() as s:
-            wanted = self._existing(s, ids)
+            wanted = db_papers.existing(s, ids)
             store.add_tags_to(s, wanted, names)
             store.mark_changed(s, wanted, store.next_seq(s))
         return self._changed(Changes(frozenset(wanted), tags=True))
 
     def remove_tags(self, ids: Iterable[int], tags: Sequence[str]) -> Changes:
         with self._transaction() as s:
-            wanted = self._existing(s, ids)
-            tid = store.tag_ids(s, list(tags), create=False)
-            s.connection().execute(
-                delete(PaperTag).where(
-                    store.id_in(PaperTag.paper_id, wanted),
-                    PaperTag.tag_id.in_(list(tid.values())),
-                )
-            )
-            store.mark_changed(s, wanted, store.next_seq(s))
-            store.delete_orphan_tags(s)
+            wanted = db_papers.existing(s, ids)
+            db_tags.remove_tags(s, wanted, tags)
         return self._changed(Changes(frozenset(wanted), tags=True))
 
     def rename_tag(self, old: str, new: str) -> Changes:
@@ -926,44 +756,21 @@ class Library:
         if not new:
             raise LibraryError("a tag name cannot be empty")
         with self._transaction() as s:
-            src = store.tag_ids(s, [old], create=False).get(old.casefold())
-            if src is None:
-                raise LibraryError(f"no tag called {old!r}")
-            papers = list(s.scalars(select(PaperTag.paper_id).where(PaperTag.tag_id == src)))
-            dst = store.tag_ids(s, [new], create=False).get(new.casefold())
-            if dst is None or dst == src:
-                tag = s.get(Tag, src)
-                assert tag is not None
-                tag.name = new
-            else:
-                store.add_tags_to(s, papers, [new])
-                s.execute(delete(Tag).where(Tag.id == src))
-            store.mark_changed(s, papers, store.next_seq(s))
-        return self._changed(Changes(frozenset(papers), tags=True))
+            tagged = db_tags.rename_tag(s, old, new)
+        return self._changed(Changes(frozenset(tagged), tags=True))
 
     def delete_tag(self, name: str) -> Changes:
         with self._transaction() as s:
-            tid = store.tag_ids(s, [name], create=False).get(name.casefold())
-            if tid is None:
-                raise LibraryError(f"no tag called {name!r}")
-            papers = list(s.scalars(select(PaperTag.paper_id).where(PaperTag.tag_id == tid)))
-            s.execute(delete(Tag).where(Tag.id == tid))
-            store.mark_changed(s, papers, store.next_seq(s))
-        return self._changed(Changes(frozenset(papers), tags=True))
+            tagged = db_tags.delete_tag(s, name)
+        return self._changed(Changes(frozenset(tagged), tags=True))
 
     def set_note(self, paper_id: int, note: str) -> Changes:
         from .formats.clean import clean_block
 
+        note = clean_block(note)  # no ESC, NUL or bidi override in a stored note
         with self._transaction() as s:
-            paper = s.get(Paper, paper_id)
-            if paper is None:
-                raise PaperNotFound(f"no paper with id {paper_id}")
-            note = clean_block(note)  # no ESC, NUL or bidi override in a stored note
-            if paper.note == note:
+            if not db_notes.set_note(s, paper_id, note, _now()):
                 return Changes()
-            paper.note = note
-            paper.note_changed_at = _now()
-            paper.change_seq = store.next_seq(s)
         return self._changed(Changes(frozenset({paper_id}), note=True))
 
     # ------------------------------------------------------------------ editing by hand
@@ -985,9 +792,7 @@ class Library:
 
         edit = cleaned(changes)
         with self._transaction() as s:
-            paper = s.get(Paper, paper_id)
-            if paper is None:
-                raise PaperNotFound(f"no paper with id {paper_id}")
+            paper = db_papers.paper(s, paper_id)
             problems = edit_problems(s, paper_id, edit, _now().year)
             if problems:
                 names = ", ".join(FIELD_LABELS[f] for f in problems)
@@ -1005,9 +810,7 @@ class Library:
         from .db.edit import key_owner, revert_edit
 
         with self._transaction() as s:
-            paper = s.get(Paper, before.id)
-            if paper is None:
-                raise PaperNotFound(f"no paper with id {before.id}")
+            paper = db_papers.paper(s, before.id)
             if changes.citation_key is not None:
                 other = key_owner(s, before.citation_key, before.id)
                 if other is not None:
@@ -1024,21 +827,8 @@ class Library:
 
         All digits is an id, unless no paper has that id and a key equals it (a key
         such as `2021` stays reachable); anything else is a key."""
-        text = ref.strip()
         with Session(self._engine) as s:
-            if text.isdigit() and s.get(Paper, int(text)) is not None:
-                return int(text)
-            exact = s.scalar(select(Paper.id).where(Paper.citation_key == text))
-            if exact is not None:
-                return exact
-            found = s.scalars(
-                select(Paper.id).where(func.lower(Paper.citation_key) == text.lower()).limit(2)
-            ).all()
-        if len(found) == 1:
-            return found[0]
-        if text.isdigit():
-            raise PaperNotFound(f"no paper with id {text}")
-        raise PaperNotFound(f"no paper with the citation key {text!r}")
+            return db_papers.resolve_ref(s, ref)
 
     @staticmethod
     def parse_authors(lines: str | Sequence[str]) -> tuple[Person, ...]:
@@ -1064,25 +854,15 @@ class Library:
 
     def _set_trashed(self, ids: Iterable[int], when: datetime | None) -> Changes:
         with self._transaction() as s:
-            wanted = self._existing(s, ids)
-            seq = store.next_seq(s)
-            s.connection().execute(
-                update(Paper)
-                .where(store.id_in(Paper.id, wanted))
-                .values(trashed_at=when, change_seq=seq)
-            )
+            wanted = db_papers.existing(s, ids)
+            db_trash.set_trashed(s, wanted, when)
         return self._changed(Changes(frozenset(wanted), rows=True, tags=True))
 
     def purge(self, ids: Iterable[int]) -> Changes:
         """Delete papers for good (emptying the trash)."""
         with self._transaction() as s:
-            wanted = self._existing(s, ids)
-            seq = store.next_seq(s)
-            for part in store.chunks(wanted):
-                s.execute(delete(Paper).where(Paper.id.in_(part)))
-            for pid in wanted:
-                s.merge(Tombstone(paper_id=pid, change_seq=seq))
-            store.delete_orphan_tags(s)
+            wanted = db_papers.existing(s, ids)
+            db_trash.purge(s, wanted)
         return self._changed(Changes(frozenset(wanted), rows=True, tags=True))
 
     def empty_trash(self) -> Changes:
@@ -1121,13 +901,7 @@ class Library:
             return
         now = _now()
         with self._transaction() as s:
-            for part in store.chunks(wanted):
-                s.execute(
-                    update(Paper)
-                    .where(store.id_in(Paper.id, part), Paper.key_used_at.is_(None))
-                    .values(key_used_at=now)
-                    .execution_options(synchronize_session=False)
-                )
+            db_papers.mark_keys_used(s, wanted, now)
 
     # ------------------------------------------------------------------ own files
 
@@ -1144,14 +918,10 @@ class Library:
 
     # ------------------------------------------------------------------ completing
 
-    def incomplete_ids(self) -> builtins.list[int]:
+    def incomplete_ids(self) -> list[int]:
         """Papers (not in the trash) without authors or without a year, oldest first."""
         with Session(self._engine) as s:
-            q = select(Paper.id).where(
-                Paper.trashed_at.is_(None),
-                or_(Paper.authors_json == "[]", Paper.year.is_(None)),
-            )
-            return builtins.list(s.scalars(q.order_by(Paper.id)))
+            return db_papers.incomplete_ids(s)
 
     def complete(
         self,
@@ -1173,42 +943,25 @@ class Library:
         the user picked); the answer fills the paper's empty arXiv id like any field.
         """
         from .config import load_config
-        from .db.completion import complete_paper
+        from .db.completion import complete_papers
         from .lookup.complete import Target, look_up, shared_services
 
         with Session(self._engine) as s:
-            wanted = self._existing(s, ids)
-            found_rows = s.execute(
-                select(Paper.id, Paper.title, Paper.doi, Paper.arxiv_id).where(
-                    store.id_in(Paper.id, wanted)
-                )
-            ).all()
+            wanted = db_papers.existing(s, ids)
+            fields = db_papers.lookup_fields(s, wanted)
         chosen = arxiv_ids or {}
-        by_id = {r[0]: Target(r[0], r[1], r[2], chosen.get(r[0], r[3])) for r in found_rows}
-        targets = [by_id[i] for i in wanted]
+        # in the order asked for: the progress and the report follow it
+        targets = [Target(i, *fields[i][:2], chosen.get(i, fields[i][2])) for i in wanted]
         services = services or shared_services(load_config())
         asked_before = services.requests
         found = look_up(targets, services, progress, cancel)
 
         filled: dict[int, tuple[str, ...]] = {}
         conflicts: dict[int, tuple[str, ...]] = {}
-        unchanged: builtins.list[int] = []
+        unchanged: list[int] = []
         if found.answers:
             with self._transaction() as s:
-                seq: int | None = None
-                for pid, draft in found.answers.items():
-                    done = complete_paper(s, pid, draft)
-                    if done.filled:
-                        filled[pid] = done.filled
-                    if done.conflicts:
-                        conflicts[pid] = done.conflicts
-                    if not (done.filled or done.conflicts):
-                        unchanged.append(pid)
-                        continue
-                    seq = store.next_seq(s) if seq is None else seq
-                    paper = s.get(Paper, pid)
-                    if paper is not None:
-                        paper.change_seq = seq
+                filled, conflicts, unchanged = complete_papers(s, found.answers)
         changed = frozenset(filled) | frozenset(conflicts)
         return CompletionReport(
             filled=filled,
