@@ -10,19 +10,19 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import logging
-import os
 import tempfile
 import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from . import library_folder
 from .db import notes as db_notes
 from .db import papers as db_papers
 from .db import search_sql, store
@@ -54,27 +54,25 @@ from .domain import (
     SearchHit,
     Status,
 )
-from .files import can_write_in, same_file
+from .files import can_write_in
 from .formats.display import display_text as display_text  # re-exported for ui/ and cli.py
 from .import_pause import collector_paused, release_gently
 from .index_worker import ChildCatchUp
-from .indexer import BackgroundIndexer, IndexFollower, _searchable
+from .indexer import BackgroundIndexer, IndexFollower
+from .library_folder import BACKUP_DIR as BACKUP_DIR
+from .library_folder import BACKUP_IMPORT_MIN as BACKUP_IMPORT_MIN
+from .library_folder import DB_NAME as DB_NAME
+from .library_folder import INDEX_DIR as INDEX_DIR
+from .library_folder import database_trouble as database_trouble  # for ui/ and cli.py
 from .lookup.summary import summary_lines as summary_lines  # re-exported for ui/ and cli.py
+from .pending_matches import PendingMatches
 
 if TYPE_CHECKING:
-    from .db.health import LibraryCheck
     from .lookup.complete import Services
-    from .search.document import IndexDoc
     from .search.index import SearchIndex
-    from .search.pending import PendingSearch
 
 log = logging.getLogger(__name__)
 
-DB_NAME = "library.sqlite"
-INDEX_DIR = "index"
-BACKUP_DIR = "backups"
-# An import of more papers than this is preceded by a backup.
-BACKUP_IMPORT_MIN = 1000
 SEARCH_LIMIT = 500  # rows a search shows at most; `Listing.total` tells how many matched
 
 
@@ -84,48 +82,6 @@ def _now() -> datetime:
 
 # tests/test_import_collector.py imports it from here, where it was defined before
 _release_gently = release_gently
-
-
-def _doc(r: Any, tags: Mapping[int, Sequence[str]]) -> IndexDoc:
-    """The index's document for a search_sql.changed_papers row, built as the
-    follower builds it (indexer.py `_feed`): a pending match must be the index's."""
-    from .db.convert import authors_from_json
-    from .search.document import IndexDoc
-
-    return IndexDoc(
-        id=r.id,
-        title=_searchable(r.title),
-        abstract=_searchable(r.abstract),
-        authors="; ".join(a.display for a in authors_from_json(r.authors_json)),
-        tags=tuple(tags.get(r.id, ())),
-        note=r.note,
-        venue=r.venue,
-        year=r.year,
-        status=r.status,
-        ids=f"{r.doi} {r.arxiv_id}".strip(),
-    )
-
-
-def database_trouble(
-    folder: Path, exc: BaseException, *, damage_only: bool = False
-) -> LibraryError | None:
-    """A database error met at run time, checked and told plainly in one line; None
-    when `exc` is not one (the caller re-raises it). Damage names the backup to
-    restore; other SQLite errors (busy, I/O) are told in SQLite's words unless
-    `damage_only`."""
-    import sqlite3
-
-    from .db.engine import damaged_error
-    from .db.health import check_file, is_damage
-
-    db_path = Path(folder) / DB_NAME
-    orig = getattr(exc, "orig", exc)
-    if is_damage(exc):
-        reason = check_file(db_path).problem or str(orig)
-        return damaged_error(db_path, reason)
-    if isinstance(orig, sqlite3.Error) and not damage_only:
-        return LibraryError(f"{db_path}: {orig}")
-    return None
 
 
 class Library:
@@ -184,9 +140,8 @@ class Library:
         # the GIL); the CLI and tests index in-process.
         child = ChildCatchUp(self.folder) if background and not self.read_only else None
         self._follower = IndexFollower(self._engine, self._open_index, child)
-        # the not-yet-indexed papers a search scans meanwhile (search/pending.py)
-        self._pending: PendingSearch | None = None
-        self._pending_lock = threading.Lock()
+        # the not-yet-indexed papers a search scans meanwhile
+        self._pending = PendingMatches(self._engine)
         self._background: BackgroundIndexer | None = None
         if background:
             # Not poked now: its first round (POLL_S later) catches up whatever other
@@ -195,22 +150,11 @@ class Library:
         self.daily_backup: threading.Thread | None = None
         if opened.daily_backup_due:
             self.daily_backup = threading.Thread(
-                target=self._daily_backup, args=(config.backups_kept,), daemon=True
+                target=library_folder.daily_backup,
+                args=(self.folder, config.backups_kept),
+                daemon=True,
             )
             self.daily_backup.start()
-
-    def _daily_backup(self, keep: int) -> None:
-        """The window's daily backup, off its thread (a crash or exit meanwhile leaves
-        only a part file, removed at the next open)."""
-        import sqlite3
-
-        from .db.engine import daily_backup
-
-        try:
-            if daily_backup(self.folder / DB_NAME, self.folder / BACKUP_DIR, keep) is None:
-                log.warning("%s is damaged: no backup made", self.folder / DB_NAME)
-        except (OSError, LibraryError, sqlite3.Error) as exc:  # disk full, locked, ...
-            log.warning("could not back the library up: %s", exc)
 
     def _open_index(self) -> SearchIndex:
         from .search import open_index  # Whoosh: imported when first needed
@@ -369,7 +313,7 @@ class Library:
                 restrict = db_papers.filter_id_set(s, f)
         self._fresh_index()
         index_seq = self._index.seq  # read before searching: whatever lands later is pending
-        pending, pending_ids, matched = self._pending_matches(index_seq, f.query, as_you_type)
+        pending, pending_ids, matched = self._pending.find(index_seq, f.query, as_you_type)
         if restrict is not None:
             matched = [i for i in matched if i in restrict]
         found = self._index.search(
@@ -393,37 +337,6 @@ class Library:
         hits = {h.id: h for h in ranked}
         hits.update((i, SearchHit(i, 0.0)) for i in matched if i not in hits)
         return Listing(tuple(rows), max(total, len(rows)), hits, pending)
-
-    def _pending_matches(
-        self, index_seq: int, query: str, as_you_type: bool
-    ) -> tuple[int, set[int], list[int]]:
-        """(papers the index lacks, their ids, those `query` matches), 0/empty/empty
-        when the index is caught up; the pending papers' text is cached and read on
-        as the change sequence moves."""
-        from .search.pending import PendingSearch, pending_entry
-
-        with Session(self._engine) as s:
-            if store.current_seq(s) <= index_seq:
-                return 0, set(), []
-            with self._pending_lock:
-                if self._pending is None:
-                    self._pending = PendingSearch()
-                cache = self._pending
-                after = cache.start_seq(index_seq)
-                seen = store.current_seq(s)
-                rows, tags = search_sql.changed_papers(s, after)
-                cache.update(
-                    index_seq,
-                    seen,
-                    (
-                        (r.id, None if r.trashed_at else pending_entry(_doc(r, tags), r.change_seq))
-                        for r in rows
-                    ),
-                )
-                ids = cache.ids()
-                matched = cache.matches(query, as_you_type=as_you_type)
-            count = search_sql.pending_count(s, index_seq)  # without deleted papers
-        return count, ids, matched
 
     def search(
         self,
@@ -482,134 +395,13 @@ class Library:
     # ------------------------------------------------------------------ backups
 
     def backup(self, target: Path | None = None) -> Path:
-        """A backup now (online backup API: consistent while others write).
+        """A backup now: into backups/, or at `target` (library_folder.py `backup`)."""
+        return library_folder.backup(self.folder, target, read_only=self.read_only)
 
-        Into backups/ among the automatic ones (the same pruning), or at `target`
-        (a file, or a folder to put it in); never onto the library's own files."""
-        from .config import load_config
-        from .db.backup import backup_name, copy_database, take_backup
-
-        db_path = self.folder / DB_NAME
-        if target is None:
-            if self.read_only:
-                raise LibraryError(
-                    f"this library is read-only: {self.folder}; give a file: backup -o FILE"
-                )
-            keep = load_config().backups_kept
-            return take_backup(db_path, self.folder / BACKUP_DIR, "manual", keep)
-        target = Path(target)
-        if target.is_dir():
-            target = target / backup_name(None, "manual")
-        if target.exists() and not target.is_file():
-            raise LibraryError(f"{target} is not a regular file")
-        if any(same_file(target, Path(f"{db_path}{x}")) for x in ("", "-wal", "-shm")):
-            raise LibraryError(f"{target} is the library itself")
-        if not target.parent.is_dir():
-            raise LibraryError(f"{target.parent}: no such folder")
-        copy_database(db_path, target)
-        return target
-
-    def _backup_before_import(self, papers: int) -> None:
-        """Before an import of over BACKUP_IMPORT_MIN papers (unless read-only,
-        backups are off, or the library is still empty: nothing to lose)."""
-        from .config import load_config
-        from .db.backup import take_backup
-
-        keep = load_config().backups_kept
-        if papers <= BACKUP_IMPORT_MIN or self.read_only or keep == 0 or self.change_seq() == 0:
-            return
-        take_backup(self.folder / DB_NAME, self.folder / BACKUP_DIR, "import", keep)
-
-    @staticmethod
-    def check(folder: Path, *, full: bool = False) -> LibraryCheck:
-        """Check a library without opening it (it may be damaged): SQLite's quick
-        check (`full`: integrity_check), the schema, the index, the backups."""
-        import json
-
-        from .db.backup import list_backups, newest_good
-        from .db.engine import is_read_only
-        from .db.health import LibraryCheck, check_file, schema_problem
-
-        folder = Path(folder)
-        db_path = folder / DB_NAME
-        if not db_path.exists():
-            raise LibraryError(f"{db_path}: no such file (no library here yet)")
-        health = check_file(db_path, full=full)
-        newer = schema_problem(db_path, health.revision)
-        index = "not built yet: built from the database at the next search"
-        try:
-            meta = json.loads((folder / INDEX_DIR / "readinglist-index.json").read_text("utf-8"))
-        except (OSError, ValueError):
-            meta = None
-        if isinstance(meta, dict) and health.seq is not None:
-            seq = meta.get("seq")
-            if meta.get("library_id") != health.library_id:
-                index = "of another library: rebuilt at the next search"
-            elif not isinstance(seq, int):
-                index = "unreadable: rebuilt at the next search"
-            elif seq == health.seq:
-                index = f"up to date (change number {seq})"
-            elif seq < health.seq:
-                index = f"behind ({seq} of {health.seq}): catches up at the next search"
-            else:
-                index = f"ahead of the database ({seq} > {health.seq}): rebuilt at the next search"
-        backups = folder / BACKUP_DIR
-        good = newest_good(backups)
-        return LibraryCheck(
-            db_path,
-            health,
-            str(newer) if newer is not None else None,
-            is_read_only(db_path),
-            index,
-            len(list_backups(backups)),
-            good[0].path if good is not None else None,
-        )
-
-    @staticmethod
-    def newest_good_backup(folder: Path) -> tuple[Path, datetime, int] | None:
-        """The newest backup that passes SQLite's check: (file, made, papers)."""
-        from .db.backup import newest_good
-
-        found = newest_good(Path(folder) / BACKUP_DIR)
-        if found is None:
-            return None
-        b, health = found
-        return b.path, b.made, health.papers or 0
-
-    @staticmethod
-    def restore_backup(folder: Path, backup: Path) -> Path | None:
-        """Replace the library's database by `backup` (checked first: nothing changes
-        when it is not sound); returns where the state before was saved.
-
-        Works on a damaged library (it is not opened). The index starts over: it
-        followed a history the restored file does not share, and catches up from
-        the restored database at the next open."""
-        from .config import load_config
-        from .db.backup import restore
-        from .db.health import check_file
-
-        folder = Path(folder)
-        db_path = folder / DB_NAME
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise LibraryError(f"cannot restore into {folder}: {exc.strerror or exc}") from exc
-        if not os.access(folder, os.W_OK):
-            raise LibraryError(f"this library is read-only: {folder}")
-        saved = restore(db_path, Path(backup), folder / BACKUP_DIR, load_config().backups_kept)
-        library_id = check_file(db_path, thorough=False).library_id
-        if library_id and (folder / INDEX_DIR).is_dir():
-            from .search import open_index
-
-            try:
-                index = open_index(folder / INDEX_DIR, library_id)
-                try:
-                    index.reset()
-                finally:
-                    index.close()
-            except LibraryError as exc:  # the restore is done; the index is a cache
-                log.warning("search index not reset after the restore: %s", exc)
-        return saved
+    # without opening the library (it may be damaged): library_folder.py
+    check = staticmethod(library_folder.check)
+    newest_good_backup = staticmethod(library_folder.newest_good_backup)
+    restore_backup = staticmethod(library_folder.restore_backup)
 
     def restore_open(self, backup: Path) -> Path | None:
         """`restore_backup` for this open library (the window's Restore).
@@ -695,7 +487,12 @@ class Library:
         from .formats.citekey import citation_key_for
         from .formats.clean import clean_draft
 
-        self._backup_before_import(sum(len(r.drafts) for r, _ in results))  # issue 8.13
+        library_folder.backup_before_import(  # issue 8.13
+            self.folder,
+            sum(len(r.drafts) for r, _ in results),
+            read_only=self.read_only,
+            change_seq=self.change_seq,
+        )
 
         drafts = [(clean_draft(d, r.format), src) for r, src in results for d in r.drafts]
         all_problems = [*problems, *(p for result, _ in results for p in result.problems)]
