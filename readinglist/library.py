@@ -54,7 +54,6 @@ from .domain import (
     SearchHit,
     Status,
 )
-from .files import can_write_in
 from .formats.display import display_text as display_text  # re-exported for ui/ and cli.py
 from .import_pause import collector_paused, release_gently
 from .index_worker import ChildCatchUp
@@ -92,25 +91,11 @@ class Library:
     """
 
     def __init__(self, folder: Path, *, background: bool = False) -> None:
-        from .config import load_config
-        from .db.engine import damaged_error, open_database
-        from .db.health import check_file, is_damage
-
         self.folder = Path(folder)
         self._temp_index: tempfile.TemporaryDirectory[str] | None = None
-        db_path = self.folder / DB_NAME
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            # only a missing file is a new library; an empty or damaged one is an error
-            # (nothing touched), a read-only one opens for reading (see db/engine.py)
-            config = load_config()
-            opened = open_database(
-                db_path,
-                self.folder / BACKUP_DIR,
-                keep=config.backups_kept,
-                check_every_open_mb=config.check_every_open_mb,
-                defer_daily=background,  # the window: off its thread, below
-            )
+        with library_folder.opening(self.folder):
+            # the window's daily backup is made off its thread, below
+            opened, config = library_folder.open_database(self.folder, defer_daily=background)
             self._engine = opened.engine
             self.read_only = opened.read_only
             self._write = writer(self._engine)
@@ -126,13 +111,6 @@ class Library:
                         store.set_meta(s, "library_id", found)
                         store.set_meta(s, "seq", "0")
                     library_id = found
-        except DBAPIError as exc:
-            if is_damage(exc):
-                reason = check_file(db_path).problem or str(exc.orig)
-                raise damaged_error(db_path, reason) from exc
-            raise LibraryError(f"cannot open the library in {self.folder}: {exc.orig}") from exc
-        except OSError as exc:
-            raise LibraryError(f"cannot open the library in {self.folder}: {exc}") from exc
         self.library_id = library_id
         # The index opens on first use (a search, a catch-up): listing, counting and
         # writing never need it, so the window shows its list without waiting for it.
@@ -157,17 +135,10 @@ class Library:
             self.daily_backup.start()
 
     def _open_index(self) -> SearchIndex:
-        from .search import open_index  # Whoosh: imported when first needed
-
-        # the engine the environment asks for (Whoosh unless told otherwise); both
-        # keep SearchIndex's contract
-        folder = self.folder / INDEX_DIR
-        if self.read_only and not can_write_in(folder):
-            # a read-only library still searches: the index is built from the database
-            # in a temporary folder, removed when this process ends
-            self._temp_index = tempfile.TemporaryDirectory(prefix="readinglist-index-")
-            folder = Path(self._temp_index.name) / INDEX_DIR
-        return open_index(folder, self.library_id)  # type: ignore[return-value]
+        index, self._temp_index = library_folder.open_search_index(
+            self.folder, self.library_id, read_only=self.read_only
+        )
+        return index
 
     @property
     def _index(self) -> SearchIndex:
@@ -585,38 +556,20 @@ class Library:
         names every field that is wrong; nothing is written then. A typed key becomes
         the user's (no import changes it); the fields set lose their "differs from the
         last import" notes; the index follows the change number."""
-        from .db.edit import FIELD_LABELS, apply_edit, cleaned, edit_problems
+        from .db.edit import cleaned, write_edit
 
-        edit = cleaned(changes)
         with self._transaction() as s:
-            paper = db_papers.paper(s, paper_id)
-            problems = edit_problems(s, paper_id, edit, _now().year)
-            if problems:
-                names = ", ".join(FIELD_LABELS[f] for f in problems)
-                reasons = "; ".join(problems.values())
-                raise LibraryError(f"cannot edit paper {paper_id} ({names}): {reasons}")
-            changed, notes_changed = apply_edit(paper, edit)
-            if not (changed or notes_changed):
+            if not write_edit(s, paper_id, cleaned(changes), _now().year):
                 return Changes()
-            paper.change_seq = store.next_seq(s)
         return self._changed(Changes(frozenset({paper_id}), fields=True))
 
     def revert_edit(self, before: PaperDetail, changes: PaperEdit) -> Changes:
         """Undo `edit_paper(before.id, changes)`: the fields it set as `before` had
         them, key origin and import notes included."""
-        from .db.edit import key_owner, revert_edit
+        from .db.edit import undo_edit
 
         with self._transaction() as s:
-            paper = db_papers.paper(s, before.id)
-            if changes.citation_key is not None:
-                other = key_owner(s, before.citation_key, before.id)
-                if other is not None:
-                    raise LibraryError(
-                        f"cannot give the key {before.citation_key!r} back: "
-                        f"paper {other.id} has it now"
-                    )
-            revert_edit(paper, before, changes)
-            paper.change_seq = store.next_seq(s)
+            undo_edit(s, before, changes)
         return self._changed(Changes(frozenset({before.id}), fields=True))
 
     def resolve_paper_ref(self, ref: str) -> int:

@@ -6,18 +6,25 @@ Below library.py (which re-exports the names): db/ and search/ only, never Qt.""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sqlalchemy.exc import DBAPIError
+
 from .domain import LibraryError
-from .files import same_file
+from .files import can_write_in, same_file
 
 if TYPE_CHECKING:
+    from .config import Config
+    from .db.engine import OpenedDatabase
     from .db.health import FileHealth, LibraryCheck
+    from .search.index import SearchIndex
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +33,62 @@ INDEX_DIR = "index"
 BACKUP_DIR = "backups"
 # An import of more papers than this is preceded by a backup.
 BACKUP_IMPORT_MIN = 1000
+
+
+@contextlib.contextmanager
+def opening(folder: Path) -> Iterator[None]:
+    """Trouble while opening the library in `folder`, told in one line: damage as
+    DatabaseDamaged (with the backup to restore), anything else naming the folder."""
+    from .db.engine import damaged_error
+    from .db.health import check_file, is_damage
+
+    try:
+        yield
+    except DBAPIError as exc:
+        if is_damage(exc):
+            db_path = folder / DB_NAME
+            reason = check_file(db_path).problem or str(exc.orig)
+            raise damaged_error(db_path, reason) from exc
+        raise LibraryError(f"cannot open the library in {folder}: {exc.orig}") from exc
+    except OSError as exc:
+        raise LibraryError(f"cannot open the library in {folder}: {exc}") from exc
+
+
+def open_database(folder: Path, *, defer_daily: bool) -> tuple[OpenedDatabase, Config]:
+    """The folder's database opened (made when missing), and the settings it was
+    opened with. Only a missing file is a new library; an empty or damaged one is an
+    error (nothing touched), a read-only one opens for reading (see db/engine.py)."""
+    from .config import load_config
+    from .db.engine import open_database as open_file
+
+    folder.mkdir(parents=True, exist_ok=True)
+    config = load_config()
+    opened = open_file(
+        folder / DB_NAME,
+        folder / BACKUP_DIR,
+        keep=config.backups_kept,
+        check_every_open_mb=config.check_every_open_mb,
+        defer_daily=defer_daily,
+    )
+    return opened, config
+
+
+def open_search_index(
+    folder: Path, library_id: str, *, read_only: bool
+) -> tuple[SearchIndex, tempfile.TemporaryDirectory[str] | None]:
+    """The library's search index, and the temporary folder it lives in when the
+    library is read-only and its index folder cannot be written: a read-only library
+    still searches, its index built from the database and removed at exit."""
+    from .search import open_index  # Whoosh: imported when first needed
+
+    index_folder = folder / INDEX_DIR
+    temp = None
+    if read_only and not can_write_in(index_folder):
+        temp = tempfile.TemporaryDirectory(prefix="readinglist-index-")
+        index_folder = Path(temp.name) / INDEX_DIR
+    # the engine the environment asks for (Whoosh unless told otherwise); both keep
+    # SearchIndex's contract
+    return open_index(index_folder, library_id), temp  # type: ignore[return-value]
 
 
 def database_trouble(

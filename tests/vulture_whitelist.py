@@ -22,6 +22,9 @@ _.heightForWidth  # ui/tag_editor.py
 _.headerData  # ui/paper_table.py (QAbstractTableModel)
 _.toolbar  # ui/main_window.py: the window keeps its toolbar object by name
 
+# held, never read: the object must live as long as its holder
+_._temp_index  # library.py: a read-only library's temporary index folder (removed when freed)
+
 # SQLAlchemy, SQLite, Alembic, Markdown and Whoosh read these by name
 _.impl  # db/models.py UTCDateTime (TypeDecorator)
 _.cache_ok
