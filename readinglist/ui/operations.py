@@ -228,9 +228,7 @@ class Operations(QMainWindow):
             self.report_error(exc, "Could not export")
 
         label = EXPORT_FORMATS[fmt][0]
-        return self.tasks.run(
-            Task(f"Exporting {label}", work, done=done, failed=failed, writes=False)
-        )
+        return self.tasks.run(Task(f"Exporting {label}", work, done=done, failed=failed))
 
     def copy_bibtex(self) -> None:
         ids = self.selected_ids()

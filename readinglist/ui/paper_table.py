@@ -33,7 +33,6 @@ from .icons import status_icon
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
-ROW_ROLE = Qt.ItemDataRole.UserRole + 3
 
 _STATUS_ORDER = {Status.UNREAD: 0, Status.READING: 1, Status.READ: 2}
 _STATUS_LABEL = {Status.UNREAD: "Unread", Status.READING: "Reading", Status.READ: "Read"}
@@ -49,7 +48,6 @@ _ROLES = frozenset(
         Qt.ItemDataRole.TextAlignmentRole,
         ID_ROLE,
         SORT_ROLE,
-        ROW_ROLE,
     )
 )
 
@@ -149,8 +147,6 @@ class PaperTableModel(QAbstractTableModel):
             return r.id
         if role == SORT_ROLE:
             return SORT_KEYS[Column(col)](r) if 0 <= col < len(Column) else None
-        if role == ROW_ROLE:
-            return r
         if role == Qt.ItemDataRole.FontRole:
             return self._bold if r.status == Status.UNREAD else None
         if role == Qt.ItemDataRole.DecorationRole and col == Column.STATUS:
