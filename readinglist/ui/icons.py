@@ -60,6 +60,24 @@ def status_icon(status: Status) -> QIcon:
     return out
 
 
+@cache
+def row_icon(name: str) -> QIcon:
+    """`icon(name)` for a row of a list or tree: on a selected row it is drawn in the
+    highlighted-text colour, where the grey outline would vanish into the highlight
+    (the sidebar's tag, library and trash marks)."""
+    source = icon(name)
+    if source.isNull():
+        return source
+    palette = QGuiApplication.palette()
+    light = palette.color(QPalette.ColorGroup.Active, QPalette.ColorRole.HighlightedText)
+    out = QIcon()
+    for size in _STATUS_SIZES:
+        plain = source.pixmap(size, size)
+        out.addPixmap(plain, QIcon.Mode.Normal)
+        out.addPixmap(_recoloured(plain, light), QIcon.Mode.Selected)
+    return out
+
+
 def _recoloured(mark: QPixmap, colour: QColor) -> QPixmap:
     """The mark's shape in one colour (its alpha kept)."""
     out = QPixmap(mark)

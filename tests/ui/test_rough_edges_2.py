@@ -439,3 +439,21 @@ def test_first_rows_are_the_listings_first_rows(seeded_library: Library) -> None
             first = lib.first_rows(f, n)
             assert first.rows == whole[:n], (f, n)
             assert first.total == len(whole), (f, n)
+
+
+def test_the_sidebar_marks_stay_visible_on_a_selected_row(qtbot: QtBot, window: MainWindow) -> None:
+    lib = window.library
+    lib.add_tags(shown_ids(window)[:2], ["vision"])
+    window.full_refresh()
+    click_sidebar(qtbot, window, "tag:vision")
+    view = window.sidebar
+    image = view.viewport().grab().toImage()
+    ratio = image.devicePixelRatio()
+    for key in ("tag:vision", "all"):  # selected, and not
+        node = window.sidebar_model.find(key)
+        assert node is not None
+        rect = view.visualRect(window.sidebar_model.index_of(node))
+        ground = image.pixelColor(int((rect.right() - 30) * ratio), int(rect.center().y() * ratio))
+        x0, x1 = int(rect.left() * ratio), int((rect.left() + 22) * ratio)
+        y0, y1 = int(rect.top() * ratio), int(rect.bottom() * ratio)
+        assert _far_pixels(image, x0, x1, y0, y1, ground) >= 10, key
