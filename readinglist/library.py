@@ -328,6 +328,15 @@ class Library:
         details = self.details(ids)
         return [(d, listing.hits[d.id]) for d in details if d.id in listing.hits]
 
+    def first_rows(self, f: Filter, n: int) -> Listing:
+        """The first `n` rows a filter without a query lists (newest first), with how
+        many it lists in all: what a window paints first while the whole list is read
+        (100k rows take ~0.6 s)."""
+        with Session(self._engine) as s:
+            rows = store.rows_for_filter(s, f, limit=n)
+            total = len(rows) if len(rows) < n else store.count_for_filter(s, f)
+            return Listing(tuple(rows), total)
+
     def rows(self, ids: Sequence[int]) -> list[PaperRow]:
         """List rows for these ids, in this order: cheap, for refreshing changed rows."""
         with Session(self._engine) as s:

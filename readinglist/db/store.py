@@ -212,11 +212,19 @@ def _to_rows(raw: Iterable[Sequence[Any]], tags: _TagNames) -> list[PaperRow]:
     return rows
 
 
-def rows_for_filter(s: Session, f: Filter) -> list[PaperRow]:
-    """All rows matching a filter (without query), newest first, as plain tuples."""
+def rows_for_filter(s: Session, f: Filter, limit: int | None = None) -> list[PaperRow]:
+    """The rows matching a filter (without query), newest first, as plain tuples: all
+    of them, or the first `limit` (what a window paints first)."""
     q = select(*_ROW_COLUMNS).where(*_filter_conditions(f)).order_by(Paper.id.desc())
+    if limit is not None:
+        q = q.limit(limit)
     raw = plain_rows(s, q)
     return _to_rows(raw, _TagNames(s, None if len(raw) > 2000 else [r[0] for r in raw]))
+
+
+def count_for_filter(s: Session, f: Filter) -> int:
+    """How many papers a filter (without query) selects."""
+    return int(s.scalar(select(func.count()).select_from(filtered_ids(f).subquery())) or 0)
 
 
 def rows_for_ids(s: Session, ids: Sequence[int]) -> list[PaperRow]:

@@ -315,6 +315,7 @@ class ShortcutsDialog(QDialog):
         table.setSelectionMode(QTableWidget.SelectionMode.NoSelection)
         table.setShowGrid(False)
         table.setWordWrap(False)
+        table.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # a list to read: no focus frame on a cell
         mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         for row, (keys, what) in enumerate(SHORTCUTS):
             k = QTableWidgetItem(keys)

@@ -42,9 +42,10 @@ def status_icon(status: Status) -> QIcon:
     """The status mark of a list row, with a look of its own on a selected row.
 
     The blue unread dot vanished on a selected row (issue 11): the highlight is blue
-    too, and the style tints a selected icon toward it. The selected look is the same
-    mark on a disc of the highlighted-text colour (white), so it stands out from any
-    highlight; the icon carries both, and the view picks by the row's state."""
+    too, and the style tints a selected icon toward it. On a selected row the unread
+    dot is drawn in the highlighted-text colour (white, as mail readers do), and the
+    other marks sit on a disc of that colour, so each stands out from any highlight;
+    the icon carries both looks, and the view picks by the row's state."""
     source = icon(f"status-{status.value}")
     if source.isNull():
         return source
@@ -54,7 +55,36 @@ def status_icon(status: Status) -> QIcon:
     for size in _STATUS_SIZES:
         plain = source.pixmap(size, size)
         out.addPixmap(plain, QIcon.Mode.Normal)
-        out.addPixmap(_on_disc(plain, ring), QIcon.Mode.Selected)
+        selected = _recoloured(plain, ring) if status == Status.UNREAD else _on_disc(plain, ring)
+        out.addPixmap(selected, QIcon.Mode.Selected)
+    return out
+
+
+@cache
+def row_icon(name: str) -> QIcon:
+    """`icon(name)` for a row of a list or tree: on a selected row it is drawn in the
+    highlighted-text colour, where the grey outline would vanish into the highlight
+    (the sidebar's tag, library and trash marks)."""
+    source = icon(name)
+    if source.isNull():
+        return source
+    palette = QGuiApplication.palette()
+    light = palette.color(QPalette.ColorGroup.Active, QPalette.ColorRole.HighlightedText)
+    out = QIcon()
+    for size in _STATUS_SIZES:
+        plain = source.pixmap(size, size)
+        out.addPixmap(plain, QIcon.Mode.Normal)
+        out.addPixmap(_recoloured(plain, light), QIcon.Mode.Selected)
+    return out
+
+
+def _recoloured(mark: QPixmap, colour: QColor) -> QPixmap:
+    """The mark's shape in one colour (its alpha kept)."""
+    out = QPixmap(mark)
+    painter = QPainter(out)
+    painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceIn)
+    painter.fillRect(out.rect(), colour)
+    painter.end()
     return out
 
 

@@ -22,6 +22,7 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     Qt,
+    QTimer,
 )
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
@@ -340,6 +341,32 @@ def fit_columns(view: QTableView) -> None:
         content = view.sizeHintForColumn(col)
         cap = max(own, int(width * _FIT_SHARE.get(col, _FIT_SHARE_DEFAULT)))
         header.resizeSection(col, min(max(own, content), cap))
+
+
+class AfterFirstPaint(QObject):
+    """Calls `fn` once, when `widget` has painted for the first time (or after
+    `fallback_ms`, should it never paint: hidden, minimised).
+
+    The start-up's rest of the list is read on the listing thread; started before
+    the first paint, that thread's Python work took the GIL from the painting (each
+    cell asks the model for its data): the first paint took 125 ms instead of 35."""
+
+    def __init__(self, widget: QWidget, fn: Callable[[], None], fallback_ms: int) -> None:
+        super().__init__(widget)
+        self._fn: Callable[[], None] | None = fn
+        widget.installEventFilter(self)
+        QTimer.singleShot(fallback_ms, self, self._call)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and self._fn is not None:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self, self._call)  # once this paint is done
+        return False
+
+    def _call(self) -> None:
+        fn, self._fn = self._fn, None
+        if fn is not None:
+            fn()
 
 
 def restore_header(view: QTableView, fit: ColumnFit, state: QByteArray | None) -> None:

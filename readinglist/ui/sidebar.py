@@ -25,7 +25,7 @@ from PySide6.QtWidgets import QAbstractItemView, QApplication, QHeaderView, QTre
 
 from readinglist.domain import Counts, Filter, Status
 
-from .icons import icon, status_icon
+from .icons import row_icon, status_icon
 
 Index = QModelIndex | QPersistentModelIndex
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -217,13 +217,13 @@ class SidebarModel(QAbstractItemModel):
     @staticmethod
     def _icon(node: Node) -> QIcon | None:
         if node.kind == Kind.ALL:
-            return icon("library")
+            return row_icon("library")
         if node.kind == Kind.STATUS and node.status is not None:
             return status_icon(node.status)
         if node.kind == Kind.TAG:
-            return icon("tag-small")
+            return row_icon("tag-small")
         if node.kind == Kind.TRASH:
-            return icon("trash-small")
+            return row_icon("trash-small")
         return None
 
 

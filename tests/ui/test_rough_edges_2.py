@@ -366,3 +366,94 @@ def test_the_summary_line_counts() -> None:
     assert ImportShown(0, 0, 0).line() == ""
     assert ImportShown(5, 0, 0).line().startswith("The list does not show the new papers")
     assert ImportShown(5, 2, 2).line() == "2 of the 5 new papers are selected in the list."
+
+
+# ---------------------------------------------------------------- start-up
+
+
+def test_the_window_shows_its_first_rows_then_the_rest_and_the_remembered_paper(
+    qtbot: QtBot, seeded_library: Library, ui_settings: QSettings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from readinglist.ui import main_window
+
+    total = len(seeded_library.ids())
+    first = open_window(qtbot, seeded_library, ui_settings)
+    deep = first.table_model.row_at(total - 2).id  # far down the list
+    first.select_ids([deep])
+    close_window(first)
+
+    monkeypatch.setattr(main_window, "FIRST_ROWS", 5)
+    w = MainWindow(seeded_library, ui_settings)
+    try:
+        # before the first paint: the first rows, the whole count, nothing else selected
+        assert w.table_model.rowCount() == 5
+        assert w.match_label.text() == f"{total:,} papers"
+        assert not w.list_ready()
+        assert w.selected_ids() == []
+        w.show()
+        qtbot.waitExposed(w)
+        wait_list(qtbot, w)
+        assert w.table_model.rowCount() == total
+        assert w.selected_ids() == [deep]
+        assert w.detail.current_id() == deep
+    finally:
+        close_window(w)
+
+
+def test_a_column_sort_reads_every_row_before_the_first_paint(
+    qtbot: QtBot, seeded_library: Library, ui_settings: QSettings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from readinglist.ui import main_window
+
+    first = open_window(qtbot, seeded_library, ui_settings)
+    first.table.sortByColumn(Column.TITLE, Qt.SortOrder.AscendingOrder)
+    close_window(first)
+    monkeypatch.setattr(main_window, "FIRST_ROWS", 5)
+    w = MainWindow(seeded_library, ui_settings)
+    try:  # the first rows by title need them all
+        assert w.table_model.rowCount() == len(seeded_library.ids())
+        assert w.list_ready()
+        titles = [r.title.casefold() for r in w.table_model.rows()]
+        assert titles == sorted(titles)
+    finally:
+        close_window(w)
+
+
+def test_first_rows_are_the_listings_first_rows(seeded_library: Library) -> None:
+    lib = seeded_library
+    ids = lib.ids()
+    lib.set_status(ids[:7], Status.READ)
+    lib.add_tags(ids[3:12], ["x"])
+    lib.add_tags(ids[5:20], ["y"])
+    lib.trash(ids[-3:])
+    for f in (
+        Filter(),
+        Filter(status=Status.READ),
+        Filter(tags=("x", "y")),
+        Filter(tags=("x",), status=Status.UNREAD),
+        Filter(trashed=True),
+        Filter(tags=("nothing",)),
+    ):
+        whole = lib.listing(f).rows
+        for n in (1, 5, 500):
+            first = lib.first_rows(f, n)
+            assert first.rows == whole[:n], (f, n)
+            assert first.total == len(whole), (f, n)
+
+
+def test_the_sidebar_marks_stay_visible_on_a_selected_row(qtbot: QtBot, window: MainWindow) -> None:
+    lib = window.library
+    lib.add_tags(shown_ids(window)[:2], ["vision"])
+    window.full_refresh()
+    click_sidebar(qtbot, window, "tag:vision")
+    view = window.sidebar
+    image = view.viewport().grab().toImage()
+    ratio = image.devicePixelRatio()
+    for key in ("tag:vision", "all"):  # selected, and not
+        node = window.sidebar_model.find(key)
+        assert node is not None
+        rect = view.visualRect(window.sidebar_model.index_of(node))
+        ground = image.pixelColor(int((rect.right() - 30) * ratio), int(rect.center().y() * ratio))
+        x0, x1 = int(rect.left() * ratio), int((rect.left() + 22) * ratio)
+        y0, y1 = int(rect.top() * ratio), int(rect.bottom() * ratio)
+        assert _far_pixels(image, x0, x1, y0, y1, ground) >= 10, key
