@@ -59,8 +59,8 @@ from .indexer import BackgroundIndexer, IndexFollower, _searchable
 if TYPE_CHECKING:
     from .db.health import LibraryCheck
     from .lookup.complete import Services
+    from .search.contract import SearchContract
     from .search.document import IndexDoc
-    from .search.index import SearchIndex
     from .search.pending import PendingSearch
 
 log = logging.getLogger(__name__)
@@ -334,21 +334,19 @@ class Library:
         except (OSError, LibraryError, sqlite3.Error) as exc:  # disk full, locked, ...
             log.warning("could not back the library up: %s", exc)
 
-    def _open_index(self) -> SearchIndex:
-        from .search import open_index  # Whoosh: imported when first needed
+    def _open_index(self) -> SearchContract:
+        from .search.index import SearchIndex  # Whoosh: imported when first needed
 
-        # the engine the environment asks for (Whoosh unless told otherwise); both
-        # keep SearchIndex's contract
         folder = self.folder / INDEX_DIR
         if self.read_only and not _can_write_dir(folder):
             # a read-only library still searches: the index is built from the database
             # in a temporary folder, removed when this process ends
             self._temp_index = tempfile.TemporaryDirectory(prefix="readinglist-index-")
             folder = Path(self._temp_index.name) / INDEX_DIR
-        return open_index(folder, self.library_id)  # type: ignore[return-value]
+        return SearchIndex(folder, self.library_id)
 
     @property
-    def _index(self) -> SearchIndex:
+    def _index(self) -> SearchContract:
         return self._follower.index
 
     # ------------------------------------------------------------------ lifecycle
@@ -721,10 +719,10 @@ class Library:
         saved = restore(db_path, Path(backup), folder / BACKUP_DIR, load_config().backups_kept)
         library_id = check_file(db_path, thorough=False).library_id
         if library_id and (folder / INDEX_DIR).is_dir():
-            from .search import open_index
+            from .search.index import SearchIndex
 
             try:
-                index = open_index(folder / INDEX_DIR, library_id)
+                index = SearchIndex(folder / INDEX_DIR, library_id)
                 try:
                     index.reset()
                 finally:

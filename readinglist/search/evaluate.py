@@ -26,7 +26,7 @@ from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
 
 from . import whoosh_private
-from .query import BoundedPrefix
+from .compiler import BoundedPrefix
 
 Scores = dict[int, float]
 

@@ -27,8 +27,8 @@ from whoosh.support.charset import accent_map
 
 from readinglist.text import fold, strip_invisible
 
+from .compiler import QueryBuilder
 from .document import IndexDoc
-from .query import QueryBuilder
 from .schema import fields_for, make_schema
 
 # Fields whose Term texts are analysed tokens of the paper's text (a `status:` or
