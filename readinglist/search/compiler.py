@@ -11,11 +11,13 @@ Prefixes are bounded (BoundedPrefix), phrases whose stop words count are StopPhr
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 from whoosh import matching, query
 from whoosh.fields import Schema
+from whoosh.query import spans
 
 from readinglist.text import fold
 
@@ -169,19 +171,27 @@ class _Compiler:
         return query.Term(name, self.schema[name].to_bytes(int(text)))
 
     def _phrase(self, text: str, name: str, boost: float) -> query.Query | None:
+        """The words in a row. Stop words are not indexed but keep their position
+        (schema.py), so a stop word inside the phrase is a gap of one position; where
+        the text is stored, which stop word it is is checked too (StopPhrase). Stop
+        words at either end are not looked for."""
         field = self.schema[name]
         tokens = phrase_tokens(field.analyzer, text)
-        words = [t for t, stopped in tokens if not stopped]
-        if not words:
+        kept = [(pos, word) for pos, (word, stopped) in enumerate(tokens) if not stopped]
+        if not kept:
             return None
-        inner: query.Query = (
-            query.Term(name, words[0], boost=boost)
-            if len(words) == 1
-            else query.Phrase(name, words, boost=boost)
-        )
-        if len(words) < len(tokens) and field.stored:
-            # the index has no stop words: the stored text says whether they are there
-            return StopPhrase(inner, name, tuple(t for t, _ in tokens))
+        if len(kept) == 1:
+            return query.Term(name, kept[0][1], boost=boost)
+        first, last = kept[0][0], kept[-1][0]
+        if last - first + 1 == len(kept):  # no stop word inside
+            return query.Phrase(name, [w for _, w in kept], boost=boost)
+        # each next word exactly its distance from the one before
+        inner: query.Query = query.Term(name, kept[0][1])
+        for (before, _), (pos, word) in itertools.pairwise(kept):
+            gap = pos - before
+            inner = spans.SpanNear2([inner, query.Term(name, word)], slop=gap, mindist=gap)
+        if field.stored:
+            return StopPhrase(inner, name, tuple(w for w, _ in tokens[first : last + 1]))
         return inner
 
 
@@ -210,8 +220,9 @@ def positive_terms(q: query.Query, reader: Any) -> Iterator[tuple[str, bytes]]:
     if isinstance(q, query.AndNot):
         yield from positive_terms(q.a, reader)
         return
-    if isinstance(q, StopPhrase):
-        yield from positive_terms(q.child, reader)
+    if isinstance(q, StopPhrase | spans.SpanNear2):
+        for child in q.children():
+            yield from positive_terms(child, reader)
         return
     if isinstance(q, query.Phrase):
         field = reader.schema[q.fieldname] if q.fieldname in reader.schema.names() else None

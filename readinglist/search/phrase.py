@@ -1,11 +1,12 @@
-"""Phrases whose stop words count.
+"""Phrases whose stop words count (the semantics: query.py).
 
-The index leaves stop words out (and numbers the remaining words without gaps), so
-Whoosh's phrase `"diffusion of models"` is the phrase `diffusion models`, and finds
-"diffusion models" and "diffusion for models" alike. A phrase is what the user
-wants literally: `StopPhrase` runs the stop-word-free phrase to find candidates,
-then keeps those whose stored text holds the whole phrase, stop words included, as
-the same analyser reads it (folded, stemmed; stop words kept as written).
+Stop words are not indexed, but they keep their position (schema.py: the stop
+filter does not renumber), so `"diffusion of models"` compiles to `diffus` and
+`model` exactly two positions apart (compiler.py). Which stop word stands in the
+gap the index cannot say: `StopPhrase` keeps only the candidates whose stored text
+holds the whole phrase, stop words included, as the same analyser reads it
+(folded, stemmed; stop words as written). Fields whose text is not stored (notes)
+keep the positional match alone.
 """
 
 from __future__ import annotations

@@ -18,11 +18,12 @@ Semantics:
 - `NOT word` or `-word` (also `-(...)`, `-"phrase"`, `-field:word`) excludes; a query
   of exclusions only finds every other paper. A `-` inside a word is part of it
   (`to-read`, `state-of-the-art`).
-- `"a phrase"`: the words in this order, next to each other. Stop words inside a
-  phrase count where the field's text is stored (title and abstract):
+- `"a phrase"`: the words in this order, next to each other, and stop words inside
+  it count: `"diffusion models"` does not find "diffusion of models", and
   `"diffusion of models"` finds neither "diffusion models" nor "diffusion for
-  models". In fields whose text is not stored (notes) a phrase skips stop words. A
-  phrase of stop words only finds nothing.
+  models". (In notes, whose text the index does not keep, any one stop word stands
+  for another.) Stop words at either end of a phrase are not looked for; a phrase
+  of stop words only finds nothing. Authors, venues and ids have no stop words.
 - `word*` is a prefix (the 50 most frequent completions per field, 12 in abstracts
   and notes). While typing (`as_you_type`), the last word counts as a prefix from 3
   letters on (`transf` finds `transformer`); a shorter last fragment after other
