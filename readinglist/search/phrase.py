@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from whoosh import matching, query
+from whoosh.query import spans
 
 
 def phrase_tokens(analyzer: Any, text: str) -> list[tuple[str, bool]]:
@@ -33,6 +34,29 @@ def holds(tokens: list[str], phrase: tuple[str, ...]) -> bool:
         if token == first and tuple(tokens[i : i + n]) == phrase:
             return True
     return False
+
+
+def positional_words(q: Any) -> tuple[str, list[tuple[int, str]]] | None:
+    """(field, [(offset, word)]) when `q` is a phrase as compiler.py builds them: a
+    Whoosh Phrase (offsets 0, 1, 2 ...) or a chain of SpanNear2 with exact gaps;
+    None for anything else. The evaluator answers these from cached postings."""
+    if type(q) is query.Phrase:
+        if q.slop != 1 or not all(isinstance(w, str) for w in q.words):
+            return None
+        return q.fieldname, list(enumerate(q.words))
+    if type(q) is not spans.SpanNear2 or len(q.qs) != 2 or not q.ordered:
+        return None
+    left, right = q.qs
+    if q.slop != q.mindist or type(right) is not query.Term or not isinstance(right.text, str):
+        return None
+    if type(left) is query.Term and isinstance(left.text, str):
+        got: tuple[str, list[tuple[int, str]]] | None = (left.fieldname, [(0, left.text)])
+    else:
+        got = positional_words(left)
+    if got is None or got[0] != right.fieldname:
+        return None
+    fieldname, words = got
+    return fieldname, [*words, (words[-1][0] + q.slop, right.text)]
 
 
 class StopPhrase(query.Query):  # type: ignore[misc]  # whoosh is untyped
@@ -74,15 +98,19 @@ class StopPhrase(query.Query):  # type: ignore[misc]  # whoosh is untyped
     def estimate_size(self, ixreader: Any) -> int:
         return int(self.child.estimate_size(ixreader))
 
+    def keeps(self, searcher: Any, docnum: int) -> bool:
+        """Whether the stored text of `docnum` (in `searcher`) holds the phrase."""
+        analyzer = searcher.schema[self.fieldname].analyzer
+        text = searcher.stored_fields(docnum).get(self.fieldname) or ""
+        return holds([t for t, _ in phrase_tokens(analyzer, text)], self.words)
+
     def matcher(self, searcher: Any, context: Any = None) -> Any:
         inner = self.child.matcher(searcher, context)
-        analyzer = searcher.schema[self.fieldname].analyzer
         ids: list[int] = []
         scores: list[float] = []
         while inner.is_active():
             docnum = inner.id()
-            text = searcher.stored_fields(docnum).get(self.fieldname) or ""
-            if holds([t for t, _ in phrase_tokens(analyzer, text)], self.words):
+            if self.keeps(searcher, docnum):
                 ids.append(docnum)
                 scores.append(inner.score())
             inner.next()

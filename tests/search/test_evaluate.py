@@ -261,3 +261,38 @@ def test_segment_caches_survive_commits_and_follow_them(tmp_path: Path) -> None:
     assert key not in ix._segment_ids and len(ix._segment_ids) == 1
     assert all(k[0] in ix._segment_ids for k in ix._segment_lengths)
     ix.close()
+
+
+STOP_WORD_TITLES = [
+    "Diffusion of models across labs",
+    "Diffusion models beat GANs",
+    "Diffusion for models of the brain",
+    "State of the art in diffusion of models",
+    "The art of the state",
+]
+
+
+def test_phrases_equal_whoosh_matchers(tmp_path: Path) -> None:
+    """Phrases (with stop words inside: exact gaps, and StopPhrase) are answered from
+    cached postings and positions; the same papers and scores as Whoosh's own."""
+    ix = SearchIndex(tmp_path / "ix", "lib")
+    docs = corpus(300)
+    titled = [
+        IndexDoc(**{**_fields(d), "title": STOP_WORD_TITLES[d.id % 5], "note": "idea of it"})
+        for d in docs[:150]
+    ]
+    ix.apply(titled, [], 1)
+    ix.apply(docs[150:], [d.id for d in docs[:10]], 2)  # two segments, deletions
+    for text in (
+        '"diffusion of models"',
+        '"diffusion models"',
+        '"state of the art"',
+        'title:"of the brain"',
+        'note:"idea of it"',
+        '"neural network" OR "diffusion of models"',
+        'model -"diffusion of models"',
+    ):
+        theirs = whoosh_ranking(ix, text, False)
+        assert theirs, text
+        assert_same_ranking(evaluated(ix, text, False), theirs)
+    ix.close()
