@@ -6,9 +6,10 @@ you type, consecutive queries share most of their terms (`diffusion mod` ->
 Here each (field, term)'s BM25F scores are read once per searcher (a commit brings a
 new searcher and so a new cache) and a query is evaluated as unions and
 intersections of {docnum: score} dicts. The scores are Whoosh's own formula, so
-results equal its matchers' (tests compare both). Query types not handled here
-(phrases, ranges, NOT alone, ...) are run by Whoosh and their scores used as they
-are.
+results equal its matchers' (tests compare both). Phrases are the intersection
+of their words' cached scores, kept where the words' positions (read for those
+documents only, and kept) line up. Query types not handled here (ranges, NOT
+alone, ...) are run by Whoosh and their scores used as they are.
 
 Prefixes expand over the whole index (not per segment as Whoosh's matchers do), so a
 query finds the same papers however the index happens to be split into segments.

@@ -24,8 +24,9 @@ Locking:
 - The searcher is refreshed (not reopened) before each query when the index's
   generation changed, so commits from this or another process become visible.
 
-Queries are parsed by query.py and scored by evaluate.py from cached postings, with
-Whoosh's BM25F; Whoosh's matchers run only what the evaluator does not handle.
+Queries are parsed by query.py, compiled by compiler.py and scored by evaluate.py
+from cached postings, with Whoosh's BM25F; Whoosh's matchers run only what the
+evaluator does not handle.
 """
 
 from __future__ import annotations
