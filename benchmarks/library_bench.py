@@ -1,11 +1,11 @@
 """The library end to end: import, list, index catch-up, open, search, writes.
 
     python -m benchmarks.library_bench [--sizes 1000,10000,100000] [--repeat 10]
-                                       [--engine whoosh|fts5]
 
 Everything goes through the `Library` facade on a real SQLite file and Whoosh index,
-as the app and the CLI use it; the same queries run on SQLite FTS5 over the same
-corpus as the reference. Prints one table per size. Not part of the test run.
+as the app and the CLI use it; the same queries run on raw SQLite FTS5 over the same
+corpus as the reference (search_bench.FtsReference, not part of the product).
+Prints one table per size. Not part of the test run.
 """
 
 from __future__ import annotations
@@ -13,8 +13,6 @@ from __future__ import annotations
 import argparse
 import gc
 import json
-import os
-import sqlite3
 import statistics
 import subprocess
 import sys
@@ -24,8 +22,7 @@ from pathlib import Path
 
 from benchmarks.corpus import CorpusGenerator
 from benchmarks.search_bench import (
-    build_fts,
-    fts_query,
+    FtsReference,
     p95,
     peak_rss_mb,
     query_classes,
@@ -84,8 +81,10 @@ def run_size(gen: CorpusGenerator, n: int, repeat: int, tmp: Path) -> None:
     )
 
     docs = [to_doc(i, p) for i, p in enumerate(drafts)]
-    fts_path = tmp / f"fts-{n}.sqlite"
-    t_fts = build_fts(fts_path, docs)
+    t_fts = time.perf_counter()
+    ref_index = FtsReference(tmp / f"fts-{n}")
+    ref_index.apply(docs, [], 1)
+    t_fts = time.perf_counter() - t_fts
     table.append(("  FTS5 reference: index", f"{t_fts:.1f} s", ""))
     lib.close(catch_up=False)
 
@@ -103,8 +102,6 @@ def run_size(gen: CorpusGenerator, n: int, repeat: int, tmp: Path) -> None:
     )
 
     lib = Library(folder)
-    con = sqlite3.connect(fts_path)
-    sql = "SELECT rowid FROM papers WHERE papers MATCH ? ORDER BY bm25(papers) LIMIT 100"
     for name, queries in query_classes(docs).items():
         ours: list[float] = []
         ref: list[float] = []
@@ -112,8 +109,9 @@ def run_size(gen: CorpusGenerator, n: int, repeat: int, tmp: Path) -> None:
             ours += timed(
                 lambda q=q, t=typed: lib.listing(Filter(query=q), limit=100, as_you_type=t), repeat
             )
-            fq = fts_query(q, typed)
-            ref += timed(lambda fq=fq: con.execute(sql, (fq,)).fetchall(), repeat)
+            ref += timed(
+                lambda q=q, t=typed: ref_index.search(q, as_you_type=t, highlight=False), repeat
+            )
         table.append(
             (
                 f"search: {name}",
@@ -156,7 +154,7 @@ def run_size(gen: CorpusGenerator, n: int, repeat: int, tmp: Path) -> None:
     )
     table.append(("peak memory (this process)", f"{peak_rss_mb():.0f} MB", ""))
     lib.close(catch_up=False)
-    con.close()
+    ref_index.close()
     gc.unfreeze()
 
     print(f"\n## {n:,} papers")
@@ -172,15 +170,11 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="1000,10000")
     parser.add_argument("--repeat", type=int, default=10)
-    parser.add_argument("--engine", choices=["whoosh", "fts5"], default="whoosh")
     parser.add_argument("--probe", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.probe:  # inherits the engine from the parent's environment
+    if args.probe:
         open_probe(args.probe)
         return
-    # the library's own engine switch (search.open_index)
-    os.environ["READINGLIST_SEARCH_ENGINE"] = args.engine
-    print(f"search engine behind the library: {args.engine}")
     gen = CorpusGenerator()
     with tempfile.TemporaryDirectory() as tmp:
         for n in (int(s) for s in args.sizes.split(",")):

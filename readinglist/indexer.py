@@ -6,7 +6,7 @@ to the index in batches and records how far it got, so a crash, a write from ano
 process or a deleted index all end the same way: the index catches up.
 
 Each in-process catch-up holds the index folder's cross-process lock from reading
-the index's `seq` to recording the last batch (SearchIndex.exclusive), so two
+the index's `seq` to recording the last batch (SearchContract.exclusive), so two
 processes never feed the same range, and a `reindex` elsewhere never interleaves
 with it. A child catch-up takes that lock in the child: the parent holds it only
 for what it indexes itself.
@@ -32,7 +32,7 @@ from .formats.display import search_text
 from .index_worker import CHILD_MIN_PAPERS, ChildCatchUp, ChildFailed
 
 if TYPE_CHECKING:
-    from .search.index import SearchIndex
+    from .search.contract import SearchContract
 
 log = logging.getLogger(__name__)
 
@@ -54,15 +54,15 @@ class IndexFollower:
     def __init__(
         self,
         engine: Engine,
-        index: SearchIndex | Callable[[], SearchIndex],
+        index: SearchContract | Callable[[], SearchContract],
         child: ChildCatchUp | None = None,
     ) -> None:
         """With `child`, catch-ups of CHILD_MIN_PAPERS or more run in a child process
         (see index_worker.py); the rest, and anything the child could not do, here."""
         self._engine = engine
         self._child = child
-        self._index: SearchIndex | None = None
-        self._open_index: Callable[[], SearchIndex] | None = None
+        self._index: SearchContract | None = None
+        self._open_index: Callable[[], SearchContract] | None = None
         if callable(index):
             self._open_index = index
         else:
@@ -73,7 +73,7 @@ class IndexFollower:
         self._warned: set[str] = set()  # problems said once per process
 
     @property
-    def index(self) -> SearchIndex:
+    def index(self) -> SearchContract:
         if self._index is None:
             with self._open_lock:
                 if self._index is None:
@@ -86,7 +86,7 @@ class IndexFollower:
         return self._index is not None
 
     def warm(self) -> None:
-        """Ready the index for the next search (see SearchIndex.warm)."""
+        """Ready the index for the next search (see SearchContract.warm)."""
         self.index.warm()
 
     def behind(self) -> bool:

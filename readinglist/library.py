@@ -68,7 +68,7 @@ from .pending_matches import PendingMatches
 
 if TYPE_CHECKING:
     from .lookup.complete import Services
-    from .search.index import SearchIndex
+    from .search.contract import SearchContract
 
 log = logging.getLogger(__name__)
 
@@ -134,14 +134,14 @@ class Library:
             )
             self.daily_backup.start()
 
-    def _open_index(self) -> SearchIndex:
+    def _open_index(self) -> SearchContract:
         index, self._temp_index = library_folder.open_search_index(
             self.folder, self.library_id, read_only=self.read_only
         )
         return index
 
     @property
-    def _index(self) -> SearchIndex:
+    def _index(self) -> SearchContract:
         return self._follower.index
 
     # ------------------------------------------------------------------ lifecycle

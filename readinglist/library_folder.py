@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from .config import Config
     from .db.engine import OpenedDatabase
     from .db.health import FileHealth, LibraryCheck
-    from .search.index import SearchIndex
+    from .search.contract import SearchContract
 
 log = logging.getLogger(__name__)
 
@@ -75,20 +75,18 @@ def open_database(folder: Path, *, defer_daily: bool) -> tuple[OpenedDatabase, C
 
 def open_search_index(
     folder: Path, library_id: str, *, read_only: bool
-) -> tuple[SearchIndex, tempfile.TemporaryDirectory[str] | None]:
+) -> tuple[SearchContract, tempfile.TemporaryDirectory[str] | None]:
     """The library's search index, and the temporary folder it lives in when the
     library is read-only and its index folder cannot be written: a read-only library
     still searches, its index built from the database and removed at exit."""
-    from .search import open_index  # Whoosh: imported when first needed
+    from .search.index import SearchIndex  # Whoosh: imported when first needed
 
     index_folder = folder / INDEX_DIR
     temp = None
     if read_only and not can_write_in(index_folder):
         temp = tempfile.TemporaryDirectory(prefix="readinglist-index-")
         index_folder = Path(temp.name) / INDEX_DIR
-    # the engine the environment asks for (Whoosh unless told otherwise); both keep
-    # SearchIndex's contract
-    return open_index(index_folder, library_id), temp  # type: ignore[return-value]
+    return SearchIndex(index_folder, library_id), temp
 
 
 def database_trouble(
@@ -249,10 +247,10 @@ def restore_backup(folder: Path, backup: Path) -> Path | None:
     saved = restore(db_path, Path(backup), folder / BACKUP_DIR, load_config().backups_kept)
     library_id = check_file(db_path, thorough=False).library_id
     if library_id and (folder / INDEX_DIR).is_dir():
-        from .search import open_index
+        from .search.index import SearchIndex
 
         try:
-            index = open_index(folder / INDEX_DIR, library_id)
+            index = SearchIndex(folder / INDEX_DIR, library_id)
             try:
                 index.reset()
             finally:

@@ -8,7 +8,6 @@ database has every change, and a normal run finds every paper again.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
@@ -29,9 +28,8 @@ from whoosh import index as whoosh_index
 
 from readinglist.domain import Filter, PaperDraft, Person, Status
 from readinglist.library import INDEX_DIR, Library
-from readinglist.search import ENGINE_VARIABLE
-from readinglist.search.folder import LEFTOVER_NAMES, MARKER, NotOurFolder
-from readinglist.search.fts import DB_FILE as FTS_FILE
+from readinglist.search import whoosh_private
+from readinglist.search.folder import LEFTOVER_NAMES, MARKER, NotOurFolder, mark
 from readinglist.search.index import INDEX_NAME, META_FILE, SearchIndex
 
 REPO = Path(__file__).resolve().parent.parent
@@ -49,13 +47,12 @@ def _drafts(n: int, word: str) -> list[PaperDraft]:
     ]
 
 
-def _env(engine: str | None = None) -> dict[str, str]:
+def _env() -> dict[str, str]:
     return {
         **os.environ,
         "READINGLIST_CONFIG": os.devnull,
         "PYTHONPATH": str(REPO),
         "PYTHONDONTWRITEBYTECODE": "1",
-        ENGINE_VARIABLE: engine or os.environ.get(ENGINE_VARIABLE, "whoosh"),
     }
 
 
@@ -98,10 +95,8 @@ def _leftovers(folder: Path) -> list[str]:
     """Temp files, and segment files no table of contents names."""
     names = [p.name for p in folder.iterdir()]
     bad = [n for n in names if LEFTOVER_NAMES.match(n)]
-    if (folder / FTS_FILE).exists():
-        return bad
     ix = whoosh_index.open_dir(str(folder), indexname=INDEX_NAME)
-    live = {s.segment_id() for s in ix._segments()}
+    live = {s.segment_id() for s in whoosh_private.read_toc(ix).segments}
     tocs = [n for n in names if re.fullmatch(rf"_{INDEX_NAME}_\d+\.toc", n)]
     bad += tocs[:-1] if len(tocs) > 1 else []
     bad += [n for n in names if n.startswith(f"{INDEX_NAME}_") and n.split(".")[0] not in live]
@@ -109,10 +104,6 @@ def _leftovers(folder: Path) -> list[str]:
 
 
 def _seq(folder: Path) -> int:
-    if (folder / FTS_FILE).exists():
-        uri = f"{(folder / FTS_FILE).as_uri()}?mode=ro"
-        with contextlib.closing(sqlite3.connect(uri, uri=True)) as con:
-            return int(con.execute("SELECT value FROM meta WHERE key = 'seq'").fetchone()[0])
     return int(json.loads((folder / META_FILE).read_text("utf-8"))["seq"])
 
 
@@ -192,6 +183,33 @@ def test_wiping_a_damaged_index_removes_only_the_files_we_write(tmp_path: Path) 
     assert (folder / "sub" / "kept.bin").read_bytes() == b"\x00" * 10
 
 
+def test_an_index_of_the_removed_fts5_engine_gives_way_to_whoosh(tmp_path: Path) -> None:
+    """A library indexed by an older ReadingList's SQLite FTS5 engine: its index file
+    (ours: we created it) is replaced by a Whoosh index rebuilt from the database,
+    and nothing else in the folder is touched."""
+    lib = tmp_path / "lib"
+    with Library(lib) as first:
+        zebras = set(first.import_drafts(_drafts(30, "zebra"), source="x").added)
+        library_id = first.library_id
+    folder = lib / INDEX_DIR
+    shutil.rmtree(folder)
+    folder.mkdir()
+    mark(folder, library_id)
+    old = sqlite3.connect(folder / "fts5.sqlite")
+    old.execute("CREATE VIRTUAL TABLE papers USING fts5(title)")
+    old.execute("INSERT INTO papers VALUES ('zebra')")
+    old.commit()
+    old.close()
+    (folder / "my-notes.txt").write_text("mine", "utf-8")
+    proc = rl(lib, "search", "zebra", "--limit", "100")
+    assert proc.returncode == 0, proc.stderr
+    _no_traceback(proc)
+    assert _ids(proc.stdout) == zebras
+    assert (folder / "my-notes.txt").read_text("utf-8") == "mine"
+    assert not (folder / "fts5.sqlite").exists()
+    assert _seq(folder) > 0
+
+
 def test_not_our_folder_from_the_library_api(tmp_path: Path) -> None:
     (tmp_path / "lib" / INDEX_DIR).mkdir(parents=True)
     (tmp_path / "lib" / INDEX_DIR / "photo.jpg").write_bytes(b"\xff\xd8")
@@ -234,15 +252,11 @@ def _small_files(limit: int) -> Callable[[], None]:
 FULL_DISK_BYTES = 48_000  # the index segment of 600 papers is larger; the meta file not
 
 
-# what each engine says when a write meets RLIMIT_FSIZE (EFBIG)
-FULL_DISK_WORDS = {"whoosh": "File too large", "fts5": "disk I/O error"}
+# what a write says when it meets RLIMIT_FSIZE (EFBIG)
+FULL_DISK_WORDS = "File too large"
 
 
-@pytest.mark.parametrize("engine", ["whoosh", "fts5"])
-def test_full_disk_is_one_clear_line_and_loses_nothing(
-    tmp_path: Path, engine: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv(ENGINE_VARIABLE, engine)  # this process and the children
+def test_full_disk_is_one_clear_line_and_loses_nothing(tmp_path: Path) -> None:
     lib = tmp_path / "lib"
     zebras, yaks = _seed(lib, 150, 600)
     folder = lib / INDEX_DIR
@@ -256,7 +270,7 @@ def test_full_disk_is_one_clear_line_and_loses_nothing(
     assert _ids(proc.stdout) == set(zebras)
     warnings = proc.stderr.strip().splitlines()
     assert len(warnings) == 1 and "search index not updated" in warnings[0], proc.stderr
-    assert FULL_DISK_WORDS[engine] in warnings[0]
+    assert FULL_DISK_WORDS in warnings[0]
     assert _seq(folder) == seq_before  # nothing recorded that was not committed
     assert _leftovers(folder) == []
 
@@ -272,7 +286,7 @@ def test_full_disk_is_one_clear_line_and_loses_nothing(
     _no_traceback(proc)
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("readinglist: cannot write the search index")
-    assert FULL_DISK_WORDS[engine] in lines[0]
+    assert FULL_DISK_WORDS in lines[0]
     assert _leftovers(folder) == []
     # the reset committed (Whoosh: a small commit) or was rolled back; nothing after
     assert _seq(folder) in (0, seq_before)
@@ -309,11 +323,7 @@ def _writable(folder: Path) -> None:
         p.chmod(p.stat().st_mode | stat.S_IWUSR)
 
 
-@pytest.mark.parametrize("engine", ["whoosh", "fts5"])
-def test_read_only_index_folder(
-    tmp_path: Path, engine: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv(ENGINE_VARIABLE, engine)
+def test_read_only_index_folder(tmp_path: Path) -> None:
     prefix = _without_root_powers()
     lib = tmp_path / "lib"
     zebras, yaks = _seed(lib, 40, 30)
@@ -479,11 +489,7 @@ print(json.dumps(results))
 """
 
 
-@pytest.mark.parametrize("engine", ["whoosh", "fts5"])
-def test_concurrent_reindex_searches_and_writes(
-    tmp_path: Path, engine: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv(ENGINE_VARIABLE, engine)
+def test_concurrent_reindex_searches_and_writes(tmp_path: Path) -> None:
     lib_dir = tmp_path / "lib"
     with Library(lib_dir) as lib:
         zebras = list(lib.import_drafts(_drafts(400, "zebra"), source="x").added)
@@ -497,7 +503,7 @@ def test_concurrent_reindex_searches_and_writes(
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
-            env=_env(engine),
+            env=_env(),
         )
         for role, n in roles
     ]

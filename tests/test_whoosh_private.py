@@ -51,6 +51,28 @@ def test_btexts_is_what_prefix_queries_expand_through(ix: Any) -> None:
     assert found == [b"transform"] or found == [b"transformer"]
 
 
+def test_expanding_prefix_routes_whooshs_own_expansion_through_expand(ix: Any) -> None:
+    assert "ixreader" in inspect.signature(query.Prefix._btexts).parameters
+
+    class OnlyNetwork(whoosh_private.ExpandingPrefix):
+        def expand(self, ixreader: Any) -> list[bytes]:
+            return [b for b in super().expand(ixreader) if b == b"network"]
+
+    q = OnlyNetwork("title", "n")
+    with ix.searcher() as s:
+        reader = s.reader()
+        assert sorted(whoosh_private.btexts(query.Prefix("title", "n"), reader)) == [
+            b"network",
+            b"neural",
+        ]
+        assert {t for _, t in q.expanded_terms(reader)} == {b"network"}
+        assert whoosh_private.btexts(q, reader) == [b"network"]
+        # Whoosh's default matcher expands through it as well
+        found = set(q.matcher(s).all_ids())
+        everything = set(query.Prefix("title", "n").matcher(s).all_ids())
+    assert found and found < everything
+
+
 def test_deleted_documents_come_as_an_excluding_filter(ix: Any) -> None:
     assert {"child", "ids", "exclude"} <= set(inspect.signature(FilterMatcher).parameters)
     with ix.searcher() as s:

@@ -36,7 +36,7 @@ MARKER = "readinglist-index.id"
 LOCK_FILE = "readinglist-index.lock"
 # Every name a ReadingList index folder may hold: ours, Whoosh's (index name MAIN:
 # tables of contents and their temp files, segment files, its lock, its temp
-# storage folder) and SQLite's (the FTS5 engine).
+# storage folder) and SQLite's (the FTS5 engine of earlier versions: ours to remove).
 OUR_NAMES = re.compile(
     r"""^(?:
         readinglist-index\.(?:id|lock|json)

@@ -24,8 +24,9 @@ Locking:
 - The searcher is refreshed (not reopened) before each query when the index's
   generation changed, so commits from this or another process become visible.
 
-Queries are parsed by query.py and scored by evaluate.py from cached postings, with
-Whoosh's BM25F; Whoosh's matchers run only what the evaluator does not handle.
+Queries are parsed by query.py, compiled by compiler.py and scored by evaluate.py
+from cached postings, with Whoosh's BM25F; Whoosh's matchers run only what the
+evaluator does not handle.
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ from whoosh.writing import CLEAR
 from readinglist.domain import SearchHit
 
 from . import highlight, merging, pool, whoosh_private, zerocopy
+from .compiler import QueryBuilder, positive_terms
 from .document import IndexDoc, SearchResults
 from .evaluate import Evaluator, segment_key
 from .folder import (
@@ -67,7 +69,6 @@ from .folder import (
 from .folder import (
     IndexLocked as IndexLocked,  # re-exported: callers catch it from here
 )
-from .query import QueryBuilder, positive_terms
 from .schema import DEFAULT_FIELDS, HIGHLIGHT_FIELDS, SCHEMA_VERSION, fields_for, make_schema
 
 log = logging.getLogger(__name__)
@@ -299,7 +300,7 @@ class SearchIndex:
             return True
         try:
             with self._writing(), self._write_lock:
-                if not merging.needs_merge(self._ix._segments()):
+                if not merging.needs_merge(whoosh_private.read_toc(self._ix).segments):
                     return False
                 try:
                     writer = self._ix.writer(timeout=0.0)
@@ -312,7 +313,7 @@ class SearchIndex:
                 except BaseException:
                     _abandon(writer)
                     raise
-                after = self._ix._segments()
+                after = whoosh_private.read_toc(self._ix).segments
                 return merging.needs_merge(after) and len(after) < before
         finally:
             self._lock.release()

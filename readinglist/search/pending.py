@@ -23,12 +23,14 @@ from typing import Any
 import whoosh.query as wq
 from whoosh.analysis import STOP_WORDS
 from whoosh.filedb.filestore import RamStorage
+from whoosh.query.spans import SpanNear2
 from whoosh.support.charset import accent_map
 
 from readinglist.text import fold, strip_invisible
 
+from .compiler import QueryBuilder
 from .document import IndexDoc
-from .query import QueryBuilder
+from .phrase import StopPhrase
 from .schema import fields_for, make_schema
 
 # Fields whose Term texts are analysed tokens of the paper's text (a `status:` or
@@ -69,6 +71,8 @@ def _clauses(q: wq.Query) -> list[frozenset[str]]:
         return []
     if isinstance(q, wq.AndNot | wq.AndMaybe | wq.Require):
         return _clauses(q.a)
+    if isinstance(q, StopPhrase | SpanNear2):  # a phrase with stop words: its words
+        return [c for child in q.children() for c in _clauses(child)]
     if isinstance(q, wq.Phrase):
         if q.fieldname not in _TEXT_FIELDS:
             return []

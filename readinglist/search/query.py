@@ -1,220 +1,329 @@
-"""From what the user typed to a Whoosh query: lenient, bounded, as-you-type aware.
+"""The query language: what the user typed -> a typed query tree -> one Whoosh query.
 
-The syntax is Whoosh's (words are ANDed, "phrases", OR, NOT / -word, prefix*,
-field:word, year:[2018 TO 2020], year:>2019) over `DEFAULT_FIELDS`. Text typed half
-way (a trailing operator, an unbalanced quote or bracket) is tidied up first rather
-than rejected: the search box runs on every keystroke.
+`parse(text)` reads the search box's text into a small tree of frozen values
+(`Term`, `Prefix`, `Phrase`, `Range`, `Field`, `And`, `Or`, `Not`);
+`compiler.to_whoosh(tree, schema)` is the one compiler from that tree to Whoosh. The
+window, the CLI and the search over not-yet-indexed papers (pending.py) all go
+through `compiler.QueryBuilder`, so the same text means the same thing everywhere.
+
+Semantics:
+
+- Words must all match: `diffusion video` finds papers with both words, each looked
+  for in the default fields (title, abstract, authors, tags, note, venue, DOI/arXiv
+  id; a title match weighs most). Words are folded (case, accents) and stemmed
+  (`models` finds `model`); stop words (`the`, `of` ...) are ignored as words.
+  `AND` between words changes nothing; a leading `+` neither.
+- `OR` binds tighter than the implicit AND: `video diffusion OR gan` is
+  `video AND (diffusion OR gan)`; parentheses group: `(a b) OR c`.
+- `NOT word` or `-word` (also `-(...)`, `-"phrase"`, `-field:word`) excludes; a query
+  of exclusions only finds every other paper. A `-` inside a word is part of it
+  (`to-read`, `state-of-the-art`).
+- `"a phrase"`: the words in this order, next to each other, and stop words inside
+  it count: `"diffusion models"` does not find "diffusion of models", and
+  `"diffusion of models"` finds neither "diffusion models" nor "diffusion for
+  models". (In notes, whose text the index does not keep, any one stop word stands
+  for another.) Stop words at either end of a phrase are not looked for; a phrase
+  of stop words only finds nothing. Authors, venues and ids have no stop words.
+- `word*` is a prefix (the 50 most frequent completions per field, 12 in abstracts
+  and notes). While typing (`as_you_type`), the last word counts as a prefix from 3
+  letters on (`transf` finds `transformer`); a shorter last fragment after other
+  words is left out until it grows; a trailing space ends the word.
+- `field:word`, `field:"phrase"`, `field:word*`, `field:(a OR b)` look in one field:
+  `title`, `abstract`, `author`/`authors`, `tag`/`tags` (a whole tag, exactly:
+  `tag:to-read`, `tag:"reinforcement learning"`), `note`, `venue`, `doi`/`arxiv`/`ids`
+  (both identifiers), `status` (`unread`, `reading`, `read`), `year` (`year:2020`,
+  `year:[2015 TO 2018]`, `year:[2015 TO]`, `year:>2019`, `>=`, `<`, `<=`). An
+  unknown field name is read as part of the word (`foo:bar` looks for foo and bar).
+- Nothing is a syntax error: the box is searched on every keystroke, so a half-typed
+  query is tidied (an unclosed quote or bracket is closed, a stray `)` and a
+  dangling `OR`/`NOT`/`-`/`field:` dropped) and what is left is searched. A query with
+  nothing left to search (`the`, `NOT`) finds nothing.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from typing import Any
-
-from whoosh import matching, qparser, query
-from whoosh.fields import Schema
+from dataclasses import dataclass
 
 from readinglist.domain import LibraryError
-from readinglist.text import fold
 
-from .schema import DEFAULT_FIELDS
-
-# A prefix expands to at most this many terms per field, the most frequent first.
-# Unbounded, `t*` would be an OR over tens of thousands of terms (seconds per query).
-PREFIX_TERMS = 50
-# Long texts have many more words per prefix and each costs postings in most
-# papers: there the few most frequent expansions carry the ranking.
-LONG_TEXT_PREFIX_TERMS = {"abstract": 12, "note": 12}
 # As-you-type treats the last word as a prefix only from this many letters on.
 MIN_PREFIX = 3
 
-# Fields a phrase can be asked of: tags keep no positions (Whoosh raises on phrases
-# over them), so a quoted tag becomes an exact tag term instead.
-_NO_POSITIONS = {"tags", "status"}
-# Fields where as-you-type may turn the last word into a prefix.
-_PREFIX_FIELDS = {*DEFAULT_FIELDS, "author", "tag", "doi", "arxiv"}
-_OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
+# What a user may write before the colon, and the index field it means.
+FIELD_NAMES = {
+    "title": "title",
+    "abstract": "abstract",
+    "author": "authors",
+    "authors": "authors",
+    "tag": "tags",
+    "tags": "tags",
+    "note": "note",
+    "venue": "venue",
+    "doi": "ids",
+    "arxiv": "ids",
+    "ids": "ids",
+    "status": "status",
+    "year": "year",
+}
+_OPERATORS = frozenset({"AND", "OR", "NOT"})
 
 
 class QuerySyntaxError(LibraryError):
-    """The query cannot be understood even after tidying (practically never)."""
+    """Kept for callers that catch it: the parser tidies instead of raising."""
 
 
-class ExpansionOr(query.Or):  # type: ignore[misc]
-    """The OR of a prefix's expansions: preloaded into arrays.
-
-    Whoosh builds a binary tree of union matchers above 5,000 documents, which made
-    one prefix query over 50 terms take 5 s at 10k papers; preloading took 0.1 s.
-    Only expansions get this: ordinary ORs (a word over the default fields) keep
-    the union tree, which can skip blocks that cannot reach the top results.
-    """
-
-    matcher_type = query.Or.ARRAY_MATCHER
+# -- the tree -------------------------------------------------------------------------
 
 
-class BoundedPrefix(query.Prefix):  # type: ignore[misc]
-    """A scored prefix query over the `limit` most frequent matching terms.
+@dataclass(frozen=True, slots=True)
+class Term:
+    """A word, analysed like the field's text (folded, stemmed)."""
 
-    It also matches the analysed (stemmed) form of the whole text, so that a
-    complete word typed as a prefix (`studies`, indexed as `studi`) still matches.
-    """
-
-    def __init__(self, fieldname: str, text: str, boost: float = 1.0, limit: int | None = None):
-        super().__init__(fieldname, fold(text), boost=boost, constantscore=False)
-        self.limit = limit or LONG_TEXT_PREFIX_TERMS.get(fieldname, PREFIX_TERMS)
-
-    def _btexts(self, ixreader: Any) -> list[bytes]:
-        if self.fieldname not in ixreader.schema:
-            return []
-        # document frequencies from one pass over each segment's lexicon: asking
-        # doc_frequency() per candidate was 90k hash lookups for `tra` at 100k papers
-        freqs: dict[bytes, int] = {}
-        for leaf, _ in ixreader.leaf_readers():
-            for btext, info in leaf.iter_prefix(self.fieldname, self.text):
-                freqs[btext] = freqs.get(btext, 0) + info.doc_frequency()
-        candidates = sorted(freqs, key=lambda b: (-freqs[b], b))[: self.limit]
-        field = ixreader.schema[self.fieldname]
-        if field.analyzer is not None and field.format.__class__.__name__ != "Existence":
-            for token in field.process_text(self.text, mode="query"):
-                btext = field.to_bytes(token)
-                if btext not in candidates and (self.fieldname, btext) in ixreader:
-                    candidates.append(btext)
-                break
-        return candidates
-
-    def matcher(self, searcher: Any, context: Any = None) -> Any:
-        qs = [query.Term(self.fieldname, b) for b in self._btexts(searcher.reader())]
-        if not qs:
-            return matching.NullMatcher()
-        if len(qs) == 1:  # keep the boost (a title prefix weighs 3x with one term too)
-            return query.Term(self.fieldname, qs[0].text, boost=self.boost).matcher(
-                searcher, context
-            )
-        return ExpansionOr(qs, boost=self.boost).matcher(searcher, context)
+    text: str
 
 
-def tidy(text: str) -> str:
-    """Make half-typed input parseable: close quotes and brackets, drop dangling operators."""
-    text = text.replace("\u201c", '"').replace("\u201d", '"').strip()
-    if text.count('"') % 2:
-        text += '"'
-    words = text.split()
-    # dangling operators at either end ("foo OR", "NOT", "-") mean nothing yet
-    while words and (words[-1] in _OPERATORS or re.fullmatch(r"[-+(:*]+|\w+:", words[-1])):
-        words.pop()
-    while words and words[0] in _OPERATORS - {"NOT"}:
-        words.pop(0)
-    text = " ".join(words)
-    opened = text.count("(") - text.count(")")
-    if opened > 0:
-        text += ")" * opened
-    elif opened < 0:
-        text = text.replace(")", "", -opened)
-    return text
+@dataclass(frozen=True, slots=True)
+class Prefix:
+    """Words starting with `text` (folded, not stemmed)."""
+
+    text: str
 
 
-_LAST_WORD = re.compile(r"(?:^|\s)[+-]?(?:(\w+):)?(\w+)$")
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    """These words in this order, next to each other."""
+
+    text: str
 
 
-def mark_prefix(text: str) -> str:
-    """Mark the last word as a prefix while it is being typed (or drop it while it
-    is too short to mean anything after other words)."""
-    if not text or text[-1].isspace() or text.count('"') % 2:
-        return text
-    m = _LAST_WORD.search(text)
-    if m is None:
-        return text
-    field, word = m.group(1), m.group(2)
-    if word in _OPERATORS or word.isdigit():
-        return text
-    if len(word) < MIN_PREFIX:
+@dataclass(frozen=True, slots=True)
+class Range:
+    """Years from `low` to `high`, both included; None is open."""
+
+    low: int | None
+    high: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """`query` looked for in one field only (a canonical name of FIELD_NAMES)."""
+
+    name: str
+    query: Node
+
+
+@dataclass(frozen=True, slots=True)
+class And:
+    parts: tuple[Node, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Or:
+    parts: tuple[Node, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Not:
+    query: Node
+
+
+Leaf = Term | Prefix | Phrase | Range
+Node = Leaf | Field | And | Or | Not
+
+
+# -- reading the text -----------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Tok:
+    kind: str  # "word", "phrase", "range", "op", "(", ")"
+    text: str
+    field: str = ""  # canonical field name, "" for the default fields
+    negate: bool = False
+    closed: bool = True  # a phrase's closing quote was typed
+
+
+_TOKEN = re.compile(
+    r"""
+    (?P<sign>(?<![^\s(])[-+](?=[\w"(*]|[A-Za-z]+:))?
+    (?:(?P<field>[A-Za-z]+):(?=["(\[<>\w*]))?
+    (?: (?P<open>\()
+      | "(?P<phrase>[^"]*)(?P<endquote>"?)
+      | (?P<range>\[[^\]]*\]?|[<>]=?\s*\d+)
+      | (?P<word>[^\s()"]+)
+    )
+    | (?P<close>\))
+    """,
+    re.VERBOSE,
+)
+
+
+def _lex(text: str) -> list[_Tok]:
+    text = text.replace("\u201c", '"').replace("\u201d", '"')
+    out: list[_Tok] = []
+    pos = 0
+    while pos < len(text):
+        if text[pos].isspace():
+            pos += 1
+            continue
+        m = _TOKEN.match(text, pos)
+        if m is None or m.end() == pos:
+            pos += 1  # a character that starts nothing (a lone `-`): skipped
+            continue
+        pos = m.end()
+        if m.group("close"):
+            out.append(_Tok(")", ")"))
+            continue
+        neg = m.group("sign") == "-"
+        name = (m.group("field") or "").lower()
+        field = FIELD_NAMES.get(name, "")
+        if m.group("open"):
+            out.append(_Tok("(", "(", field, neg))
+        elif m.group("phrase") is not None:
+            out.append(_Tok("phrase", m.group("phrase"), field, neg, bool(m.group("endquote"))))
+        elif m.group("range") is not None and field == "year":
+            out.append(_Tok("range", m.group("range"), field, neg))
+        else:
+            word = m.group("range") or m.group("word")
+            if name and not field:
+                word = f"{name}:{word}"  # not a field of ours: just text
+            if word in _OPERATORS and not field and not m.group("sign"):
+                out.append(_Tok("op", word))
+            else:
+                out.append(_Tok("word", word, field, neg))
+    return out
+
+
+def _mark_last_word(toks: list[_Tok]) -> None:
+    """As-you-type: the last word becomes a prefix (or is dropped while too short)."""
+    last = toks[-1] if toks else None
+    if last is None or last.kind != "word" or not re.fullmatch(r"\w+", last.text):
+        return  # an operator, a phrase, `word*` already, `to-re` (no prefix inside words)
+    if last.text.isdigit():
+        return  # `year:2020`, `2020`: numbers are not completed
+    if len(last.text) < MIN_PREFIX:
         # one or two letters after other words match next to nothing as a word (the
-        # list would flash empty at `diffusion m`): leave them out until they grow
-        head = text[: m.start()]
-        return tidy(head) if head.strip() and '"' not in text else text
-    if field and field not in _PREFIX_FIELDS:
-        return text
-    return text + "*"
+        # list would flash empty at `diffusion m`): left out until they grow
+        if any(t.kind in ("word", "phrase", "range") for t in toks[:-1]):
+            toks.pop()
+        return
+    if last.field not in ("status", "year"):
+        last.text += "*"
 
 
-class QueryBuilder:
-    """Parses query text for one schema; cheap to call, keep one per index."""
+class _Parser:
+    """Recursive descent: or_list := unary (OR unary)*; and_list := or_list+."""
 
-    def __init__(self, schema: Schema) -> None:
-        parser = qparser.MultifieldParser(list(DEFAULT_FIELDS), schema, fieldboosts=DEFAULT_FIELDS)
-        parser.add_plugin(
-            qparser.FieldAliasPlugin(
-                {"authors": ["author"], "tags": ["tag"], "ids": ["doi", "arxiv"]}
-            )
-        )
-        # +/- only at the start of a word: `to-read` and `state-of-the-art` stay words
-        parser.add_plugin(qparser.PlusMinusPlugin(r"(?<![^\s(])\+", r"(?<![^\s(])-"))
-        parser.add_plugin(qparser.GtLtPlugin())
-        self._parser = parser
-        # the fallback reads everything as plain words, each in every default field
-        plain = qparser.MultifieldParser(list(DEFAULT_FIELDS), schema, fieldboosts=DEFAULT_FIELDS)
-        self._plain = plain
+    def __init__(self, toks: list[_Tok]) -> None:
+        self.toks = toks
+        self.i = 0
 
-    def parse(self, text: str, *, as_you_type: bool = False) -> query.Query | None:
-        """The query for `text`, or None when there is nothing to search for."""
-        tidied = tidy(text)
-        # a trailing space means the last word is finished (tidying drops the space)
-        if as_you_type and text and not text[-1].isspace():
-            tidied = mark_prefix(tidied)
-        if not tidied:
+    def peek(self) -> _Tok | None:
+        return self.toks[self.i] if self.i < len(self.toks) else None
+
+    def parse_all(self) -> Node | None:
+        parts: list[Node] = []
+        while self.i < len(self.toks):
+            node = self.parse_and()
+            if node is not None:
+                parts.append(node)
+            if (t := self.peek()) is not None and t.kind == ")":
+                self.i += 1  # a `)` that closes nothing: dropped
+        return _and(parts)
+
+    def parse_and(self) -> Node | None:
+        parts: list[Node] = []
+        while (t := self.peek()) is not None and t.kind != ")":
+            node = self.parse_or()
+            if node is not None:
+                parts.append(node)
+        return _and(parts)
+
+    def parse_or(self) -> Node | None:
+        first = self.parse_unary()
+        alternatives = [first] if first is not None else []
+        while (t := self.peek()) is not None and t.kind == "op" and t.text == "OR":
+            self.i += 1
+            nxt = self.parse_unary()
+            if nxt is not None:
+                alternatives.append(nxt)
+        if not alternatives:
             return None
-        try:
-            q = self._parser.parse(tidied)
-        except Exception:
-            # Whoosh's parser rarely fails; when it does, read the words literally.
-            words = re.findall(r"\w+", text)
-            if not words:
-                return None
-            try:
-                q = self._plain.parse(" ".join(words))
-            except Exception as exc:  # pragma: no cover - would be a Whoosh bug
-                raise QuerySyntaxError(f"cannot understand the search {text!r}") from exc
-        q = q.accept(_rewrite).normalize()
-        if q is query.NullQuery:
+        return alternatives[0] if len(alternatives) == 1 else Or(tuple(alternatives))
+
+    def parse_unary(self) -> Node | None:
+        t = self.peek()
+        if t is None or t.kind == ")":
             return None
-        return q
+        self.i += 1
+        if t.kind == "op":
+            if t.text == "NOT":
+                inner = self.parse_unary()
+                return Not(inner) if inner is not None else None
+            return None  # AND, or an OR with nothing before it: nothing to do
+        if t.kind == "(":
+            inner = self.parse_and()
+            if (c := self.peek()) is not None and c.kind == ")":
+                self.i += 1
+            node = inner
+        else:
+            node = _leaf(t)
+        if node is None:
+            return None
+        if t.field:
+            node = Field(t.field, node)
+        return Not(node) if t.negate else node
 
 
-def _rewrite(q: query.Query) -> query.Query:
-    if isinstance(q, query.Phrase) and q.fieldname in _NO_POSITIONS:
-        return query.Term(q.fieldname, " ".join(q.words), boost=q.boost)
-    if isinstance(q, query.Prefix) and not isinstance(q, BoundedPrefix):
-        return BoundedPrefix(q.fieldname, q.text, boost=q.boost)
-    if isinstance(q, query.Wildcard):
-        prefix = q.text.rstrip("*")
-        if prefix and q.text.endswith("*") and not re.search(r"[*?]", prefix):
-            return BoundedPrefix(q.fieldname, prefix, boost=q.boost)
-    return q
+def _leaf(t: _Tok) -> Node | None:
+    if t.kind == "phrase":
+        return Phrase(t.text) if re.search(r"\w", t.text) else None
+    if t.kind == "range":
+        return _range(t.text)
+    word = t.text
+    if word.endswith(":") and word.rstrip(":").lower() in FIELD_NAMES:
+        return None  # `title:` with its word still to come
+    if word.endswith("*"):
+        stem = word.rstrip("*")
+        return Prefix(stem) if re.search(r"\w", stem) else None
+    word = word.replace("*", "").replace("?", "")  # no wildcards inside words
+    return Term(word) if re.search(r"\w", word) else None
 
 
-def positive_terms(q: query.Query, reader: Any) -> Iterator[tuple[str, bytes]]:
-    """(field, term) pairs that make a document match, expanded, skipping NOT parts."""
-    if isinstance(q, query.Not):
-        return
-    if isinstance(q, query.AndNot):
-        yield from positive_terms(q.a, reader)
-        return
-    if isinstance(q, query.Phrase):
-        field = reader.schema[q.fieldname] if q.fieldname in reader.schema.names() else None
-        for word in q.words:
-            if field is not None:
-                yield q.fieldname, field.to_bytes(word)
-        return
-    if isinstance(q, query.MultiTerm):
-        for btext in q._btexts(reader):
-            yield q.fieldname, btext
-        return
-    if isinstance(q, query.Term):
-        if q.fieldname in reader.schema:
-            yield q.fieldname, reader.schema[q.fieldname].to_bytes(q.text)
-        return
-    if q.is_leaf():
-        return
-    for child in q.children():
-        yield from positive_terms(child, reader)
+def _range(spec: str) -> Range | None:
+    m = re.fullmatch(r"\[\s*(\d*)\s*(?:TO|to)?\s*(\d*)\s*\]?", spec)
+    if m:
+        low = int(m.group(1)) if m.group(1) else None
+        high = int(m.group(2)) if m.group(2) else None
+        return Range(low, high) if low is not None or high is not None else None
+    m = re.fullmatch(r"([<>]=?)\s*(\d+)", spec)
+    if m is None:
+        return None
+    op, n = m.group(1), int(m.group(2))
+    return {
+        ">": Range(n + 1, None),
+        ">=": Range(n, None),
+        "<": Range(None, n - 1),
+        "<=": Range(None, n),
+    }[op]
+
+
+def _and(parts: list[Node]) -> Node | None:
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else And(tuple(parts))
+
+
+def parse(text: str, *, as_you_type: bool = False) -> Node | None:
+    """The tree for what the user typed, or None when there is nothing to search for.
+
+    Never raises: see the module docstring for how half-typed text is read."""
+    toks = _lex(text)
+    # a trailing space means the last word is finished; in an open quote it is not a word
+    if as_you_type and text and not text[-1].isspace():
+        _mark_last_word(toks)
+    # dangling operators at the end ("foo OR", "NOT") mean nothing yet
+    while toks and toks[-1].kind == "op":
+        toks.pop()
+    return _Parser(toks).parse_all()

@@ -23,7 +23,8 @@ from .document import IndexDoc
 # 2: invisible characters (soft hyphen, zero-width space ...) no longer split words.
 # 3: the DOI and arXiv id are searched (`ids`, also as doi: / arxiv:).
 # 4: text is indexed as shown (LaTeX decoded) beside the original.
-SCHEMA_VERSION = 4
+# 5: stop words leave a gap in the word positions (phrases: see search/phrase.py).
+SCHEMA_VERSION = 5
 
 # Whoosh's default word pattern, with the invisible characters counted as part of a
 # word: "Un\u00adder\u00adstand\u00ading" is one token (offsets still match the stored
@@ -51,7 +52,9 @@ TEXT_ANALYZER = (
     _tokenizer()
     | analysis.LowercaseFilter()
     | analysis.CharsetFilter(accent_map)
-    | analysis.StopFilter()
+    # renumber=False: a stop word keeps its position, so `"diffusion models"` is not
+    # found in "diffusion of models" (the phrase's stop words count: query.py)
+    | analysis.StopFilter(renumber=False)
     | analysis.StemFilter(cachesize=100_000)
 )
 NAME_ANALYZER = _tokenizer() | analysis.LowercaseFilter() | analysis.CharsetFilter(accent_map)

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from whoosh import query
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching.wrappers import FilterMatcher
 
@@ -28,6 +29,21 @@ def btexts(q: Any, reader: Any) -> list[bytes]:
     nothing differently and costs a tuple per term; `_btexts` is what Whoosh's own
     `MultiTerm.simplify` calls and what BoundedPrefix overrides."""
     return list(q._btexts(reader))
+
+
+class ExpandingPrefix(query.Prefix):  # type: ignore[misc]  # whoosh is untyped
+    """A Prefix query whose expansion is ours: subclasses define `expand(reader)`.
+
+    Replaces overriding `Prefix._btexts(ixreader)`, the one method through which
+    Whoosh's own code (`MultiTerm.simplify`, `expanded_terms`, `estimate_size`,
+    the default matcher) expands a multi-term query; routing it to `expand` keeps
+    every such path on our bounded list of terms (search/query.py BoundedPrefix)."""
+
+    def expand(self, ixreader: Any) -> list[bytes]:
+        return list(super()._btexts(ixreader))
+
+    def _btexts(self, ixreader: Any) -> list[bytes]:
+        return self.expand(ixreader)
 
 
 def deleted_filter(m: Any) -> tuple[frozenset[int] | None, Any]:

@@ -1,4 +1,4 @@
-"""Every engine test runs against both engines behind the one contract."""
+"""Search tests run on the one engine, Whoosh, in a temporary folder."""
 
 from __future__ import annotations
 
@@ -7,14 +7,14 @@ from typing import Protocol
 
 import pytest
 
-from readinglist.search import FtsSearchIndex, SearchIndex
+from readinglist.search import SearchIndex
 
 
 class Engine(Protocol):
     def __call__(self, folder: Path, library_id: str) -> SearchIndex: ...
 
 
-@pytest.fixture(params=["whoosh", "fts5"])
-def engine(request: pytest.FixtureRequest) -> Engine:
-    """The index class under test (FTS5 typed as SearchIndex: same public API)."""
-    return SearchIndex if request.param == "whoosh" else FtsSearchIndex  # type: ignore[return-value]
+@pytest.fixture
+def engine() -> Engine:
+    """The index class under test (a fixture so tests say what they need)."""
+    return SearchIndex

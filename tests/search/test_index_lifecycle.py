@@ -108,7 +108,6 @@ def test_corrupt_index_is_recreated_empty(engine: Engine, tmp_path: Path) -> Non
 
 
 def test_unreadable_meta_file_means_rebuild(tmp_path: Path) -> None:
-    # Whoosh only: FTS5 keeps its meta inside its database, in the same transaction
     folder = tmp_path / "ix"
     ix = SearchIndex(folder, "lib")
     ix.apply([paper(1, "text")], [], 3)
