@@ -138,14 +138,128 @@ def latex_to_text(value: str) -> str:
     """Decode one BibTeX field value (raw LaTeX, outer delimiters removed) to Unicode."""
     if not _NEEDS_LATEX.search(value):
         return _tidy(_decode_entities(value))
-    if len(value) <= MAX_PARSED_CHARS:
-        try:
-            text = _parse(value)
-        except Exception:  # pylatexenc raises on some malformed input; never fatal here
+    text = fast_latex_to_text(value)
+    if text is None:  # a construct the fast path does not know: the full parse
+        if len(value) <= MAX_PARSED_CHARS:
+            try:
+                text = _parse(value)
+            except Exception:  # pylatexenc raises on some malformed input; never fatal here
+                text = simple_latex_to_text(value)
+        else:
             text = simple_latex_to_text(value)
-    else:
-        text = simple_latex_to_text(value)
     return _tidy(_decode_entities(text))
+
+
+# --- the fast path: the constructs most field values use, exactly as _parse reads them ---
+#
+# pylatexenc's full parse costs ~25 ms for an abstract with one `\"a` (a 10k-paper
+# import spent 73 s in it). Most values use a handful of constructs: accents, escaped
+# specials, dashes, quotes, `~`, braces, \emph and friends, plain inline math. Those
+# are read here by one regex, token by token, giving what _parse gives (tested over
+# every field of the corpora and by a property test against _parse); at the first
+# token it does not know, it answers None and the caller runs the full parse.
+
+_FAST_TOKEN = re.compile(
+    r"""
+    (?P<text>[^\\{}$~%&`'!?\-\#^_]+)
+  | (?P<accent>\\(?P<mark>[`'^"~=.])(?:(?P<letter>[A-Za-z])|\{(?P<braced>[A-Za-z])\}))
+  | (?P<dotless>\\(?P<dmark>[`'^"~=.])(?:\{\\(?P<bij>[ij])\}
+      |\\(?P<ij>[ij])(?:\{\}|[ ]+(?=\S)|(?![A-Za-z\s]))))
+  | (?P<named_accent>\\(?P<nmark>[uvHckrdb])(?:\{(?P<nbraced>[A-Za-z])\}|[ ]+(?P<nspaced>[A-Za-z])))
+  | (?P<symbol>\\(?P<name>ss|aa|AA|ae|AE|oe|OE|o|O|l|L|i)(?:\{\}|[ ]+(?=\S)|(?![A-Za-z\s])))
+  | (?P<escape>\\[&%$\#_{}])
+  | (?P<font>\\(?:emph|textbf|textit|textsc|textsl|textrm)\{)
+  | (?P<switch>\\(?:em|sc|sl|up|sf|rm)(?:[ ]+(?=\S)|(?![A-Za-z\s])))
+  | (?P<math>\$(?!\$)(?:[^$%&\\{}]|\\[A-Za-z]+|\\[,;:!]|[{}])+\$)
+  | (?P<open>\{)
+  | (?P<close>\})
+  | (?P<dash>---?)
+  | (?P<quotes>``|''|!`|\?`)
+  | (?P<plain>[-`'!?%&])
+  | (?P<tie>~)
+    """,
+    re.VERBOSE,
+)
+_FAST_SYMBOLS = {
+    "ss": "ß", "aa": "å", "AA": "Å", "ae": "æ", "AE": "Æ", "oe": "œ", "OE": "Œ",
+    "o": "ø", "O": "Ø", "l": "ł", "L": "Ł", "i": "ı",
+}  # fmt: skip
+_FAST_PUNCTUATION = {"--": "–", "---": "—", "``": "“", "''": "”", "!`": "¡", "?`": "¿"}
+
+
+def fast_latex_to_text(value: str) -> str | None:
+    """What _parse(value) gives, for values made of common constructs only; else None."""
+    out: list[str] = []
+    append = out.append
+    depth = 0
+    pos = 0
+    for m in _FAST_TOKEN.finditer(value):
+        if m.start() != pos:
+            return None  # a character no token takes (an unknown macro, `\\`, `$$`...)
+        pos = m.end()
+        kind = m.lastgroup
+        if kind == "text" or kind == "plain":
+            append(m.group())
+        elif kind == "open" or kind == "font":
+            depth += 1
+        elif kind == "close":
+            depth -= 1
+            if depth < 0:
+                return None
+        elif kind == "accent":
+            base = m.group("letter") or m.group("braced")
+            append(unicodedata.normalize("NFC", base + _ACCENTS[m.group("mark")]))
+        elif kind == "dotless":  # \\'\\i: the accent on a plain i
+            base = m.group("ij") or m.group("bij")
+            append(unicodedata.normalize("NFC", base + _ACCENTS[m.group("dmark")]))
+        elif kind == "named_accent":
+            base = m.group("nbraced") or m.group("nspaced")
+            append(unicodedata.normalize("NFC", base + _ACCENTS[m.group("nmark")]))
+        elif kind == "symbol":
+            append(_FAST_SYMBOLS[m.group("name")])
+        elif kind == "escape":
+            append(m.group()[1])
+        elif kind == "math":
+            if not _plain_math(m.group()):
+                return None
+            append(m.group())
+        elif kind == "dash" or kind == "quotes":
+            append(_FAST_PUNCTUATION[m.group()])
+        elif kind == "tie":
+            append("\xa0")
+        # "switch" (`{\em x}`): a font change, no text of its own
+    if pos != len(value) or depth != 0:
+        return None
+    text = "".join(out)
+    return _GREEK_MACRO.sub(lambda m: GREEK[m.group(1)], text) if "\\" in text else text
+
+
+_MATH_MACRO = re.compile(r"\\([A-Za-z]+)")
+_TAKES_ARGUMENTS: dict[str, bool] = {}
+
+
+def _plain_math(math: str) -> bool:
+    """Math the full parse keeps as written, ending where this token ends: balanced
+    braces, and no macro that takes arguments (`$\\hat$` would take the `$`)."""
+    depth = 0
+    for c in math:
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+            if depth < 0:
+                return False
+    if depth:
+        return False
+    for name in _MATH_MACRO.findall(math):
+        takes = _TAKES_ARGUMENTS.get(name)
+        if takes is None:
+            spec = _WALKER_CONTEXT.get_macro_spec(name)
+            argspec = getattr(getattr(spec, "args_parser", None), "argspec", "")
+            takes = _TAKES_ARGUMENTS[name] = bool(argspec)
+        if takes:
+            return False
+    return True
 
 
 def _parse(value: str) -> str:
