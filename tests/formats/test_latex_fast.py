@@ -103,8 +103,9 @@ def test_fast_path_reads_the_common_constructs(value: str, text: str) -> None:
         r"closing } only",
         r"$unclosed",
         r"\texttt{x}",
-        r"\url{https://x.org/a_b}",
-        r"x_1 and y^2",
+        r"\href{https://x.org}{the site}",
+        r"named \method, it",
+        r"$\sqrt[3]{x}$",  # an optional argument
         r"$a \hat$ b$",  # a macro taking an argument would take the closing `$`
     ],
 )
@@ -119,7 +120,8 @@ _PIECES = [
     "\\'", '\\"', "\\^", "\\~", "\\`", "\\=", "\\.", "\\c", "\\v", "\\u", "\\H",
     "\\i", "\\j", "\\ss", "\\o", "\\O", "\\aa", "\\l", "\\L", "\\ae",
     "{", "}", "{}", "-", "--", "---", "`", "``", "'", "''", "!", "?", "~",
-    "$", "$$", "\\alpha", "\\times", "\\hat", "\\frac", "\\,", "^", "_", "#",
+    "$", "$$", "\\alpha", "\\times", "\\hat", "\\frac", "\\sqrt", "\\mathrm", "\\mu",
+    "\\,", "^", "_", "#", "[", "]", "\\(", "\\)", "\\textsuperscript{", "\\url{",
     "%", "&", "\\&", "\\%", "\\$", "\\#", "\\_", "\\{", "\\}", "\\\\",
     "\\emph{", "\\textbf{", "\\textsf{", "{\\em ", "\\em", "\\it ", "\\foo",
     "&amp;",
@@ -128,7 +130,7 @@ _PIECES = [
 _READ = [
     "a", "e", " ", "\n", "\\'", '\\"', "\\c", "\\i", "\\ss", "\\o", "{", "}", "--", "---",
     "``", "''", "'", "~", "$", "\\alpha", "\\times", "%", "&", "\\&", "\\%", "\\emph{",
-    "{\\em ", "\\H",
+    "{\\em ", "\\H", "\\(", "\\)", "\\mathrm", "\\frac", "{1}",
 ]  # fmt: skip
 
 
