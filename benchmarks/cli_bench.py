@@ -108,13 +108,15 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=11)
     ap.add_argument("--keep", metavar="DIR", help="keep (and reuse) the library here")
     ap.add_argument("--before-rev", metavar="REV", help="also time the code of this revision")
+    ap.add_argument("--now-rev", metavar="REV", help="time this revision, not the worktree")
     opts = ap.parse_args()
     base = Path(opts.keep) if opts.keep else Path(tempfile.mkdtemp(prefix="cli_bench_"))
     folder = base / f"lib{opts.size}"
     build(folder, opts.size, CorpusGenerator(seed=1))
-    codes = {"now": REPO}
+    now = checkout(opts.now_rev, base) if opts.now_rev else REPO
+    codes = {"now": now}
     if opts.before_rev:
-        codes = {f"before ({opts.before_rev})": checkout(opts.before_rev, base), "now": REPO}
+        codes = {f"before ({opts.before_rev})": checkout(opts.before_rev, base), "now": now}
     for code in codes.values():  # first runs compile and cache the bytecode
         run_once(code, folder, ["list"])
     times: dict[tuple[str, str], list[float]] = {}

@@ -28,7 +28,6 @@ from sqlalchemy.orm import Session
 from .db import search_sql, store
 from .db.engine import writer
 from .db.health import DatabaseDamaged as DatabaseDamaged  # re-exported for the window
-from .db.importer import insert_drafts
 from .db.models import Paper, PaperTag, Tag, Tombstone
 from .domain import (
     CancelFn,
@@ -863,6 +862,8 @@ class Library:
             return citation_key_for(d.authors, d.year, d.title, taken)  # type: ignore[arg-type]
 
         with _collector_paused(), self._transaction() as s:
+            from .db.importer import insert_drafts  # with the formats it needs: not for a list
+
             out = insert_drafts(s, drafts, tags, _now(), make_key, progress, cancel)
         # papers whose "fields differ from the last import" line changed refresh too
         touched = frozenset(out.added) | frozenset(out.updated) | frozenset(out.reviewed)
