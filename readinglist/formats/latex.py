@@ -138,6 +138,8 @@ _GREEK_MACRO = re.compile(r"\\(" + "|".join(GREEK) + r")(?![A-Za-z])\s?")
 def _tidy(text: str) -> str:
     """Collapse spaces inside paragraphs; keep blank-line paragraph breaks as one "\\n\\n"."""
     text = text.replace("\xa0", " ")  # `~`: a plain space is what search and matching want
+    if "\n" not in text:  # one paragraph (most values): the same, without the regexes
+        return " ".join(text.split())
     paragraphs = (_SPACES.sub(" ", p).strip() for p in _PARAGRAPH_BREAK.split(text))
     return "\n\n".join(p for p in paragraphs if p)
 
