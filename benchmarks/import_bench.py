@@ -136,7 +136,8 @@ def main() -> None:
     for name in codes:
         wall, cpu = [w for w, _ in times[name]], [c for _, c in times[name]]
         ok = "ok" if statistics.median(wall) <= GOAL_S else "over"
-        print(f"  {name:<24} {median_p95(wall):>16} {median_p95(cpu):>16}   goal {GOAL_S:.0f} s: {ok}")
+        cells = f"{median_p95(wall):>16} {median_p95(cpu):>16}"
+        print(f"  {name:<24} {cells}   goal {GOAL_S:.0f} s: {ok}")
     print(f"load average after: {os.getloadavg()[0]:.2f}")
     if opts.profile:
         folder = Path(tempfile.mkdtemp(prefix="lib-", dir=work))
