@@ -101,7 +101,10 @@ def slowest_imports(folder: Path, args: list[str], top: int = 12) -> list[tuple[
 
 def checkout(rev: str, into: Path) -> Path:
     """The package as it was at `rev`, extracted beside (not over) this worktree."""
-    target = into / f"code-{rev}"
+    sha = subprocess.run(
+        ["git", "rev-parse", "--short", rev], cwd=REPO, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    target = into / f"code-{sha}"  # by commit: HEAD moves
     if not (target / "readinglist").is_dir():
         target.mkdir(parents=True, exist_ok=True)
         archive = subprocess.run(
