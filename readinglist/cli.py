@@ -8,11 +8,12 @@ usage error (argparse's own).
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -210,6 +211,8 @@ def run_cli(argv: Sequence[str]) -> int:
     args = build_parser().parse_args(argv)
     from .library import Library
 
+    _collect_rarely()
+
     folder: Path | None = None
     try:
         folder = resolve_library_dir(args.library)
@@ -244,6 +247,15 @@ def run_cli(argv: Sequence[str]) -> int:
         if trouble is None:
             raise
         return _fail(str(trouble))
+
+
+def _collect_rarely() -> None:
+    """A command is one short burst of allocations that make no cycles to speak of;
+    the collector's passes over the ~300k objects the imports left (SQLAlchemy's)
+    cost `list --json` at 10k papers ~0.2 s and found nothing. Those objects are
+    frozen out of its view and it runs rarely (a big import pauses it anyway)."""
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 100)
 
 
 def _fail(message: str) -> int:
@@ -284,10 +296,31 @@ def paper_json(d: PaperDetail) -> dict[str, Any]:
 _JSON_UNSAFE = re.compile("[\u0080-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
 
 
+def _json_text(value: Any, indent: int | None = None) -> str:
+    text = json.dumps(value, ensure_ascii=False, indent=indent)
+    if text.isascii():  # O(1) in CPython: most papers need no scan for unsafe characters
+        return text
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
+
+
 def _print_json(value: Any) -> None:
-    text = json.dumps(value, ensure_ascii=False, indent=2)
-    sys.stdout.write(_JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text))
+    sys.stdout.write(_json_text(value, indent=2))
     sys.stdout.write("\n")
+
+
+def _print_json_papers(papers: Iterable[dict[str, Any]], head: str = "", tail: str = "") -> None:
+    """A JSON list of papers, one paper a line (`head` and `tail` around the list).
+
+    Compact and written as it goes: json.dumps with an indent runs in pure Python
+    (1.6 s for 10k papers), without one in C; one paper a line stays readable and
+    greppable, and a reader that stops early (`| head`) is not kept waiting."""
+    write = sys.stdout.write
+    write(head + "[")
+    sep = "\n"
+    for paper in papers:
+        write(sep + _json_text(paper))
+        sep = ",\n"
+    write("\n]" + tail + "\n" if sep != "\n" else "]" + tail + "\n")
 
 
 UNTITLED = "[untitled]"  # shown for a record without a title; never stored
@@ -371,7 +404,7 @@ def _print_skipped(skipped: Sequence[Problem], limit: int = 20) -> None:
 def cmd_list(lib: Library, args: argparse.Namespace) -> int:
     listing = lib.listing(_filter(args))
     if args.json:
-        _print_json([paper_json(d) for d in lib.details([r.id for r in listing.rows])])
+        _print_json_papers(paper_json(d) for d in lib.details([r.id for r in listing.rows]))
     else:
         for r in listing.rows:
             print(_row_line(r))
@@ -392,7 +425,7 @@ def cmd_search(lib: Library, args: argparse.Namespace) -> int:
             item["score"] = None if hit is None else round(hit.score, 4)
             item["highlights"] = {} if hit is None else dict(hit.highlights)
             out.append(item)
-        _print_json({"total": listing.total, "results": out})
+        _print_json_papers(out, head=f'{{"total": {listing.total}, "results": ', tail="}")
     else:
         for d in found:
             year = d.year if d.year is not None else "----"

@@ -31,7 +31,6 @@ from .db import tags as db_tags
 from .db import trash as db_trash
 from .db.engine import writer
 from .db.health import DatabaseDamaged as DatabaseDamaged  # re-exported for the window
-from .db.importer import insert_drafts
 from .domain import (
     CancelFn,
     Changes,
@@ -152,6 +151,8 @@ class Library:
             self._background.stop()
             self._background = None
         try:
+            if catch_up and not self._follower.index_open and self._index_caught_up():
+                catch_up = False  # `list`, `show`: Whoosh is neither imported nor opened
             if catch_up:
                 try:
                     # read-only, full: said once; busy: left to the other process;
@@ -165,6 +166,23 @@ class Library:
             if self._follower.index_open:
                 self._index.close()
             self._engine.dispose()
+
+    def _index_caught_up(self) -> bool:
+        """Does the index folder say it holds this library up to its latest change?
+        Read from the index's own record (as `check` reads it), without opening it."""
+        import json
+
+        if self._temp_index is not None:
+            return False
+        try:
+            meta = json.loads(
+                (self.folder / INDEX_DIR / "readinglist-index.json").read_text("utf-8")
+            )
+        except (OSError, ValueError):
+            return False
+        if not isinstance(meta, dict) or meta.get("library_id") != self.library_id:
+            return False
+        return meta.get("seq") == self.change_seq()
 
     def __enter__(self) -> Library:
         return self
@@ -481,6 +499,8 @@ class Library:
             return citation_key_for(d.authors, d.year, d.title, taken)  # type: ignore[arg-type]
 
         with collector_paused(), self._transaction() as s:
+            from .db.importer import insert_drafts  # with the formats it needs: not for a list
+
             out = insert_drafts(s, drafts, tags, _now(), make_key, progress, cancel)
         # papers whose "fields differ from the last import" line changed refresh too
         touched = frozenset(out.added) | frozenset(out.updated) | frozenset(out.reviewed)

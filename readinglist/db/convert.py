@@ -1,12 +1,11 @@
-"""Between ORM rows / column tuples and domain values. Nothing here opens a session."""
+"""Between stored column values and domain values. Nothing here opens a session."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
 
-from ..domain import PaperDetail, Person, Status
-from .models import Paper
+from ..domain import Person
 
 
 def authors_to_json(authors: Sequence[Person]) -> str:
@@ -30,35 +29,6 @@ def short_authors(authors: Sequence[Person]) -> str:
 
 def extra_to_json(extra: Mapping[str, str]) -> str:
     return json.dumps(dict(sorted(extra.items())), ensure_ascii=False)
-
-
-def detail_from_paper(p: Paper, tags: Sequence[str]) -> PaperDetail:
-    return PaperDetail(
-        id=p.id,
-        title=p.title,
-        abstract=p.abstract,
-        authors=authors_from_json(p.authors_json),
-        year=p.year,
-        venue=p.venue,
-        doi=p.doi,
-        arxiv_id=p.arxiv_id,
-        url=p.url,
-        links=tuple(json.loads(p.links_json or "[]")),
-        entry_type=p.entry_type,
-        citation_key=p.citation_key,
-        status=Status(p.status),
-        added_at=p.added_at,
-        status_changed_at=p.status_changed_at,
-        note=p.note,
-        tags=tuple(sorted(tags, key=str.casefold)),
-        source=p.source,
-        extra=json.loads(p.extra_json or "{}"),
-        trashed_at=p.trashed_at,
-        key_origin=p.key_origin or "generated",
-        key_pinned=bool(p.key_pinned),
-        key_used_at=p.key_used_at,
-        conflicts=json.loads(p.conflicts_json or "{}"),
-    )
 
 
 def clean_tag(tag: str) -> str:

@@ -6,7 +6,7 @@ import json
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     ColumnElement,
@@ -23,7 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from ..domain import Counts, Filter, PaperDetail, PaperRow, Status, tag_key
-from .convert import detail_from_paper
+from .convert import authors_from_json
 from .models import PAPER_TAGS, Meta, Paper, PaperTag, Tag
 
 # SQLite limits bound parameters per statement; chunk big id lists.
@@ -236,12 +236,98 @@ def rows_for_ids(s: Session, ids: Sequence[int]) -> list[PaperRow]:
     return _to_rows((raw[i] for i in ids if i in raw), _TagNames(s, list(raw)))
 
 
+# Every column a PaperDetail needs, timestamps as their stored text (see _ROW_COLUMNS).
+_DETAIL_COLUMNS = (
+    Paper.id,
+    Paper.title,
+    Paper.abstract,
+    Paper.authors_json,
+    Paper.year,
+    Paper.venue,
+    Paper.doi,
+    Paper.arxiv_id,
+    Paper.url,
+    Paper.links_json,
+    Paper.entry_type,
+    Paper.citation_key,
+    Paper.status,
+    type_coerce(Paper.added_at, String),
+    type_coerce(Paper.status_changed_at, String),
+    Paper.note,
+    Paper.source,
+    Paper.extra_json,
+    type_coerce(Paper.trashed_at, String),
+    Paper.key_origin,
+    Paper.key_pinned,
+    type_coerce(Paper.key_used_at, String),
+    Paper.conflicts_json,
+)
+
+
 def details_for_ids(s: Session, ids: Sequence[int]) -> list[PaperDetail]:
-    found: dict[int, Paper] = {}
-    for p in s.scalars(select(Paper).where(id_in(Paper.id, ids))):
-        found[p.id] = p
-    tags = tags_by_paper(s, list(found))
-    return [detail_from_paper(found[i], tags.get(i, [])) for i in ids if i in found]
+    """PaperDetails for the given ids, in the given order (missing ids are dropped).
+
+    Plain column tuples, not ORM objects: `list --json` of 10k papers spent ~1 s
+    building Paper instances and converting them."""
+    found: dict[int, tuple[Any, ...]] = {}
+    for row in plain_rows(s, select(*_DETAIL_COLUMNS).where(id_in(Paper.id, ids))):
+        found[row[0]] = row
+    tags = _TagNames(s, list(found))
+    when: dict[str, datetime] = {}
+
+    def utc(stored: str | None) -> datetime | None:
+        if stored is None:
+            return None
+        at = when.get(stored)
+        if at is None:
+            at = when[stored] = _utc(stored)
+        return at
+
+    out = []
+    for i in ids:
+        r = found.get(i)
+        if r is None:
+            continue
+        (pid, title, abstract, authors, year, venue, doi, arxiv_id, url, links, entry_type,
+         key, status, added, changed, note, source, extra, trashed, origin, pinned, used,
+         conflicts) = r  # fmt: skip
+        out.append(
+            PaperDetail(
+                id=pid,
+                title=title,
+                abstract=abstract,
+                authors=authors_from_json(authors),
+                year=year,
+                venue=venue,
+                doi=doi,
+                arxiv_id=arxiv_id,
+                url=url,
+                links=_json_tuple(links),
+                entry_type=entry_type,
+                citation_key=key,
+                status=_STATUS[status],
+                added_at=cast(datetime, utc(added)),
+                status_changed_at=cast(datetime, utc(changed)),
+                note=note,
+                tags=tags.of(pid),
+                source=source,
+                extra=_json_dict(extra),
+                trashed_at=utc(trashed),
+                key_origin=origin or "generated",
+                key_pinned=bool(pinned),
+                key_used_at=utc(used),
+                conflicts=_json_dict(conflicts),
+            )
+        )
+    return out
+
+
+def _json_tuple(text: str | None) -> tuple[str, ...]:
+    return () if not text or text == "[]" else tuple(json.loads(text))
+
+
+def _json_dict(text: str | None) -> dict[str, str]:
+    return {} if not text or text == "{}" else dict(json.loads(text))
 
 
 def counts(s: Session) -> Counts:

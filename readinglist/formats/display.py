@@ -15,13 +15,11 @@ from __future__ import annotations
 
 import functools
 import re
-
-from pylatexenc.latex2text import LatexNodes2Text
-from pylatexenc.latexwalker import LatexWalker
+from typing import Any
 
 # latex.py's contexts know the macros bibliographies use (\url, \textsc, \noopsort...);
 # reusing them keeps the import and the display agreeing on what a macro means.
-from .latex import _GREEK, _GREEK_MACRO, _WALKER_CONTEXT, _text_context, simple_latex_to_text
+from .latex import _GREEK, _GREEK_MACRO, _text_context, simple_latex_to_text, walker_context
 
 # An arXiv abstract is under 2,000 characters; pylatexenc takes ~0.5 s per 150 KB.
 MAX_PARSED_CHARS = 8_000
@@ -32,8 +30,14 @@ _DOLLAR = re.compile(r"(?<!\\)\$")
 _BLANK_LINE = re.compile(r"\n[ \t]*\n\s*")
 _SPACES = re.compile(r"[ \t\r\f\v\xa0]+")
 
-# math_mode="text": inside `$...$` \times is ×, \alpha is α, \leq is ≤.
-_CONVERTER = LatexNodes2Text(latex_context=_text_context(), math_mode="text")
+
+@functools.cache
+def _converter() -> Any:
+    """Made (and pylatexenc imported) on first use: most titles never need it."""
+    from pylatexenc.latex2text import LatexNodes2Text
+
+    # math_mode="text": inside `$...$` \times is ×, \alpha is α, \leq is ≤.
+    return LatexNodes2Text(latex_context=_text_context(), math_mode="text")
 
 
 def display_text(value: str) -> str:
@@ -120,9 +124,11 @@ def _parse(value: str) -> str:
     escaped = _SIGN_THEN_SPACE.sub(r"\\\1{} ", escaped)
     if len(_DOLLAR.findall(escaped)) % 2:
         escaped = _DOLLAR.sub(r"\\$", escaped)
-    walker = LatexWalker(escaped, latex_context=_WALKER_CONTEXT, tolerant_parsing=True)
+    from pylatexenc.latexwalker import LatexWalker
+
+    walker = LatexWalker(escaped, latex_context=walker_context(), tolerant_parsing=True)
     nodes, _, _ = walker.get_latex_nodes()
-    return str(_CONVERTER.nodelist_to_text(nodes))
+    return str(_converter().nodelist_to_text(nodes))
 
 
 def _simple(value: str) -> str:

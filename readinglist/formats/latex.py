@@ -9,16 +9,11 @@ decoder so that one odd record can neither hang nor crash an import.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import unicodedata
 from typing import Any
-
-from pylatexenc import macrospec
-from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec
-from pylatexenc.latex2text import get_default_latex_context_db as _text_db
-from pylatexenc.latexwalker import LatexWalker
-from pylatexenc.latexwalker import get_default_latex_context_db as _walker_db
 
 # Above this size pylatexenc (pure Python, ~0.5 s per 150 KB) is too slow to be worth it.
 MAX_PARSED_CHARS = 20_000
@@ -43,6 +38,11 @@ def _unknown_macro(node: Any) -> str:
 
 
 def _text_context() -> Any:
+    """pylatexenc's text rules plus ours. pylatexenc is imported here, when a value
+    first needs it: a CLI command that decodes nothing never loads it."""
+    from pylatexenc.latex2text import MacroTextSpec
+    from pylatexenc.latex2text import get_default_latex_context_db as _text_db
+
     db = _text_db()
     # Macros that bibliographies use and pylatexenc drops or renders oddly (`<url>`).
     db.add_context_category(
@@ -85,7 +85,12 @@ def _text_context() -> Any:
     return db
 
 
-def _walker_context() -> Any:
+@functools.cache
+def walker_context() -> Any:
+    """The parser's macro rules (how many arguments each takes), shared with display.py."""
+    from pylatexenc import macrospec
+    from pylatexenc.latexwalker import get_default_latex_context_db as _walker_db
+
     db = _walker_db()
     db.add_context_category(
         "readinglist",
@@ -103,10 +108,13 @@ def _walker_context() -> Any:
     return db
 
 
-_WALKER_CONTEXT = _walker_context()
-_CONVERTER = LatexNodes2Text(
-    latex_context=_text_context(), math_mode="verbatim", strict_latex_spaces=True
-)
+@functools.cache
+def _converter() -> Any:
+    from pylatexenc.latex2text import LatexNodes2Text
+
+    return LatexNodes2Text(
+        latex_context=_text_context(), math_mode="verbatim", strict_latex_spaces=True
+    )
 
 
 # Math is kept as written, but Greek letters are the one thing in it a reader cannot skip.
@@ -130,6 +138,8 @@ _GREEK_MACRO = re.compile(r"\\(" + "|".join(GREEK) + r")(?![A-Za-z])\s?")
 def _tidy(text: str) -> str:
     """Collapse spaces inside paragraphs; keep blank-line paragraph breaks as one "\\n\\n"."""
     text = text.replace("\xa0", " ")  # `~`: a plain space is what search and matching want
+    if "\n" not in text:  # one paragraph (most values): the same, without the regexes
+        return " ".join(text.split())
     paragraphs = (_SPACES.sub(" ", p).strip() for p in _PARAGRAPH_BREAK.split(text))
     return "\n\n".join(p for p in paragraphs if p)
 
@@ -138,22 +148,158 @@ def latex_to_text(value: str) -> str:
     """Decode one BibTeX field value (raw LaTeX, outer delimiters removed) to Unicode."""
     if not _NEEDS_LATEX.search(value):
         return _tidy(_decode_entities(value))
-    if len(value) <= MAX_PARSED_CHARS:
-        try:
-            text = _parse(value)
-        except Exception:  # pylatexenc raises on some malformed input; never fatal here
+    text = fast_latex_to_text(value)
+    if text is None:  # a construct the fast path does not know: the full parse
+        if len(value) <= MAX_PARSED_CHARS:
+            try:
+                text = _parse(value)
+            except Exception:  # pylatexenc raises on some malformed input; never fatal here
+                text = simple_latex_to_text(value)
+        else:
             text = simple_latex_to_text(value)
-    else:
-        text = simple_latex_to_text(value)
     return _tidy(_decode_entities(text))
+
+
+# --- the fast path: the constructs most field values use, exactly as _parse reads them ---
+#
+# pylatexenc's full parse costs ~25 ms for an abstract with one `\"a` (a 10k-paper
+# import spent 73 s in it). Most values use a handful of constructs: accents, escaped
+# specials, dashes, quotes, `~`, braces, \emph and friends, plain inline math. Those
+# are read here by one regex, token by token, giving what _parse gives (tested over
+# every field of the corpora and by a property test against _parse); at the first
+# token it does not know, it answers None and the caller runs the full parse.
+
+_FAST_TOKEN = re.compile(
+    r"""
+    (?P<text>[^\\{}$~%&`'!?\-]+)
+  | (?P<accent>\\(?P<mark>[`'^"~=.])(?:(?P<letter>[A-Za-z])|\{(?P<braced>[A-Za-z])\}))
+  | (?P<dotless>\\(?P<dmark>[`'^"~=.])(?:\{\\(?P<bij>[ij])\}
+      |\\(?P<ij>[ij])(?:\{\}|[ ]+(?=\S)|(?![A-Za-z\s]))))
+  | (?P<named_accent>\\(?P<nmark>[uvHckrdb])(?:\{(?P<nbraced>[A-Za-z])\}|[ ]+(?P<nspaced>[A-Za-z])))
+  | (?P<symbol>\\(?P<name>ss|aa|AA|ae|AE|oe|OE|o|O|l|L|i)(?:\{\}|[ ]+(?=\S)|(?![A-Za-z\s])))
+  | (?P<escape>\\[&%$\#_{}])
+  | (?P<font>\\(?:emph|textbf|textit|textsc|textsl|textrm|textsuperscript|textsubscript|url)\{)
+  | (?P<switch>\\(?:em|sc|sl|up|sf|rm)(?:[ ]+(?=\S)|(?![A-Za-z\s])))
+  | (?P<math>\$(?!\$)(?:[^$%&\\]|\\[A-Za-z]+|\\[,;:!])+\$
+      |\\\((?:[^$%&\\]|\\[A-Za-z]+|\\[,;:!])+\\\))
+  | (?P<open>\{)
+  | (?P<close>\})
+  | (?P<dash>---?)
+  | (?P<quotes>``|''|!`|\?`)
+  | (?P<plain>[-`'!?%&])
+  | (?P<tie>~)
+    """,
+    re.VERBOSE,
+)
+_FAST_SYMBOLS = {
+    "ss": "ß", "aa": "å", "AA": "Å", "ae": "æ", "AE": "Æ", "oe": "œ", "OE": "Œ",
+    "o": "ø", "O": "Ø", "l": "ł", "L": "Ł", "i": "ı",
+}  # fmt: skip
+_FAST_PUNCTUATION = {"--": "–", "---": "—", "``": "“", "''": "”", "!`": "¡", "?`": "¿"}
+
+
+def fast_latex_to_text(value: str) -> str | None:
+    """What _parse(value) gives, for values made of common constructs only; else None."""
+    out: list[str] = []
+    append = out.append
+    depth = 0
+    pos = 0
+    for m in _FAST_TOKEN.finditer(value):
+        if m.start() != pos:
+            return None  # a character no token takes (an unknown macro, `\\`, `$$`...)
+        pos = m.end()
+        kind = m.lastgroup
+        if kind == "text" or kind == "plain":
+            append(m.group())
+        elif kind == "open" or kind == "font":
+            depth += 1
+        elif kind == "close":
+            depth -= 1
+            if depth < 0:
+                return None
+        elif kind == "accent":
+            base = m.group("letter") or m.group("braced")
+            append(unicodedata.normalize("NFC", base + _ACCENTS[m.group("mark")]))
+        elif kind == "dotless":  # \\'\\i: the accent on a plain i
+            base = m.group("ij") or m.group("bij")
+            append(unicodedata.normalize("NFC", base + _ACCENTS[m.group("dmark")]))
+        elif kind == "named_accent":
+            base = m.group("nbraced") or m.group("nspaced")
+            append(unicodedata.normalize("NFC", base + _ACCENTS[m.group("nmark")]))
+        elif kind == "symbol":
+            append(_FAST_SYMBOLS[m.group("name")])
+        elif kind == "escape":
+            append(m.group()[1])
+        elif kind == "math":
+            if not _plain_math(m.group()):
+                return None
+            append(m.group())
+        elif kind == "dash" or kind == "quotes":
+            append(_FAST_PUNCTUATION[m.group()])
+        elif kind == "tie":
+            append("\xa0")
+        # "switch" (`{\em x}`): a font change, no text of its own
+    if pos != len(value) or depth != 0:
+        return None
+    text = "".join(out)
+    return _GREEK_MACRO.sub(lambda m: GREEK[m.group(1)], text) if "\\" in text else text
+
+
+_MATH_MACRO = re.compile(r"\\([A-Za-z]+)")
+_ARGUMENTS: dict[str, str] = {}  # macro name -> pylatexenc's argument spec ("{{", "[{")
+
+
+def _plain_math(math: str) -> bool:
+    """Math the full parse keeps as written, ending where this token ends: balanced
+    braces, and each macro that takes arguments followed by them in braces
+    (`$\\hat$` would take the closing `$` as its argument)."""
+    if _group_end(math, 0, whole=True) < 0:
+        return False
+    for m in _MATH_MACRO.finditer(math):
+        name = m.group(1)
+        argspec = _ARGUMENTS.get(name)
+        if argspec is None:
+            spec = walker_context().get_macro_spec(name)
+            argspec = _ARGUMENTS[name] = getattr(getattr(spec, "args_parser", None), "argspec", "")
+        if not argspec:
+            continue
+        if set(argspec) - {"{", "["}:
+            return False
+        pos = m.end()
+        for _ in range(argspec.count("{")):
+            if pos >= len(math) or math[pos] != "{":
+                return False  # `[` (an optional argument), a space, or no braces
+            pos = _group_end(math, pos)
+            if pos < 0:
+                return False
+    return True
+
+
+def _group_end(text: str, start: int, *, whole: bool = False) -> int:
+    """Where the brace group opening at `start` ends (-1: unbalanced); `whole`: the
+    braces of all of `text` must balance (then 0 when they do)."""
+    depth = 0
+    for i in range(start, len(text)):
+        c = text[i]
+        if c == "{" and (i == 0 or text[i - 1] != "\\"):
+            depth += 1
+        elif c == "}" and (i == 0 or text[i - 1] != "\\"):
+            depth -= 1
+            if depth < 0:
+                return -1
+            if depth == 0 and not whole:
+                return i + 1
+    return 0 if whole and depth == 0 else -1
 
 
 def _parse(value: str) -> str:
     # In a .bib value `%` and `&` are text; to LaTeX they are a comment and a tab.
     escaped = _UNESCAPED_SPECIAL.sub(r"\\\1", value)
-    walker = LatexWalker(escaped, latex_context=_WALKER_CONTEXT, tolerant_parsing=True)
+    from pylatexenc.latexwalker import LatexWalker
+
+    walker = LatexWalker(escaped, latex_context=walker_context(), tolerant_parsing=True)
     nodes, _, _ = walker.get_latex_nodes()
-    text = str(_CONVERTER.nodelist_to_text(nodes))
+    text = str(_converter().nodelist_to_text(nodes))
     return _GREEK_MACRO.sub(lambda m: GREEK[m.group(1)], text) if "\\" in text else text
 
 

@@ -19,8 +19,6 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from pylatexenc.latexencode import unicode_to_latex
-
 
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
@@ -157,6 +155,8 @@ def _char_to_latex(char: str) -> str:
     """One non-ASCII character for pdflatex + bibtex; UTF-8 itself when no safe macro."""
     if unicodedata.category(char) in ("Cc", "Cf", "Cs"):
         return ""  # zero-width and control characters carry nothing printable
+    from pylatexenc.latexencode import unicode_to_latex  # loaded by the first non-ASCII
+
     latex: str = unicode_to_latex(
         char, non_ascii_only=True, unknown_char_policy="keep", unknown_char_warning=False
     )
