@@ -11,8 +11,8 @@ from PySide6.QtCore import QSettings
 from pytestqt.qtbot import QtBot
 
 from readinglist.library import Library
-from readinglist.ui.ops import imports
 from readinglist.ui.main_window import MainWindow
+from readinglist.ui.ops import imports
 
 from .helpers import close_window, open_window, wait_list, wait_tasks
 
