@@ -150,8 +150,8 @@ class MainWindow(QMainWindow):
     def _connect_actions(self) -> None:
         a, c = self.acts, self.ctx
 
-        def op(make: Callable[[OpContext], Op | None]) -> Callable[[], None]:
-            return lambda: self._run_quiet(make(c))
+        def op(make: Callable[[OpContext], Op | None]) -> Callable[[], object]:
+            return lambda: self.run(make(c))
 
         slots: list[tuple[QAction, Callable[[], object]]] = [
             (a.import_files, op(imports.choose_import_files)),
@@ -189,10 +189,8 @@ class MainWindow(QMainWindow):
         self.papers.listFailed.connect(lambda message: self.statusBar().showMessage(message, 8000))
         self.papers.firstListShown.connect(self._on_first_list)
         self.table.doubleClicked.connect(lambda _i: self.detail.setFocus())
-        self.welcome.importRequested.connect(
-            lambda: self._run_quiet(imports.choose_import_files(c))
-        )
-        self.welcome.pasteRequested.connect(lambda: self._run_quiet(imports.import_clipboard(c)))
+        self.welcome.importRequested.connect(lambda: self.run(imports.choose_import_files(c)))
+        self.welcome.pasteRequested.connect(lambda: self.run(imports.import_clipboard(c)))
         d = self.detail
         d.changed.connect(self._on_changes)
         d.statusRequested.connect(
@@ -207,8 +205,8 @@ class MainWindow(QMainWindow):
         sel.statusRequested.connect(lambda s: self.run(edits.set_status(c, c.selected_ids(), s)))
         sel.tagsAddRequested.connect(lambda t: self.run(edits.add_tags(c, c.selected_ids(), t)))
         sel.tagRemoveRequested.connect(lambda t: self.run(edits.remove_tag(c, c.selected_ids(), t)))
-        sel.exportRequested.connect(lambda: self._run_quiet(exports.choose_export(c)))
-        sel.trashRequested.connect(lambda: self._run_quiet(edits.trash_selection(c)))
+        sel.exportRequested.connect(lambda: self.run(exports.choose_export(c)))
+        sel.trashRequested.connect(lambda: self.run(edits.trash_selection(c)))
         self.tasks.busyChanged.connect(lambda _busy: self._update_actions())
 
     # ------------------------------------------------------------------ running commands
@@ -234,9 +232,6 @@ class MainWindow(QMainWindow):
 
     def _report_quietly(self, exc: LibraryError) -> None:
         self.report_error(exc)  # an undo/redo that failed: a damaged database offers the restore
-
-    def _run_quiet(self, op: Op | None) -> None:
-        self.run(op)  # a signal's slot: the result is nobody's
 
     def _show_dialog(self, dialog: QWidget) -> None:
         dialog.open()  # type: ignore[attr-defined]

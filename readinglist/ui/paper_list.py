@@ -11,7 +11,7 @@ SQL). (Anki `browser/table/table.py` `Table.op_executed`.)
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from PySide6.QtCore import QByteArray, QItemSelection, QItemSelectionModel, QPoint, Qt, Signal
 from PySide6.QtGui import QAction
@@ -54,6 +54,7 @@ class PaperList(QWidget):
         self._current: int | None = None  # the paper the selection points at
         self._pending = 0  # papers the last search matched outside the index
         self._listed_once = False
+        self._after_listing: list[Callable[[], None]] = []  # run when it has arrived
         self._menu_actions: tuple[list[QAction | None], list[QAction | None]] = ([], [])
 
         self.search = SearchField(self)
@@ -150,16 +151,30 @@ class PaperList(QWidget):
         """No listing is outstanding (tests wait on this)."""
         return self._awaiting is None
 
+    def after_listing(self, fn: Callable[[], None]) -> None:
+        """Run `fn` once the list shows what was asked for (at once when it does)."""
+        if self.list_ready():
+            fn()
+        else:
+            self._after_listing.append(fn)
+
+    def _run_after_listing(self) -> None:
+        waiting, self._after_listing = self._after_listing, []
+        for fn in waiting:
+            fn()
+
     def _on_listing(self, generation: int, f: Filter, listing: Listing) -> None:
         if generation != self._awaiting:
             return  # superseded by a newer request
         self._awaiting = None
         self._apply_listing(listing)
+        self._run_after_listing()
 
     def _on_listing_failed(self, generation: int, message: str) -> None:
         if generation == self._awaiting:
             self._awaiting = None
             self.listFailed.emit(message)
+            self._run_after_listing()
 
     def _apply_listing(self, listing: Listing) -> None:
         keep = self._select_next

@@ -179,3 +179,17 @@ def test_detail_pane_refreshes_the_shown_paper_for_the_flags_named(
     assert pane.title_label.text() == "Alpha heron, revised"
     pane.on_changes(lib.purge([ids[0]]))  # deleted for good: nothing left to show
     assert pane.current_id() is None
+
+
+def test_paper_list_runs_what_waits_for_a_listing_once_it_is_shown(
+    qtbot: QtBot, papers: PaperList, lib: Library, ids: list[int]
+) -> None:
+    seen: list[int] = []
+    papers.after_listing(lambda: seen.append(papers.model.rowCount()))  # nothing pending
+    assert seen == [4]
+    lib.trash([ids[0]])
+    papers.on_changes(Changes(frozenset({ids[0]}), rows=True))
+    papers.after_listing(lambda: seen.append(papers.model.rowCount()))
+    assert seen == [4]  # not before the list has followed
+    _wait(qtbot, papers)
+    assert seen == [4, 3]
