@@ -3,8 +3,8 @@
 
 It names the file and what SQLite found, and offers the newest sound backup
 (Restore / Not Now — or Quit at start, `ui/main.py`); with no sound backup it says
-so and changes nothing. The window shows one at a time and does the restoring
-(`MainWindow.restore_from`).
+so and changes nothing. `messages.Messages` shows one at a time;
+`MainWindow.restore_from` does the restoring.
 """
 
 from __future__ import annotations

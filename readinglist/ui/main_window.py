@@ -21,10 +21,8 @@ from __future__ import annotations
 
 import dataclasses
 import gc
-import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from types import TracebackType
 from typing import Protocol
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
@@ -32,12 +30,12 @@ from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QUn
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QWidget
 
 from readinglist.domain import Changes, Filter, LibraryError, PaperRow
-from readinglist.library import DatabaseDamaged, Library, database_trouble
+from readinglist.library import Library, database_trouble
 
 from .actions import build_actions, build_menus, build_toolbar
-from .damage_box import damage_box
 from .detail_pane import DetailPane
 from .icons import app_icon
+from .messages import Messages
 from .ops import about, complete, edits, exports, imports, tags
 from .ops.context import Op, OpContext
 from .paper_list import PaperList
@@ -62,8 +60,6 @@ class Pane(Protocol):
 
 
 class MainWindow(QMainWindow):
-    # a database error met on any thread, told on the UI thread (queued from others)
-    databaseTrouble = Signal(object)
     # the background indexer caught up (emitted on its thread, delivered on ours)
     indexCaughtUp = Signal(int)
 
@@ -81,12 +77,8 @@ class MainWindow(QMainWindow):
         self.tasks = TaskRunner(self)
         # a database error on the worker (damage found mid-read) is told, not a crash
         self.tasks.translate_error = lambda exc: database_trouble(library.folder, exc)
-        self._damage_box: QMessageBox | None = None
-        self.databaseTrouble.connect(self.report_error)
-        self._previous_hook = sys.excepthook
-        sys.excepthook = self._excepthook
+        self.messages = Messages(self, library.folder, self.restore_from)
         self._seen_seq = library.change_seq()
-        self.last_dialog: QWidget | None = None  # the latest non-modal dialog (tests close it)
         self._heap_frozen = False
 
         self._build_widgets()
@@ -98,9 +90,9 @@ class MainWindow(QMainWindow):
             detail=self.detail,
             run=self.run,
             changed=self._on_changes,
-            report_error=self.report_error,
+            report_error=self.messages.report_error,
             tell=self.statusBar().showMessage,
-            show_dialog=self._show_dialog,
+            show_dialog=self.messages.open,
         )
         self.acts = build_actions(self, self.undo_stack)
         self._connect_actions()
@@ -233,10 +225,6 @@ class MainWindow(QMainWindow):
     def _report_quietly(self, exc: LibraryError) -> None:
         self.report_error(exc)  # an undo/redo that failed: a damaged database offers the restore
 
-    def _show_dialog(self, dialog: QWidget) -> None:
-        dialog.open()  # type: ignore[attr-defined]
-        self.last_dialog = dialog
-
     # ------------------------------------------------------------------ state
 
     def _restore_state(self) -> None:
@@ -276,8 +264,7 @@ class MainWindow(QMainWindow):
             self.tasks.cancel()  # a cancelled import keeps nothing: safe to stop
             self.tasks.wait(30_000)
         self.save_state()
-        if sys.excepthook == self._excepthook:
-            sys.excepthook = self._previous_hook
+        self.messages.uninstall()
         self._watch_timer.stop()
         if self.library.background is not None:
             self.library.background.on_caught_up = None
@@ -387,42 +374,11 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ messages
 
-    def _excepthook(
-        self, kind: type[BaseException], exc: BaseException, tb: TracebackType | None
-    ) -> None:
-        """What a slot raised: a database error (damage a read reached, an I/O error)
-        is one clear message with the restore offer; anything else is a bug for the
-        crash handler. Installed while the window is open."""
-        trouble = database_trouble(self.library.folder, exc) if isinstance(exc, Exception) else None
-        if trouble is None:
-            self._previous_hook(kind, exc, tb)
-        else:
-            self.databaseTrouble.emit(trouble)  # the listing thread calls this hook too
-
-    def report_error(self, exc: LibraryError, title: str = "ReadingList") -> QMessageBox:
-        """A user/environment error; a damaged database offers the newest sound backup."""
-        if isinstance(exc, DatabaseDamaged):
-            return self.offer_restore(exc)
-        return self.show_error(str(exc), title)
-
-    def offer_restore(self, exc: DatabaseDamaged) -> QMessageBox:
-        """One message (not one per failing refresh): Restore puts the newest sound
-        backup in place (the damaged state is kept in backups/) and reloads."""
-        if self._damage_box is not None and self._damage_box.isVisible():
-            return self._damage_box
-        folder = self.library.folder
-        found = Library.newest_good_backup(folder)
-        box = damage_box(self, exc, folder, found, self.restore_from)
-        box.open()
-        self._damage_box = box
-        self.last_dialog = box
-        return box
-
     def restore_from(self, backup: Path) -> None:
         try:
             saved = self.library.restore_open(backup)
         except LibraryError as exc:
-            self.show_error(str(exc), "Could not restore")
+            self.messages.show_error(str(exc), "Could not restore")
             return
         self.undo_stack.clear()  # its steps belong to the history just replaced
         self.full_refresh()
@@ -430,14 +386,13 @@ class MainWindow(QMainWindow):
         where = f"; the damaged state is kept in {saved}" if saved is not None else ""
         self.statusBar().showMessage(f"Restored the backup {backup.name}{where}.", 15000)
 
-    def show_error(self, message: str, title: str = "ReadingList") -> QMessageBox:
-        box = QMessageBox(
-            QMessageBox.Icon.Warning, title, message, QMessageBox.StandardButton.Ok, self
-        )
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
-        self.last_dialog = box
-        return box
+    def report_error(self, exc: LibraryError, title: str = "ReadingList") -> QMessageBox:
+        return self.messages.report_error(exc, title)
+
+    @property
+    def last_dialog(self) -> QWidget | None:
+        """The latest non-modal dialog or message (tests close it)."""
+        return self.messages.last_dialog
 
     # ------------------------------------------------------------------ drops
 
