@@ -118,7 +118,7 @@ class MainWindow(QMainWindow):
         self.sidebar.setMinimumWidth(150)
         self.sidebar_model = self.sidebar.tree_model
         self.papers = PaperList(self.library, self)
-        # the parts tests and the dialogs reach for
+        # short names for the parts tests, benchmarks and the self-test reach for
         self.search = self.papers.search
         self.match_label = self.papers.match_label
         self.table = self.papers.view
