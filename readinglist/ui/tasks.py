@@ -31,7 +31,6 @@ class Task:
     done: Callable[[Any], None]
     failed: Callable[[LibraryError], None] | None = None
     cancelled: Callable[[], None] | None = None
-    writes: bool = True  # the window disables its write actions while this runs
     cancel_flag: threading.Event = field(default_factory=threading.Event)
 
 

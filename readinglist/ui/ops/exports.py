@@ -64,7 +64,7 @@ def export_to(ctx: OpContext, path: Path, fmt: ExportFormat, scope: ExportScope)
         ctx.report_error(exc, "Could not export")
 
     label = EXPORT_FORMATS[fmt][0]
-    return Task(f"Exporting {label}", work, done=done, failed=failed, writes=False)
+    return Task(f"Exporting {label}", work, done=done, failed=failed)
 
 
 def copy_bibtex(ctx: OpContext) -> None:
