@@ -213,7 +213,7 @@ def test_add_tag_delete_and_restore_with_undo(
     click_sidebar(qtbot, window, "trash")
     assert sorted(shown_ids(window)) == sorted(chosen)
     window.table.selectAll()
-    window.run(edits.restore_selection(window.ctx))
+    QTest.keyClick(window.table, Qt.Key.Key_Backspace, CTRL)  # Restore from Trash
     wait_list(qtbot, window)
     assert seeded_library.counts().trash == 0
     assert shown_ids(window) == []
