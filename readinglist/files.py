@@ -34,9 +34,11 @@ __all__ = [
     "TooLarge",
     "atomic_write",
     "belongs_to_folder",
+    "can_write_in",
     "check_write_target",
     "read_limited",
     "read_stream_limited",
+    "same_file",
 ]
 
 MB = 1024 * 1024
@@ -175,6 +177,21 @@ def belongs_to_folder(path: Path, folder: Path) -> bool:
                 if (other.st_dev, other.st_ino) == key:
                     return True
     return False
+
+
+def same_file(a: Path, b: Path) -> bool:
+    """Whether `a` and `b` are one file (by inode); False when either is missing."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def can_write_in(folder: Path) -> bool:
+    """Could we write in `folder` (or create it)? As this user, on this mount."""
+    if folder.exists():
+        return os.access(folder, os.W_OK | os.X_OK)
+    return os.access(folder.parent, os.W_OK | os.X_OK)
 
 
 def check_write_target(

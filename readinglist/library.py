@@ -7,29 +7,31 @@ SQLite first and return a `Changes`; the search index follows (see indexer.py).
 
 from __future__ import annotations
 
-import builtins
 import contextlib
 import dataclasses
-import gc
 import logging
-import os
 import tempfile
 import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, delete, func, or_, select, update
+from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from . import library_folder
+from .db import notes as db_notes
+from .db import papers as db_papers
 from .db import search_sql, store
+from .db import status as db_status
+from .db import tags as db_tags
+from .db import trash as db_trash
 from .db.engine import writer
 from .db.health import DatabaseDamaged as DatabaseDamaged  # re-exported for the window
 from .db.importer import insert_drafts
-from .db.models import Paper, PaperTag, Tag, Tombstone
 from .domain import (
     CancelFn,
     Changes,
@@ -53,23 +55,23 @@ from .domain import (
     Status,
 )
 from .formats.display import display_text as display_text  # re-exported for ui/ and cli.py
+from .import_pause import collector_paused, release_gently
 from .index_worker import ChildCatchUp
-from .indexer import BackgroundIndexer, IndexFollower, _searchable
+from .indexer import BackgroundIndexer, IndexFollower
+from .library_folder import BACKUP_DIR as BACKUP_DIR
+from .library_folder import BACKUP_IMPORT_MIN as BACKUP_IMPORT_MIN
+from .library_folder import DB_NAME as DB_NAME
+from .library_folder import INDEX_DIR as INDEX_DIR
+from .library_folder import database_trouble as database_trouble  # for ui/ and cli.py
+from .lookup.summary import summary_lines as summary_lines  # re-exported for ui/ and cli.py
+from .pending_matches import PendingMatches
 
 if TYPE_CHECKING:
-    from .db.health import LibraryCheck
     from .lookup.complete import Services
-    from .search.document import IndexDoc
     from .search.index import SearchIndex
-    from .search.pending import PendingSearch
 
 log = logging.getLogger(__name__)
 
-DB_NAME = "library.sqlite"
-INDEX_DIR = "index"
-BACKUP_DIR = "backups"
-# An import of more papers than this is preceded by a backup.
-BACKUP_IMPORT_MIN = 1000
 SEARCH_LIMIT = 500  # rows a search shows at most; `Listing.total` tells how many matched
 
 
@@ -77,177 +79,8 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def summary_lines(
-    filled: Mapping[int, tuple[str, ...]], conflicts: Mapping[int, tuple[str, ...]]
-) -> list[str]:
-    """lookup/complete.py's plain words for a completion, for ui/ and cli.py (which use
-    the library only); imported on call: the lookup modules cost ~35 ms at start-up."""
-    from .lookup.complete import summary_lines as lines
-
-    return lines(filled, conflicts)
-
-
-# What a dropped or named folder contributes: files the importers may understand (their
-# content still decides: a README.txt found in a folder is skipped, not imported).
-IMPORTABLE_SUFFIXES = frozenset({".bib", ".bibtex", ".ris", ".json", ".xml", ".atom", ".txt"})
-# Folders a folder import never enters: tools' and environments' own files, not the user's
-# references (a source checkout's .venv alone held 1,187 "papers" in .txt files).
-_TOOL_FOLDERS = frozenset(
-    ("node_modules", "__pycache__", "site-packages", "dist-packages", "__MACOSX", "_build")
-)
-
-
-def _skip_folder_reason(folder: Path) -> str | None:
-    name = folder.name
-    if name.startswith("."):
-        return "hidden folder"
-    if name in _TOOL_FOLDERS:
-        return "tool folder"
-    if (folder / "pyvenv.cfg").exists() or (folder / "conda-meta").is_dir():
-        return "virtual environment"
-    return None
-
-
-def _expand_folders(
-    paths: Iterable[Path], skipped: builtins.list[Problem] | None = None
-) -> Iterator[tuple[Path, str | None]]:
-    """(file, None) for a named file, (file, "folder/sub/name") for one found in a
-    folder: files stay as given; a folder stands for the
-    importable files under it, minus hidden folders and files, virtualenvs and tool
-    folders. What is passed over is appended to `skipped` (folders by name, other
-    file types as a count). Symbolic links to folders are not followed (no loops)."""
-    for path in paths:
-        if not path.is_dir():
-            yield path, None
-            continue
-        other: builtins.list[str] = []
-        for top, dirs, files in os.walk(path):
-            here = Path(top)
-            keep = []
-            for d in sorted(dirs):
-                sub = here / d
-                reason = "symbolic link, not followed" if sub.is_symlink() else None
-                reason = reason or _skip_folder_reason(sub)
-                if reason is None:
-                    keep.append(d)
-                elif skipped is not None:
-                    skipped.append(Problem(str(sub.relative_to(path.parent)), 0, reason))
-            dirs[:] = keep
-            for f in sorted(files):
-                file = here / f
-                if f.startswith(".") or file.suffix.lower() not in IMPORTABLE_SUFFIXES:
-                    other.append(f)
-                elif file.is_file():
-                    yield file, str(file.relative_to(path.parent))
-        if other and skipped is not None:
-            examples = ", ".join(other[:5]) + (", …" if len(other) > 5 else "")
-            kind = "file" if len(other) == 1 else "files"
-            message = f"{len(other)} {kind} of other types not looked at ({examples})"
-            skipped.append(Problem(path.name or str(path), 0, message))
-
-
-class _CollectorPause:
-    """Python's cyclic garbage collector off while an import builds its objects.
-
-    Reading and inserting 100k papers allocates millions of objects, none of them in
-    cycles; the collector's full passes over them (up to 90 ms each, holding the
-    GIL) were the window's longest stalls during a big import, and found nothing.
-    Reference counting still frees everything; a cycle made meanwhile waits for the
-    collector's return. Nested and concurrent pauses count: the last one out turns
-    the collector back on, if it was on before the first.
-    """
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._depth = 0
-        self._was_enabled = False
-
-    @contextlib.contextmanager
-    def __call__(self) -> Iterator[None]:
-        with self._lock:
-            if self._depth == 0:
-                self._was_enabled = gc.isenabled()
-                gc.disable()
-            self._depth += 1
-        try:
-            yield
-        finally:
-            with self._lock:
-                self._depth -= 1
-                if self._depth == 0 and self._was_enabled:
-                    gc.enable()
-
-
-_collector_paused = _CollectorPause()
-
-
-def _release_gently(results: builtins.list[tuple[ParseResult, str]]) -> None:
-    """Free a big import's drafts a thousand at a time, then empty `results`.
-
-    Dropped at once, 100k drafts go in one C-level cascade of deallocations that
-    holds the GIL for ~120 ms (the window's longest stall after a big import);
-    deleting slices lets the interpreter switch threads in between.
-    """
-    drafts = [d for result, _ in results for d in result.drafts]
-    results.clear()  # the parse results go; their drafts live on in `drafts`
-    while drafts:
-        del drafts[-1000:]
-
-
-def _can_write_dir(folder: Path) -> bool:
-    """Could we write in `folder` (or create it)? As this user, on this mount."""
-    if folder.exists():
-        return os.access(folder, os.W_OK | os.X_OK)
-    return os.access(folder.parent, os.W_OK | os.X_OK)
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        return os.path.samefile(a, b)
-    except OSError:
-        return False
-
-
-def _doc(r: Any, tags: Mapping[int, Sequence[str]]) -> IndexDoc:
-    """The index's document for a search_sql.changed_papers row, built as the
-    follower builds it (indexer.py `_feed`): a pending match must be the index's."""
-    from .db.convert import authors_from_json
-    from .search.document import IndexDoc
-
-    return IndexDoc(
-        id=r.id,
-        title=_searchable(r.title),
-        abstract=_searchable(r.abstract),
-        authors="; ".join(a.display for a in authors_from_json(r.authors_json)),
-        tags=tuple(tags.get(r.id, ())),
-        note=r.note,
-        venue=r.venue,
-        year=r.year,
-        status=r.status,
-        ids=f"{r.doi} {r.arxiv_id}".strip(),
-    )
-
-
-def database_trouble(
-    folder: Path, exc: BaseException, *, damage_only: bool = False
-) -> LibraryError | None:
-    """A database error met at run time, checked and told plainly in one line; None
-    when `exc` is not one (the caller re-raises it). Damage names the backup to
-    restore; other SQLite errors (busy, I/O) are told in SQLite's words unless
-    `damage_only`."""
-    import sqlite3
-
-    from .db.engine import damaged_error
-    from .db.health import check_file, is_damage
-
-    db_path = Path(folder) / DB_NAME
-    orig = getattr(exc, "orig", exc)
-    if is_damage(exc):
-        reason = check_file(db_path).problem or str(orig)
-        return damaged_error(db_path, reason)
-    if isinstance(orig, sqlite3.Error) and not damage_only:
-        return LibraryError(f"{db_path}: {orig}")
-    return None
+# tests/test_import_collector.py imports it from here, where it was defined before
+_release_gently = release_gently
 
 
 class Library:
@@ -258,25 +91,11 @@ class Library:
     """
 
     def __init__(self, folder: Path, *, background: bool = False) -> None:
-        from .config import load_config
-        from .db.engine import damaged_error, open_database
-        from .db.health import check_file, is_damage
-
         self.folder = Path(folder)
         self._temp_index: tempfile.TemporaryDirectory[str] | None = None
-        db_path = self.folder / DB_NAME
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            # only a missing file is a new library; an empty or damaged one is an error
-            # (nothing touched), a read-only one opens for reading (see db/engine.py)
-            config = load_config()
-            opened = open_database(
-                db_path,
-                self.folder / BACKUP_DIR,
-                keep=config.backups_kept,
-                check_every_open_mb=config.check_every_open_mb,
-                defer_daily=background,  # the window: off its thread, below
-            )
+        with library_folder.opening(self.folder):
+            # the window's daily backup is made off its thread, below
+            opened, config = library_folder.open_database(self.folder, defer_daily=background)
             self._engine = opened.engine
             self.read_only = opened.read_only
             self._write = writer(self._engine)
@@ -292,13 +111,6 @@ class Library:
                         store.set_meta(s, "library_id", found)
                         store.set_meta(s, "seq", "0")
                     library_id = found
-        except DBAPIError as exc:
-            if is_damage(exc):
-                reason = check_file(db_path).problem or str(exc.orig)
-                raise damaged_error(db_path, reason) from exc
-            raise LibraryError(f"cannot open the library in {self.folder}: {exc.orig}") from exc
-        except OSError as exc:
-            raise LibraryError(f"cannot open the library in {self.folder}: {exc}") from exc
         self.library_id = library_id
         # The index opens on first use (a search, a catch-up): listing, counting and
         # writing never need it, so the window shows its list without waiting for it.
@@ -306,9 +118,8 @@ class Library:
         # the GIL); the CLI and tests index in-process.
         child = ChildCatchUp(self.folder) if background and not self.read_only else None
         self._follower = IndexFollower(self._engine, self._open_index, child)
-        # the not-yet-indexed papers a search scans meanwhile (search/pending.py)
-        self._pending: PendingSearch | None = None
-        self._pending_lock = threading.Lock()
+        # the not-yet-indexed papers a search scans meanwhile
+        self._pending = PendingMatches(self._engine)
         self._background: BackgroundIndexer | None = None
         if background:
             # Not poked now: its first round (POLL_S later) catches up whatever other
@@ -317,35 +128,17 @@ class Library:
         self.daily_backup: threading.Thread | None = None
         if opened.daily_backup_due:
             self.daily_backup = threading.Thread(
-                target=self._daily_backup, args=(config.backups_kept,), daemon=True
+                target=library_folder.daily_backup,
+                args=(self.folder, config.backups_kept),
+                daemon=True,
             )
             self.daily_backup.start()
 
-    def _daily_backup(self, keep: int) -> None:
-        """The window's daily backup, off its thread (a crash or exit meanwhile leaves
-        only a part file, removed at the next open)."""
-        import sqlite3
-
-        from .db.engine import daily_backup
-
-        try:
-            if daily_backup(self.folder / DB_NAME, self.folder / BACKUP_DIR, keep) is None:
-                log.warning("%s is damaged: no backup made", self.folder / DB_NAME)
-        except (OSError, LibraryError, sqlite3.Error) as exc:  # disk full, locked, ...
-            log.warning("could not back the library up: %s", exc)
-
     def _open_index(self) -> SearchIndex:
-        from .search import open_index  # Whoosh: imported when first needed
-
-        # the engine the environment asks for (Whoosh unless told otherwise); both
-        # keep SearchIndex's contract
-        folder = self.folder / INDEX_DIR
-        if self.read_only and not _can_write_dir(folder):
-            # a read-only library still searches: the index is built from the database
-            # in a temporary folder, removed when this process ends
-            self._temp_index = tempfile.TemporaryDirectory(prefix="readinglist-index-")
-            folder = Path(self._temp_index.name) / INDEX_DIR
-        return open_index(folder, self.library_id)  # type: ignore[return-value]
+        index, self._temp_index = library_folder.open_search_index(
+            self.folder, self.library_id, read_only=self.read_only
+        )
+        return index
 
     @property
     def _index(self) -> SearchIndex:
@@ -488,10 +281,10 @@ class Library:
                 return Listing(tuple(rows), len(rows))
             restrict = None
             if f.status is not None or f.tags:
-                restrict = set(s.connection().scalars(store.filtered_ids(f)).all())
+                restrict = db_papers.filter_id_set(s, f)
         self._fresh_index()
         index_seq = self._index.seq  # read before searching: whatever lands later is pending
-        pending, pending_ids, matched = self._pending_matches(index_seq, f.query, as_you_type)
+        pending, pending_ids, matched = self._pending.find(index_seq, f.query, as_you_type)
         if restrict is not None:
             matched = [i for i in matched if i in restrict]
         found = self._index.search(
@@ -516,37 +309,6 @@ class Library:
         hits.update((i, SearchHit(i, 0.0)) for i in matched if i not in hits)
         return Listing(tuple(rows), max(total, len(rows)), hits, pending)
 
-    def _pending_matches(
-        self, index_seq: int, query: str, as_you_type: bool
-    ) -> tuple[int, set[int], list[int]]:
-        """(papers the index lacks, their ids, those `query` matches), 0/empty/empty
-        when the index is caught up; the pending papers' text is cached and read on
-        as the change sequence moves."""
-        from .search.pending import PendingSearch, pending_entry
-
-        with Session(self._engine) as s:
-            if store.current_seq(s) <= index_seq:
-                return 0, set(), []
-            with self._pending_lock:
-                if self._pending is None:
-                    self._pending = PendingSearch()
-                cache = self._pending
-                after = cache.start_seq(index_seq)
-                seen = store.current_seq(s)
-                rows, tags = search_sql.changed_papers(s, after)
-                cache.update(
-                    index_seq,
-                    seen,
-                    (
-                        (r.id, None if r.trashed_at else pending_entry(_doc(r, tags), r.change_seq))
-                        for r in rows
-                    ),
-                )
-                ids = cache.ids()
-                matched = cache.matches(query, as_you_type=as_you_type)
-            count = search_sql.pending_count(s, index_seq)  # without deleted papers
-        return count, ids, matched
-
     def search(
         self,
         query: str,
@@ -554,7 +316,7 @@ class Library:
         *,
         limit: int = 100,
         as_you_type: bool = False,
-    ) -> builtins.list[tuple[PaperDetail, SearchHit]]:
+    ) -> list[tuple[PaperDetail, SearchHit]]:
         """Papers matching `query` within a filter, in rank order, with their hits."""
         listing = self.listing(
             Filter(f.status, f.tags, query, f.trashed),
@@ -566,7 +328,7 @@ class Library:
         details = self.details(ids)
         return [(d, listing.hits[d.id]) for d in details if d.id in listing.hits]
 
-    def rows(self, ids: Sequence[int]) -> builtins.list[PaperRow]:
+    def rows(self, ids: Sequence[int]) -> list[PaperRow]:
         """List rows for these ids, in this order: cheap, for refreshing changed rows."""
         with Session(self._engine) as s:
             return store.rows_for_ids(s, ids)
@@ -577,11 +339,11 @@ class Library:
             raise PaperNotFound(f"no paper with id {paper_id}")
         return found[0]
 
-    def details(self, ids: Sequence[int]) -> builtins.list[PaperDetail]:
+    def details(self, ids: Sequence[int]) -> list[PaperDetail]:
         with Session(self._engine) as s:
             return store.details_for_ids(s, ids)
 
-    def ids(self, f: Filter = Filter()) -> builtins.list[int]:
+    def ids(self, f: Filter = Filter()) -> list[int]:
         """Ids a filter selects, newest first (rank order with a query)."""
         return [r.id for r in self.listing(f, limit=1_000_000).rows]
 
@@ -589,9 +351,9 @@ class Library:
         with Session(self._engine) as s:
             return store.counts(s)
 
-    def tags(self) -> builtins.list[str]:
+    def tags(self) -> list[str]:
         with Session(self._engine) as s:
-            return sorted(s.scalars(select(Tag.name)), key=str.casefold)
+            return db_tags.tag_names(s)
 
     def highlight(self, paper_id: int, query: str) -> dict[str, str]:
         """HTML snippets of where `query` matches this paper (title, abstract)."""
@@ -604,134 +366,13 @@ class Library:
     # ------------------------------------------------------------------ backups
 
     def backup(self, target: Path | None = None) -> Path:
-        """A backup now (online backup API: consistent while others write).
+        """A backup now: into backups/, or at `target` (library_folder.py `backup`)."""
+        return library_folder.backup(self.folder, target, read_only=self.read_only)
 
-        Into backups/ among the automatic ones (the same pruning), or at `target`
-        (a file, or a folder to put it in); never onto the library's own files."""
-        from .config import load_config
-        from .db.backup import backup_name, copy_database, take_backup
-
-        db_path = self.folder / DB_NAME
-        if target is None:
-            if self.read_only:
-                raise LibraryError(
-                    f"this library is read-only: {self.folder}; give a file: backup -o FILE"
-                )
-            keep = load_config().backups_kept
-            return take_backup(db_path, self.folder / BACKUP_DIR, "manual", keep)
-        target = Path(target)
-        if target.is_dir():
-            target = target / backup_name(None, "manual")
-        if target.exists() and not target.is_file():
-            raise LibraryError(f"{target} is not a regular file")
-        if any(_same_file(target, Path(f"{db_path}{x}")) for x in ("", "-wal", "-shm")):
-            raise LibraryError(f"{target} is the library itself")
-        if not target.parent.is_dir():
-            raise LibraryError(f"{target.parent}: no such folder")
-        copy_database(db_path, target)
-        return target
-
-    def _backup_before_import(self, papers: int) -> None:
-        """Before an import of over BACKUP_IMPORT_MIN papers (unless read-only,
-        backups are off, or the library is still empty: nothing to lose)."""
-        from .config import load_config
-        from .db.backup import take_backup
-
-        keep = load_config().backups_kept
-        if papers <= BACKUP_IMPORT_MIN or self.read_only or keep == 0 or self.change_seq() == 0:
-            return
-        take_backup(self.folder / DB_NAME, self.folder / BACKUP_DIR, "import", keep)
-
-    @staticmethod
-    def check(folder: Path, *, full: bool = False) -> LibraryCheck:
-        """Check a library without opening it (it may be damaged): SQLite's quick
-        check (`full`: integrity_check), the schema, the index, the backups."""
-        import json
-
-        from .db.backup import list_backups, newest_good
-        from .db.engine import is_read_only
-        from .db.health import LibraryCheck, check_file, schema_problem
-
-        folder = Path(folder)
-        db_path = folder / DB_NAME
-        if not db_path.exists():
-            raise LibraryError(f"{db_path}: no such file (no library here yet)")
-        health = check_file(db_path, full=full)
-        newer = schema_problem(db_path, health.revision)
-        index = "not built yet: built from the database at the next search"
-        try:
-            meta = json.loads((folder / INDEX_DIR / "readinglist-index.json").read_text("utf-8"))
-        except (OSError, ValueError):
-            meta = None
-        if isinstance(meta, dict) and health.seq is not None:
-            seq = meta.get("seq")
-            if meta.get("library_id") != health.library_id:
-                index = "of another library: rebuilt at the next search"
-            elif not isinstance(seq, int):
-                index = "unreadable: rebuilt at the next search"
-            elif seq == health.seq:
-                index = f"up to date (change number {seq})"
-            elif seq < health.seq:
-                index = f"behind ({seq} of {health.seq}): catches up at the next search"
-            else:
-                index = f"ahead of the database ({seq} > {health.seq}): rebuilt at the next search"
-        backups = folder / BACKUP_DIR
-        good = newest_good(backups)
-        return LibraryCheck(
-            db_path,
-            health,
-            str(newer) if newer is not None else None,
-            is_read_only(db_path),
-            index,
-            len(list_backups(backups)),
-            good[0].path if good is not None else None,
-        )
-
-    @staticmethod
-    def newest_good_backup(folder: Path) -> tuple[Path, datetime, int] | None:
-        """The newest backup that passes SQLite's check: (file, made, papers)."""
-        from .db.backup import newest_good
-
-        found = newest_good(Path(folder) / BACKUP_DIR)
-        if found is None:
-            return None
-        b, health = found
-        return b.path, b.made, health.papers or 0
-
-    @staticmethod
-    def restore_backup(folder: Path, backup: Path) -> Path | None:
-        """Replace the library's database by `backup` (checked first: nothing changes
-        when it is not sound); returns where the state before was saved.
-
-        Works on a damaged library (it is not opened). The index starts over: it
-        followed a history the restored file does not share, and catches up from
-        the restored database at the next open."""
-        from .config import load_config
-        from .db.backup import restore
-        from .db.health import check_file
-
-        folder = Path(folder)
-        db_path = folder / DB_NAME
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise LibraryError(f"cannot restore into {folder}: {exc.strerror or exc}") from exc
-        if not os.access(folder, os.W_OK):
-            raise LibraryError(f"this library is read-only: {folder}")
-        saved = restore(db_path, Path(backup), folder / BACKUP_DIR, load_config().backups_kept)
-        library_id = check_file(db_path, thorough=False).library_id
-        if library_id and (folder / INDEX_DIR).is_dir():
-            from .search import open_index
-
-            try:
-                index = open_index(folder / INDEX_DIR, library_id)
-                try:
-                    index.reset()
-                finally:
-                    index.close()
-            except LibraryError as exc:  # the restore is done; the index is a cache
-                log.warning("search index not reset after the restore: %s", exc)
-        return saved
+    # without opening the library (it may be damaged): library_folder.py
+    check = staticmethod(library_folder.check)
+    newest_good_backup = staticmethod(library_folder.newest_good_backup)
+    restore_backup = staticmethod(library_folder.restore_backup)
 
     def restore_open(self, backup: Path) -> Path | None:
         """`restore_backup` for this open library (the window's Restore).
@@ -758,46 +399,28 @@ class Library:
     ) -> ImportReport:
         """Read every file, then add what they hold in ONE transaction (all or nothing).
 
-        A folder means the importable files under it (see `_expand_folders`); a file
-        found there whose content is in no known format is skipped and listed in
-        `skipped`. A named file that cannot be read or recognised, and a found file that
-        cannot be read, become problems and are listed in `failed`; they do not stop
-        the others.
+        A folder means the importable files under it; what is passed over there, and
+        the files that failed, are listed in the report (import_files.py `read_paths`).
         """
-        from .formats.decode import NotText
-        from .formats.reader import UnknownFormat, read_path
+        from .import_files import read_paths
 
-        results: builtins.list[tuple[ParseResult, str]] = []
-        problems: builtins.list[Problem] = []
-        skipped: builtins.list[Problem] = []
-        read_files: builtins.list[str] = []
-        failed: builtins.list[str] = []
-        with _collector_paused():
-            for path, found in _expand_folders(map(Path, paths), skipped):
-                try:
-                    result = read_path(path)
-                except LibraryError as exc:
-                    # the readers' messages start with the file name (Problem.file has it)
-                    message = str(exc).removeprefix(f"{path}: ").removeprefix(f"{path.name}: ")
-                    if found and isinstance(exc, UnknownFormat | NotText):
-                        skipped.append(Problem(found, 0, "not in a format we can import"))
-                        continue
-                    problems.append(Problem(path.name, 0, message))
-                    failed.append(str(path))
-                    continue
-                if found and result.format is None and not result.drafts:
-                    skipped.append(Problem(found, 0, "empty file"))  # dependency_links.txt
-                    continue
-                results.append((result, path.name))
-                read_files.append(str(path))
+        with collector_paused():
+            read = read_paths(paths)
             try:
                 report = self.import_parsed(
-                    results, tags=tags, progress=progress, cancel=cancel, problems=problems
+                    read.results,
+                    tags=tags,
+                    progress=progress,
+                    cancel=cancel,
+                    problems=read.problems,
                 )
             finally:
-                _release_gently(results)
+                release_gently(read.results)
         return dataclasses.replace(
-            report, read_files=tuple(read_files), failed=tuple(failed), skipped=tuple(skipped)
+            report,
+            read_files=tuple(read.read_files),
+            failed=tuple(read.failed),
+            skipped=tuple(read.skipped),
         )
 
     def import_text(
@@ -811,12 +434,12 @@ class Library:
     ) -> ImportReport:
         from .formats.reader import read_text
 
-        with _collector_paused():
+        with collector_paused():
             results = [(read_text(text, source), source)]
             try:
                 return self.import_parsed(results, tags=tags, progress=progress, cancel=cancel)
             finally:
-                _release_gently(results)
+                release_gently(results)
 
     def import_drafts(
         self, drafts: Sequence[PaperDraft], *, source: str, tags: Sequence[str] = ()
@@ -835,7 +458,12 @@ class Library:
         from .formats.citekey import citation_key_for
         from .formats.clean import clean_draft
 
-        self._backup_before_import(sum(len(r.drafts) for r, _ in results))  # issue 8.13
+        library_folder.backup_before_import(  # issue 8.13
+            self.folder,
+            sum(len(r.drafts) for r, _ in results),
+            read_only=self.read_only,
+            change_seq=self.change_seq,
+        )
 
         drafts = [(clean_draft(d, r.format), src) for r, src in results for d in r.drafts]
         all_problems = [*problems, *(p for result, _ in results for p in result.problems)]
@@ -843,7 +471,7 @@ class Library:
         def make_key(d: PaperDraft, taken: object) -> str:
             return citation_key_for(d.authors, d.year, d.title, taken)  # type: ignore[arg-type]
 
-        with _collector_paused(), self._transaction() as s:
+        with collector_paused(), self._transaction() as s:
             out = insert_drafts(s, drafts, tags, _now(), make_key, progress, cancel)
         # papers whose "fields differ from the last import" line changed refresh too
         touched = frozenset(out.added) | frozenset(out.updated) | frozenset(out.reviewed)
@@ -861,32 +489,10 @@ class Library:
 
     # ------------------------------------------------------------------ writing
 
-    def _existing(self, s: Session, ids: Iterable[int]) -> builtins.list[int]:
-        wanted = list(dict.fromkeys(ids))
-        found = set(
-            s.connection().scalars(select(Paper.id).where(store.id_in(Paper.id, wanted))).all()
-        )
-        missing = [i for i in wanted if i not in found]
-        if missing:
-            raise PaperNotFound(f"no paper with id {', '.join(map(str, missing[:5]))}")
-        return wanted
-
     def set_status(self, ids: Iterable[int], status: Status) -> Changes:
         now = _now()
         with self._transaction() as s:
-            wanted = self._existing(s, ids)
-            seq = store.next_seq(s)
-            # Core execution: no ORM objects are loaded here, nothing to synchronise
-            changed = builtins.list(
-                s.connection()
-                .scalars(
-                    update(Paper)
-                    .where(store.id_in(Paper.id, wanted), Paper.status != status.value)
-                    .values(status=status.value, status_changed_at=now, change_seq=seq)
-                    .returning(Paper.id)
-                )
-                .all()
-            )
+            changed = db_status.set_status(s, db_papers.existing(s, ids), status, now)
         return self._changed(Changes(frozenset(changed), status=True))
 
     def add_tags(self, ids: Iterable[int], tags: Sequence[str]) -> Changes:
@@ -898,23 +504,15 @@ class Library:
         if not names:
             return Changes()
         with self._transaction() as s:
-            wanted = self._existing(s, ids)
+            wanted = db_papers.existing(s, ids)
             store.add_tags_to(s, wanted, names)
             store.mark_changed(s, wanted, store.next_seq(s))
         return self._changed(Changes(frozenset(wanted), tags=True))
 
     def remove_tags(self, ids: Iterable[int], tags: Sequence[str]) -> Changes:
         with self._transaction() as s:
-            wanted = self._existing(s, ids)
-            tid = store.tag_ids(s, list(tags), create=False)
-            s.connection().execute(
-                delete(PaperTag).where(
-                    store.id_in(PaperTag.paper_id, wanted),
-                    PaperTag.tag_id.in_(list(tid.values())),
-                )
-            )
-            store.mark_changed(s, wanted, store.next_seq(s))
-            store.delete_orphan_tags(s)
+            wanted = db_papers.existing(s, ids)
+            db_tags.remove_tags(s, wanted, tags)
         return self._changed(Changes(frozenset(wanted), tags=True))
 
     def rename_tag(self, old: str, new: str) -> Changes:
@@ -926,44 +524,21 @@ class Library:
         if not new:
             raise LibraryError("a tag name cannot be empty")
         with self._transaction() as s:
-            src = store.tag_ids(s, [old], create=False).get(old.casefold())
-            if src is None:
-                raise LibraryError(f"no tag called {old!r}")
-            papers = list(s.scalars(select(PaperTag.paper_id).where(PaperTag.tag_id == src)))
-            dst = store.tag_ids(s, [new], create=False).get(new.casefold())
-            if dst is None or dst == src:
-                tag = s.get(Tag, src)
-                assert tag is not None
-                tag.name = new
-            else:
-                store.add_tags_to(s, papers, [new])
-                s.execute(delete(Tag).where(Tag.id == src))
-            store.mark_changed(s, papers, store.next_seq(s))
-        return self._changed(Changes(frozenset(papers), tags=True))
+            tagged = db_tags.rename_tag(s, old, new)
+        return self._changed(Changes(frozenset(tagged), tags=True))
 
     def delete_tag(self, name: str) -> Changes:
         with self._transaction() as s:
-            tid = store.tag_ids(s, [name], create=False).get(name.casefold())
-            if tid is None:
-                raise LibraryError(f"no tag called {name!r}")
-            papers = list(s.scalars(select(PaperTag.paper_id).where(PaperTag.tag_id == tid)))
-            s.execute(delete(Tag).where(Tag.id == tid))
-            store.mark_changed(s, papers, store.next_seq(s))
-        return self._changed(Changes(frozenset(papers), tags=True))
+            tagged = db_tags.delete_tag(s, name)
+        return self._changed(Changes(frozenset(tagged), tags=True))
 
     def set_note(self, paper_id: int, note: str) -> Changes:
         from .formats.clean import clean_block
 
+        note = clean_block(note)  # no ESC, NUL or bidi override in a stored note
         with self._transaction() as s:
-            paper = s.get(Paper, paper_id)
-            if paper is None:
-                raise PaperNotFound(f"no paper with id {paper_id}")
-            note = clean_block(note)  # no ESC, NUL or bidi override in a stored note
-            if paper.note == note:
+            if not db_notes.set_note(s, paper_id, note, _now()):
                 return Changes()
-            paper.note = note
-            paper.note_changed_at = _now()
-            paper.change_seq = store.next_seq(s)
         return self._changed(Changes(frozenset({paper_id}), note=True))
 
     # ------------------------------------------------------------------ editing by hand
@@ -981,42 +556,20 @@ class Library:
         names every field that is wrong; nothing is written then. A typed key becomes
         the user's (no import changes it); the fields set lose their "differs from the
         last import" notes; the index follows the change number."""
-        from .db.edit import FIELD_LABELS, apply_edit, cleaned, edit_problems
+        from .db.edit import cleaned, write_edit
 
-        edit = cleaned(changes)
         with self._transaction() as s:
-            paper = s.get(Paper, paper_id)
-            if paper is None:
-                raise PaperNotFound(f"no paper with id {paper_id}")
-            problems = edit_problems(s, paper_id, edit, _now().year)
-            if problems:
-                names = ", ".join(FIELD_LABELS[f] for f in problems)
-                reasons = "; ".join(problems.values())
-                raise LibraryError(f"cannot edit paper {paper_id} ({names}): {reasons}")
-            changed, notes_changed = apply_edit(paper, edit)
-            if not (changed or notes_changed):
+            if not write_edit(s, paper_id, cleaned(changes), _now().year):
                 return Changes()
-            paper.change_seq = store.next_seq(s)
         return self._changed(Changes(frozenset({paper_id}), fields=True))
 
     def revert_edit(self, before: PaperDetail, changes: PaperEdit) -> Changes:
         """Undo `edit_paper(before.id, changes)`: the fields it set as `before` had
         them, key origin and import notes included."""
-        from .db.edit import key_owner, revert_edit
+        from .db.edit import undo_edit
 
         with self._transaction() as s:
-            paper = s.get(Paper, before.id)
-            if paper is None:
-                raise PaperNotFound(f"no paper with id {before.id}")
-            if changes.citation_key is not None:
-                other = key_owner(s, before.citation_key, before.id)
-                if other is not None:
-                    raise LibraryError(
-                        f"cannot give the key {before.citation_key!r} back: "
-                        f"paper {other.id} has it now"
-                    )
-            revert_edit(paper, before, changes)
-            paper.change_seq = store.next_seq(s)
+            undo_edit(s, before, changes)
         return self._changed(Changes(frozenset({before.id}), fields=True))
 
     def resolve_paper_ref(self, ref: str) -> int:
@@ -1024,21 +577,8 @@ class Library:
 
         All digits is an id, unless no paper has that id and a key equals it (a key
         such as `2021` stays reachable); anything else is a key."""
-        text = ref.strip()
         with Session(self._engine) as s:
-            if text.isdigit() and s.get(Paper, int(text)) is not None:
-                return int(text)
-            exact = s.scalar(select(Paper.id).where(Paper.citation_key == text))
-            if exact is not None:
-                return exact
-            found = s.scalars(
-                select(Paper.id).where(func.lower(Paper.citation_key) == text.lower()).limit(2)
-            ).all()
-        if len(found) == 1:
-            return found[0]
-        if text.isdigit():
-            raise PaperNotFound(f"no paper with id {text}")
-        raise PaperNotFound(f"no paper with the citation key {text!r}")
+            return db_papers.resolve_ref(s, ref)
 
     @staticmethod
     def parse_authors(lines: str | Sequence[str]) -> tuple[Person, ...]:
@@ -1064,25 +604,15 @@ class Library:
 
     def _set_trashed(self, ids: Iterable[int], when: datetime | None) -> Changes:
         with self._transaction() as s:
-            wanted = self._existing(s, ids)
-            seq = store.next_seq(s)
-            s.connection().execute(
-                update(Paper)
-                .where(store.id_in(Paper.id, wanted))
-                .values(trashed_at=when, change_seq=seq)
-            )
+            wanted = db_papers.existing(s, ids)
+            db_trash.set_trashed(s, wanted, when)
         return self._changed(Changes(frozenset(wanted), rows=True, tags=True))
 
     def purge(self, ids: Iterable[int]) -> Changes:
         """Delete papers for good (emptying the trash)."""
         with self._transaction() as s:
-            wanted = self._existing(s, ids)
-            seq = store.next_seq(s)
-            for part in store.chunks(wanted):
-                s.execute(delete(Paper).where(Paper.id.in_(part)))
-            for pid in wanted:
-                s.merge(Tombstone(paper_id=pid, change_seq=seq))
-            store.delete_orphan_tags(s)
+            wanted = db_papers.existing(s, ids)
+            db_trash.purge(s, wanted)
         return self._changed(Changes(frozenset(wanted), rows=True, tags=True))
 
     def empty_trash(self) -> Changes:
@@ -1121,13 +651,7 @@ class Library:
             return
         now = _now()
         with self._transaction() as s:
-            for part in store.chunks(wanted):
-                s.execute(
-                    update(Paper)
-                    .where(store.id_in(Paper.id, part), Paper.key_used_at.is_(None))
-                    .values(key_used_at=now)
-                    .execution_options(synchronize_session=False)
-                )
+            db_papers.mark_keys_used(s, wanted, now)
 
     # ------------------------------------------------------------------ own files
 
@@ -1144,14 +668,10 @@ class Library:
 
     # ------------------------------------------------------------------ completing
 
-    def incomplete_ids(self) -> builtins.list[int]:
+    def incomplete_ids(self) -> list[int]:
         """Papers (not in the trash) without authors or without a year, oldest first."""
         with Session(self._engine) as s:
-            q = select(Paper.id).where(
-                Paper.trashed_at.is_(None),
-                or_(Paper.authors_json == "[]", Paper.year.is_(None)),
-            )
-            return builtins.list(s.scalars(q.order_by(Paper.id)))
+            return db_papers.incomplete_ids(s)
 
     def complete(
         self,
@@ -1173,42 +693,25 @@ class Library:
         the user picked); the answer fills the paper's empty arXiv id like any field.
         """
         from .config import load_config
-        from .db.completion import complete_paper
+        from .db.completion import complete_papers
         from .lookup.complete import Target, look_up, shared_services
 
         with Session(self._engine) as s:
-            wanted = self._existing(s, ids)
-            found_rows = s.execute(
-                select(Paper.id, Paper.title, Paper.doi, Paper.arxiv_id).where(
-                    store.id_in(Paper.id, wanted)
-                )
-            ).all()
+            wanted = db_papers.existing(s, ids)
+            fields = db_papers.lookup_fields(s, wanted)
         chosen = arxiv_ids or {}
-        by_id = {r[0]: Target(r[0], r[1], r[2], chosen.get(r[0], r[3])) for r in found_rows}
-        targets = [by_id[i] for i in wanted]
+        # in the order asked for: the progress and the report follow it
+        targets = [Target(i, *fields[i][:2], chosen.get(i, fields[i][2])) for i in wanted]
         services = services or shared_services(load_config())
         asked_before = services.requests
         found = look_up(targets, services, progress, cancel)
 
         filled: dict[int, tuple[str, ...]] = {}
         conflicts: dict[int, tuple[str, ...]] = {}
-        unchanged: builtins.list[int] = []
+        unchanged: list[int] = []
         if found.answers:
             with self._transaction() as s:
-                seq: int | None = None
-                for pid, draft in found.answers.items():
-                    done = complete_paper(s, pid, draft)
-                    if done.filled:
-                        filled[pid] = done.filled
-                    if done.conflicts:
-                        conflicts[pid] = done.conflicts
-                    if not (done.filled or done.conflicts):
-                        unchanged.append(pid)
-                        continue
-                    seq = store.next_seq(s) if seq is None else seq
-                    paper = s.get(Paper, pid)
-                    if paper is not None:
-                        paper.change_seq = seq
+                filled, conflicts, unchanged = complete_papers(s, found.answers)
         changed = frozenset(filled) | frozenset(conflicts)
         return CompletionReport(
             filled=filled,

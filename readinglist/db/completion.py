@@ -12,6 +12,7 @@ with a suffix when another paper has that key.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -21,8 +22,9 @@ from ..domain import PaperDraft
 from ..formats.citekey import key_suffixes
 from .merge import merge_draft
 from .models import Paper
+from .store import next_seq
 
-__all__ = ["Completed", "complete_paper"]
+__all__ = ["Completed", "complete_paper", "complete_papers"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,3 +58,28 @@ def complete_paper(s: Session, paper_id: int, draft: PaperDraft) -> Completed:
     s.flush()  # keys given earlier in this transaction count as taken
     merged = merge_draft(p, draft, "", lambda wanted, old: _free_key(s, paper_id, wanted))
     return Completed(tuple(merged.filled), tuple(sorted(merged.conflicts)))
+
+
+def complete_papers(
+    s: Session, answers: Mapping[int, PaperDraft]
+) -> tuple[dict[int, tuple[str, ...]], dict[int, tuple[str, ...]], list[int]]:
+    """`complete_paper` for each answer: (fields filled, fields in conflict, papers
+    left unchanged), each by paper id. The changed papers share one change number."""
+    filled: dict[int, tuple[str, ...]] = {}
+    conflicts: dict[int, tuple[str, ...]] = {}
+    unchanged: list[int] = []
+    seq: int | None = None
+    for pid, draft in answers.items():
+        done = complete_paper(s, pid, draft)
+        if done.filled:
+            filled[pid] = done.filled
+        if done.conflicts:
+            conflicts[pid] = done.conflicts
+        if not (done.filled or done.conflicts):
+            unchanged.append(pid)
+            continue
+        seq = next_seq(s) if seq is None else seq
+        paper = s.get(Paper, pid)
+        if paper is not None:
+            paper.change_seq = seq
+    return filled, conflicts, unchanged

@@ -16,13 +16,23 @@ import re
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..domain import EDIT_FIELD_LABELS, NO_YEAR, PaperDetail, PaperEdit
+from ..domain import EDIT_FIELD_LABELS, NO_YEAR, LibraryError, PaperDetail, PaperEdit
 from ..formats.clean import clean_block, clean_line
 from ..text import find_links, normalise_arxiv_id, normalise_doi, normalise_title
 from .convert import authors_to_json, short_authors
 from .models import Paper
+from .papers import paper as paper_to_change
+from .store import next_seq
 
-__all__ = ["FIELD_LABELS", "apply_edit", "cleaned", "edit_problems", "revert_edit"]
+__all__ = [
+    "FIELD_LABELS",
+    "apply_edit",
+    "cleaned",
+    "edit_problems",
+    "revert_edit",
+    "undo_edit",
+    "write_edit",
+]
 
 FIELD_LABELS = EDIT_FIELD_LABELS
 
@@ -217,3 +227,33 @@ def revert_edit(p: Paper, before: PaperDetail, edit: PaperEdit) -> None:
             p.links_json = json.dumps(list(before.links), ensure_ascii=False)
     p.key_origin = before.key_origin
     p.conflicts_json = json.dumps(dict(before.conflicts), ensure_ascii=False, sort_keys=True)
+
+
+def write_edit(s: Session, paper_id: int, edit: PaperEdit, this_year: int) -> bool:
+    """Check and write a cleaned edit (library.py `edit_paper`); False when it changed
+    nothing. A LibraryError names every field that is wrong; nothing is written then."""
+    p = paper_to_change(s, paper_id)
+    problems = edit_problems(s, paper_id, edit, this_year)
+    if problems:
+        names = ", ".join(FIELD_LABELS[f] for f in problems)
+        reasons = "; ".join(problems.values())
+        raise LibraryError(f"cannot edit paper {paper_id} ({names}): {reasons}")
+    changed, notes_changed = apply_edit(p, edit)
+    if not (changed or notes_changed):
+        return False
+    p.change_seq = next_seq(s)
+    return True
+
+
+def undo_edit(s: Session, before: PaperDetail, edit: PaperEdit) -> None:
+    """`revert_edit` on the paper `before` shows, with a new change number; a key it
+    gave away (another paper has it now) is a LibraryError, nothing written."""
+    p = paper_to_change(s, before.id)
+    if edit.citation_key is not None:
+        other = key_owner(s, before.citation_key, before.id)
+        if other is not None:
+            raise LibraryError(
+                f"cannot give the key {before.citation_key!r} back: paper {other.id} has it now"
+            )
+    revert_edit(p, before, edit)
+    p.change_seq = next_seq(s)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from readinglist.config import Config
@@ -278,24 +278,3 @@ def look_up(
         queue[:0] = [[one] for one in again]
         step(len(group) - len(again))
     return out
-
-
-def summary_lines(
-    filled: Mapping[int, tuple[str, ...]], conflicts: Mapping[int, tuple[str, ...]]
-) -> list[str]:
-    """Plain words for a completion, e.g. "completed 12 papers: authors, year"."""
-    groups: dict[tuple[str, ...], int] = {}
-    for names in filled.values():
-        groups[names] = groups.get(names, 0) + 1
-    lines = []
-    for names, n in sorted(groups.items(), key=lambda g: -g[1]):
-        lines.append(f"completed {n} paper{'s' if n != 1 else ''}: {', '.join(names)}")
-    if conflicts:
-        n = len(conflicts)
-        ids = sorted(conflicts)
-        shown = ", ".join(map(str, ids[:10])) + (", ..." if n > 10 else "")
-        lines.append(
-            f"{n} paper{'s' if n != 1 else ''} kept fields the service gives differently "
-            f"(review them): {shown}"
-        )
-    return lines

@@ -158,7 +158,7 @@ def build_actions(w: QWidget, undo_stack: QUndoStack) -> Actions:
         ),
         toggle_reading=_action(
             w,
-            "Mark Reading",
+            "Mark Readin&g / Unread",
             "Ctrl+Shift+R",
             icon("mark-reading"),
             "Mark the selection as being read",

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontDatabase
@@ -16,7 +17,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QRadioButton,
     QTableWidget,
     QTableWidgetItem,
@@ -80,10 +80,47 @@ def skipped_lines(report: ImportReport) -> list[str]:
     return lines
 
 
+@dataclass(frozen=True, slots=True)
+class ImportShown:
+    """How many of an import's new papers the list shows, and how many are selected,
+    counted once the list has them: the summary says what is true (issue 11: it said
+    "The new papers are selected" over an empty list still being fetched)."""
+
+    added: int
+    listed: int
+    selected: int
+
+    @classmethod
+    def of(
+        cls, added: Sequence[int], row_of: Callable[[int], int | None], selected: Sequence[int]
+    ) -> ImportShown:
+        new = set(added)
+        listed = sum(1 for i in new if row_of(i) is not None)
+        return cls(len(new), listed, len(new.intersection(selected)))
+
+    def line(self) -> str:
+        n, listed, selected = self.added, self.listed, self.selected
+        if n == 0:
+            return ""
+        if listed == 0:
+            return "The list does not show the new papers: choose All in the sidebar."
+        where = "The new paper is" if n == 1 else f"The {n:,} new papers are"
+        if listed < n:
+            where = f"{listed:,} of the {n:,} new papers are"
+        if selected == listed:
+            return f"{where} selected in the list."
+        if selected == 0:
+            return f"{where} in the list."
+        # a big import selects its first paper only (a huge selection stalls the window)
+        return f"{where} in the list; the first is selected."
+
+
 class ImportSummaryDialog(QDialog):
     """What an import did: added, duplicates, and every problem with file and line."""
 
-    def __init__(self, report: ImportReport, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, report: ImportReport, parent: QWidget | None = None, shown: ImportShown | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Import finished")
         self.setMinimumWidth(520)
@@ -95,8 +132,10 @@ class ImportSummaryDialog(QDialog):
         head.setFont(f)
         head.setWordWrap(True)
         layout.addWidget(head)
-        if report.added:
-            layout.addWidget(QLabel("The new papers are selected in the list."))
+        # what the list shows of them (None: nobody counted, so nothing is claimed)
+        self.shown_line = QLabel(shown.line() if shown is not None else "", self)
+        self.shown_line.setVisible(bool(self.shown_line.text()))
+        layout.addWidget(self.shown_line)
         # what duplicates did to papers already there, in plain words (issue 9)
         self.merges = QLabel("\n".join(report.merge_lines()), self)
         self.merges.setTextFormat(Qt.TextFormat.PlainText)
@@ -234,6 +273,9 @@ class AddTagDialog(QDialog):
         return parse_tags(self.edit.text())
 
 
+# The names are the menu's (Paper -> Mark Read / Unread ...) and the README's: one
+# name for one action everywhere (issue 11: Ctrl+U was "toggle" in one, "Mark unread"
+# in the other; it marks unread, whatever the status was).
 SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("Ctrl+O", "Import files"),
     ("Ctrl+Shift+V", "Import from the clipboard"),
@@ -241,30 +283,38 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("Ctrl+Shift+C", "Copy BibTeX of the selection"),
     ("Ctrl+F", "Find (focus the search field)"),
     ("Esc", "Clear the search"),
-    ("Ctrl+R", "Toggle read / unread"),
-    ("Ctrl+Shift+R", "Toggle reading"),
+    ("Ctrl+R", "Mark read / unread (toggles)"),
+    ("Ctrl+Shift+R", "Mark reading / unread (toggles)"),
     ("Ctrl+U", "Mark unread"),
     ("Ctrl+T", "Add a tag to the selection"),
     ("F2", "Edit the paper's fields (Ctrl+Return saves, Esc cancels)"),
     ("Ctrl+Shift+L", "Complete the selection from arXiv / DOI"),
-    ("Delete", "Move to the Trash (restore in the Trash view)"),
+    ("Delete", "Move to the Trash"),
+    ("Ctrl+Backspace", "Restore from the Trash (in the Trash view)"),
+    ("Shift+Delete", "Delete permanently (in the Trash view)"),
     ("Ctrl+Z / Ctrl+Shift+Z", "Undo / redo"),
     ("Ctrl+A", "Select all papers in the list"),
+    ("F1", "This list of shortcuts"),
     ("Ctrl+Q", "Quit"),
 )
 
 
 class ShortcutsDialog(QDialog):
+    """Every shortcut in a two-column table, sized to its text: no horizontal
+    scrollbar at the size it opens with (issue 11), however wide the fonts are."""
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Keyboard shortcuts")
         layout = QVBoxLayout(self)
         table = QTableWidget(len(SHORTCUTS), 2, self)
+        self.table = table
         table.setHorizontalHeaderLabels(["Keys", "Action"])
         table.verticalHeader().hide()
         table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         table.setSelectionMode(QTableWidget.SelectionMode.NoSelection)
         table.setShowGrid(False)
+        table.setWordWrap(False)
         mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         for row, (keys, what) in enumerate(SHORTCUTS):
             k = QTableWidgetItem(keys)
@@ -272,24 +322,24 @@ class ShortcutsDialog(QDialog):
             table.setItem(row, 0, k)
             table.setItem(row, 1, QTableWidgetItem(what))
         table.resizeColumnsToContents()
-        table.horizontalHeader().setStretchLastSection(True)
+        header = table.horizontalHeader()
+        header.setStretchLastSection(True)
         layout.addWidget(table)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.resize(440, 460)
-
-
-class TextDialog(QDialog):
-    """Read-only text (used for long error details)."""
-
-    def __init__(self, title: str, text: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(title)
-        layout = QVBoxLayout(self)
-        edit = QPlainTextEdit(text, self)
-        edit.setReadOnly(True)
-        layout.addWidget(edit)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        # Wide enough for both columns (plus a vertical scrollbar, should the rows
+        # not fit) and tall enough for every row where the screen allows.
+        frame = 2 * table.frameWidth()
+        scrollbar = table.verticalScrollBar().sizeHint().width()
+        content = table.columnWidth(0) + table.columnWidth(1) + frame + scrollbar
+        rows = table.verticalHeader().length() + header.height() + frame
+        margins = layout.contentsMargins()
+        width = content + margins.left() + margins.right()
+        height = rows + buttons.sizeHint().height() + layout.spacing()
+        height += margins.top() + margins.bottom()
+        screen = self.screen().availableGeometry() if self.screen() is not None else None
+        if screen is not None:
+            width = min(width, screen.width() - 40)
+            height = min(height, screen.height() - 80)
+        self.resize(max(width, 440), max(height, 300))

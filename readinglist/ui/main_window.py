@@ -69,7 +69,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.library = library
         library.quick_writes_here(UI_BUSY_TIMEOUT_S)  # the worker keeps the long wait
-        self.state = WindowState(settings)
+        self.state = WindowState(settings, library.folder)  # filter and paper: per library
         self.setWindowTitle("ReadingList")
         self.setWindowIcon(app_icon())
         self.setAcceptDrops(True)
@@ -123,6 +123,8 @@ class MainWindow(QMainWindow):
         self.match_label = self.papers.match_label
         self.table = self.papers.view
         self.table_model = self.papers.model
+        self.column_fit = self.papers.column_fit
+        self.empty_note = self.papers.empty_note
         self.stack = self.papers.stack
         self.welcome = self.papers.welcome
         self.detail = DetailPane(self.library, self)

@@ -28,7 +28,8 @@ from PySide6.QtWidgets import (
 from readinglist.domain import Changes, Counts, Filter, Listing, PaperRow
 from readinglist.library import Library
 
-from .paper_table import PaperTableModel, setup_view
+from .empty_list import EmptyListNote
+from .paper_table import PaperTableModel, restore_header, setup_view
 from .search_field import ListingRunner, SearchField
 from .welcome import WelcomePage
 
@@ -68,8 +69,9 @@ class PaperList(QWidget):
 
         self.model = PaperTableModel(self)
         self.view = QTableView(self)
-        setup_view(self.view, self.model)
+        self.column_fit = setup_view(self.view, self.model)
         self.view.setFrameShape(QTableView.Shape.NoFrame)
+        self.empty_note = EmptyListNote(self.view, self.current_filter)  # why it is empty
         self.welcome = WelcomePage(self)
         self.stack = QStackedWidget(self)
         self.stack.addWidget(self.view)
@@ -97,8 +99,7 @@ class PaperList(QWidget):
 
     def restore(self, header: QByteArray | None, sort: tuple[int, Qt.SortOrder]) -> None:
         h = self.view.horizontalHeader()
-        if header is not None:
-            h.restoreState(header)
+        restore_header(self.view, self.column_fit, header)  # else: fit to content on show
         self._user_sort = sort
         h.blockSignals(True)
         h.setSortIndicator(*sort)

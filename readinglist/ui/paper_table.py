@@ -16,7 +16,10 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QByteArray,
+    QEvent,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     Qt,
 )
@@ -30,7 +33,6 @@ from .icons import status_icon
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
-ROW_ROLE = Qt.ItemDataRole.UserRole + 3
 
 _STATUS_ORDER = {Status.UNREAD: 0, Status.READING: 1, Status.READ: 2}
 _STATUS_LABEL = {Status.UNREAD: "Unread", Status.READING: "Reading", Status.READ: "Read"}
@@ -46,7 +48,6 @@ _ROLES = frozenset(
         Qt.ItemDataRole.TextAlignmentRole,
         ID_ROLE,
         SORT_ROLE,
-        ROW_ROLE,
     )
 )
 
@@ -146,8 +147,6 @@ class PaperTableModel(QAbstractTableModel):
             return r.id
         if role == SORT_ROLE:
             return SORT_KEYS[Column(col)](r) if 0 <= col < len(Column) else None
-        if role == ROW_ROLE:
-            return r
         if role == Qt.ItemDataRole.FontRole:
             return self._bold if r.status == Status.UNREAD else None
         if role == Qt.ItemDataRole.DecorationRole and col == Column.STATUS:
@@ -281,8 +280,78 @@ def _runs(sorted_rows: Sequence[int]) -> Iterable[tuple[int, int]]:
     yield lo, hi
 
 
-def setup_view(view: QTableView, model: PaperTableModel) -> None:
-    """A plain, dense, sortable table: widths fit a laptop, title takes the rest."""
+# The most of the list's width a column other than Title takes when fitted to its
+# content; Title stretches over the rest.
+_FIT_SHARE = {Column.AUTHORS: 0.22, Column.TAGS: 0.14}
+_FIT_SHARE_DEFAULT = 0.12
+# rows looked at when fitting: 0 is Qt's "the visible ones only" (what the first
+# paint shows; 200 more cost ~20 ms of start-up at 10k papers, each cell asking the
+# model for ten roles)
+_FIT_ROWS = 0
+
+
+class ColumnFit(QObject):
+    """Sizes the columns to their content the first time the list shows rows, Title
+    taking the rest: a trending page's papers have no authors, year or tags, and the
+    fixed widths let those empty columns take the space while titles were cut at ~30
+    characters (issue 11). Once, and never over a remembered header (`restored`):
+    the widths a user chose win on later starts."""
+
+    def __init__(self, view: QTableView, model: PaperTableModel) -> None:
+        super().__init__(view)
+        self._view = view
+        self._model = model
+        self._wanted = True
+        model.modelReset.connect(self._maybe_fit)
+        view.installEventFilter(self)  # shown (the welcome page gave way) or resized
+
+    @property
+    def wanted(self) -> bool:
+        """Not fitted yet, and no remembered widths."""
+        return self._wanted
+
+    def restored(self) -> None:
+        self._wanted = False
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if self._wanted and event.type() in (QEvent.Type.Show, QEvent.Type.Resize):
+            self._maybe_fit()
+        return False
+
+    def _maybe_fit(self) -> None:
+        # hidden (the welcome page, or the window not shown yet), there is no width to
+        # share out; the Show event brings us back
+        if not self._wanted or not self._view.isVisible() or self._model.rowCount() == 0:
+            return
+        self._wanted = False
+        fit_columns(self._view)
+
+
+def fit_columns(view: QTableView) -> None:
+    """Each column but Title as wide as its header and the rows on show need (within
+    its share of the width); Title stretches over what is left."""
+    header = view.horizontalHeader()
+    header.setResizeContentsPrecision(_FIT_ROWS)
+    width = view.viewport().width()
+    for col in Column:
+        if col == Column.TITLE or header.isSectionHidden(col):
+            continue
+        own = header.sectionSizeFromContents(col).width()  # label and sort arrow
+        content = view.sizeHintForColumn(col)
+        cap = max(own, int(width * _FIT_SHARE.get(col, _FIT_SHARE_DEFAULT)))
+        header.resizeSection(col, min(max(own, content), cap))
+
+
+def restore_header(view: QTableView, fit: ColumnFit, state: QByteArray | None) -> None:
+    """The remembered column order, widths and hidden columns, when there are any: they
+    win over fitting to content."""
+    if state is not None and view.horizontalHeader().restoreState(state):
+        fit.restored()
+
+
+def setup_view(view: QTableView, model: PaperTableModel) -> ColumnFit:
+    """A plain, dense, sortable table: widths fit the content when first shown (the
+    ColumnFit returned), title takes the rest."""
     view.setModel(model)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -320,3 +389,4 @@ def setup_view(view: QTableView, model: PaperTableModel) -> None:
     h.setSortIndicatorClearable(True)
     h.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
     view.setSortingEnabled(True)
+    return ColumnFit(view, model)

@@ -107,7 +107,6 @@ class ListingRunner(QObject):
         self._cond = threading.Condition()
         self._pending: ListingRequest | None = None
         self._stopping = False
-        self._busy = False
         self._generation = 0
         self._thread = threading.Thread(target=self._loop, name="listing", daemon=True)
         self._thread.start()
@@ -122,10 +121,6 @@ class ListingRunner(QObject):
             self._pending = ListingRequest(self._generation, f, as_you_type)
             self._cond.notify()
             return self._generation
-
-    def idle(self) -> bool:
-        with self._cond:
-            return self._pending is None and not self._busy
 
     def stop(self) -> None:
         with self._cond:
@@ -143,7 +138,6 @@ class ListingRunner(QObject):
                     return
                 req = self._pending
                 self._pending = None
-                self._busy = True
             assert req is not None
             try:
                 listing: Listing = self._library.listing(req.filter, as_you_type=req.as_you_type)
@@ -153,6 +147,3 @@ class ListingRunner(QObject):
                 sys.excepthook(*sys.exc_info())
             else:
                 self.ready.emit(req.generation, req.filter, listing)
-            finally:
-                with self._cond:
-                    self._busy = False

@@ -1,11 +1,17 @@
 """Window state kept across runs (QSettings), declared once with type and default.
 
 This is window *state* (geometry, splitter, columns, sort, last filter and paper),
-kept apart from preferences. The QSettings object is passed in, so tests hand the
-window an IniFormat file in tmp_path and never touch the user's real settings.
+kept apart from preferences. The last filter and paper belong to one library: they
+are kept per library folder, so a new library does not open on another's "Reading"
+view showing nothing (issue 11), nor try to select another library's paper id.
+The QSettings object is passed in, so tests hand the window an IniFormat file in
+tmp_path and never touch the user's real settings.
 """
 
 from __future__ import annotations
+
+import hashlib
+from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt
 
@@ -25,14 +31,22 @@ class WindowState:
 
     GROUP = "window"
 
-    def __init__(self, settings: QSettings) -> None:
+    def __init__(self, settings: QSettings, library: Path | None = None) -> None:
         self._s = settings
+        self._library_group = library_group(library) if library is not None else self.GROUP
 
     def _get(self, key: str) -> object:
         return self._s.value(f"{self.GROUP}/{key}")
 
     def _set(self, key: str, value: object) -> None:
         self._s.setValue(f"{self.GROUP}/{key}", value)
+
+    def _get_own(self, key: str) -> object:
+        """A value of this library's own (the filter, the paper)."""
+        return self._s.value(f"{self._library_group}/{key}")
+
+    def _set_own(self, key: str, value: object) -> None:
+        self._s.setValue(f"{self._library_group}/{key}", value)
 
     def _bytes(self, key: str) -> QByteArray | None:
         v = self._get(key)
@@ -77,7 +91,7 @@ class WindowState:
     @property
     def sidebar(self) -> list[str]:
         """Keys of the selected sidebar nodes ("all", "status:read", "tag:x", "trash")."""
-        v = self._get("sidebar")
+        v = self._get_own("sidebar")
         if isinstance(v, str):
             return [v] if v else []
         if isinstance(v, list):
@@ -86,19 +100,26 @@ class WindowState:
 
     @sidebar.setter
     def sidebar(self, keys: list[str]) -> None:
-        self._set("sidebar", keys)
+        self._set_own("sidebar", keys)
 
     @property
     def paper(self) -> int | None:
-        v = _int(self._get("paper"), -1)
+        v = _int(self._get_own("paper"), -1)
         return v if v >= 0 else None
 
     @paper.setter
     def paper(self, paper_id: int | None) -> None:
-        self._set("paper", -1 if paper_id is None else paper_id)
+        self._set_own("paper", -1 if paper_id is None else paper_id)
 
     def sync(self) -> None:
         self._s.sync()
+
+
+def library_group(folder: Path) -> str:
+    """The settings group of one library: a short digest of its resolved folder (a
+    path is no valid key: slashes would nest groups, and it may hold any character)."""
+    digest = hashlib.sha256(str(folder.resolve()).encode("utf-8", "surrogatepass"))
+    return f"library-{digest.hexdigest()[:16]}"
 
 
 def _int(value: object, default: int) -> int:

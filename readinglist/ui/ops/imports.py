@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog
 
 from readinglist.domain import CancelFn, ImportReport, LibraryError, ProgressFn
 
-from ..dialogs import ImportSummaryDialog, summary_text
+from ..dialogs import ImportShown, ImportSummaryDialog, summary_text
 from ..tasks import Task
 from .context import OpContext
 
@@ -95,5 +95,11 @@ def _import_done(ctx: OpContext, report: ImportReport) -> None:
     ctx.changed(report.changes)
     if report.added and not report.changes.rows:
         ctx.papers.refresh()
-    dialog = ImportSummaryDialog(report, ctx.parent)
-    ctx.show_dialog(dialog)
+    # after the list shows the new papers: the dialog says what is really selected
+    ctx.papers.after_listing(lambda: _show_summary(ctx, report))
+
+
+def _show_summary(ctx: OpContext, report: ImportReport) -> None:
+    papers = ctx.papers
+    shown = ImportShown.of(report.added, papers.model.row_of, papers.selected_ids())
+    ctx.show_dialog(ImportSummaryDialog(report, ctx.parent, shown=shown))
