@@ -120,6 +120,7 @@ def in_window(folder: Path, n: int, tmp: Path) -> dict[str, str]:
     from sqlalchemy import event
 
     from readinglist.ui.main_window import MainWindow
+    from readinglist.ui.ops import edits
 
     app = QApplication.instance() or QApplication([])
     lib = Library(folder, background=True)
@@ -174,7 +175,7 @@ def in_window(folder: Path, n: int, tmp: Path) -> dict[str, str]:
     w.select_ids(ids)
     app.processEvents()
     t0 = time.perf_counter()
-    w.set_status(ids, Status.READ)
+    w.run(edits.set_status(w.ctx, ids, Status.READ))  # what Ctrl+R runs
     app.processEvents()
     t_mark = time.perf_counter() - t0
     assert all(w.table_model.row_at(w.table_model.row_of(i)).status == Status.READ for i in ids)  # type: ignore[arg-type]

@@ -1,22 +1,19 @@
 """The window's actions (one QAction each), menus and toolbar.
 
 Built in one place so the menu, toolbar, shortcut list and enabled-state logic all
-read the same objects. Slots live on the window (`main_window.py`).
+read the same objects. What each one does is connected by the window
+(`main_window.py`), mostly to a command in `ops/`; this module knows no window.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QAction, QIcon, QKeySequence
-from PySide6.QtWidgets import QToolBar
+from PySide6.QtGui import QAction, QIcon, QKeySequence, QUndoStack
+from PySide6.QtWidgets import QMainWindow, QToolBar, QWidget
 
 from .icons import icon
-
-if TYPE_CHECKING:
-    from .main_window import MainWindow
 
 
 @dataclass
@@ -53,11 +50,44 @@ class Actions:
             self.edit_paper,
         ]
 
+    def show_trash(self, trash: bool) -> None:
+        """The Trash view trades Move to Trash for Restore and Delete Permanently."""
+        self.trash.setVisible(not trash)
+        self.restore.setVisible(trash)
+        self.delete_forever.setVisible(trash)
+
+    def update(self, *, selected: bool, busy: bool, trash: bool) -> None:
+        """Enabled for what is selected, in which view, while a task runs or not."""
+        for a in self.selection_actions():
+            a.setEnabled(selected and not busy and not trash)
+        self.trash.setEnabled(selected and not busy and not trash)
+        self.restore.setEnabled(selected and not busy and trash)
+        self.delete_forever.setEnabled(selected and not busy and trash)
+        self.copy_bibtex.setEnabled(selected)
+        for a in (self.import_files, self.import_clipboard):
+            a.setEnabled(not busy)
+        self.rebuild_index.setEnabled(not busy)
+        self.empty_trash.setEnabled(not busy)
+
+    def table_menu(self) -> tuple[list[QAction | None], list[QAction | None]]:
+        """The paper list's right-click menu in the library and in the Trash."""
+        library: list[QAction | None] = [
+            self.toggle_read,
+            self.toggle_reading,
+            self.mark_unread,
+            None,
+            self.add_tag,
+            self.copy_bibtex,
+            self.complete,
+            None,
+            self.trash,
+        ]
+        return library, [self.restore, self.delete_forever]
+
 
 def _action(
-    w: MainWindow,
+    w: QWidget,
     text: str,
-    slot: object,
     shortcut: QKeySequence | str | None = None,
     qicon: QIcon | None = None,
     tip: str = "",
@@ -70,27 +100,25 @@ def _action(
     if tip:
         a.setStatusTip(tip)
         a.setToolTip(f"{tip} ({a.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})")
-    a.triggered.connect(slot)
     w.addAction(a)  # shortcuts work even while the menu bar is hidden
     return a
 
 
-def build_actions(w: MainWindow) -> Actions:
-    undo = w.undo_stack.createUndoAction(w, "&Undo")
+def build_actions(w: QWidget, undo_stack: QUndoStack) -> Actions:
+    undo = undo_stack.createUndoAction(w, "&Undo")
     undo.setShortcut(QKeySequence.StandardKey.Undo)
-    redo = w.undo_stack.createRedoAction(w, "&Redo")
+    redo = undo_stack.createRedoAction(w, "&Redo")
     redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence(QKeySequence.StandardKey.Redo)])
     for a in (undo, redo):
         w.addAction(a)
-    quit_action = _action(w, "&Quit", w.close, QKeySequence("Ctrl+Q"))
+    quit_action = _action(w, "&Quit", QKeySequence("Ctrl+Q"))
     quit_action.setMenuRole(QAction.MenuRole.QuitRole)
-    about = _action(w, "&About ReadingList", w.show_about)
+    about = _action(w, "&About ReadingList")
     about.setMenuRole(QAction.MenuRole.AboutRole)
     return Actions(
         import_files=_action(
             w,
             "&Import Files…",
-            w.choose_import_files,
             "Ctrl+O",
             icon("import", "document-open"),
             "Import BibTeX, RIS, CSL-JSON, arXiv or a trending page",
@@ -98,7 +126,6 @@ def build_actions(w: MainWindow) -> Actions:
         import_clipboard=_action(
             w,
             "Import from &Clipboard",
-            w.import_clipboard,
             "Ctrl+Shift+V",
             icon("paste", "edit-paste"),
             "Import what you copied",
@@ -106,7 +133,6 @@ def build_actions(w: MainWindow) -> Actions:
         export=_action(
             w,
             "&Export…",
-            w.choose_export,
             "Ctrl+E",
             icon("export", "document-save-as"),
             "Export as BibTeX, biblatex, CSL-JSON or Markdown",
@@ -114,20 +140,18 @@ def build_actions(w: MainWindow) -> Actions:
         copy_bibtex=_action(
             w,
             "&Copy BibTeX",
-            w.copy_bibtex,
             "Ctrl+Shift+C",
             None,
             "Copy the BibTeX of the selected papers",
         ),
-        rebuild_index=_action(w, "Rebuild Search &Index", w.rebuild_index),
+        rebuild_index=_action(w, "Rebuild Search &Index"),
         quit=quit_action,
         undo=undo,
         redo=redo,
-        find=_action(w, "&Find", w.focus_search, QKeySequence("Ctrl+F")),
+        find=_action(w, "&Find", QKeySequence("Ctrl+F")),
         toggle_read=_action(
             w,
             "Mark &Read / Unread",
-            w.toggle_read,
             "Ctrl+R",
             icon("mark-read", "mail-mark-read"),
             "Mark the selection read (or unread if it is)",
@@ -135,19 +159,15 @@ def build_actions(w: MainWindow) -> Actions:
         toggle_reading=_action(
             w,
             "Mark Readin&g / Unread",
-            w.toggle_reading,
             "Ctrl+Shift+R",
             icon("mark-reading"),
             "Mark the selection as being read",
         ),
-        mark_unread=_action(w, "Mark &Unread", w.mark_unread, "Ctrl+U"),
-        add_tag=_action(
-            w, "Add &Tag…", w.choose_tag, "Ctrl+T", icon("tag"), "Add a tag to the selection"
-        ),
+        mark_unread=_action(w, "Mark &Unread", "Ctrl+U"),
+        add_tag=_action(w, "Add &Tag…", "Ctrl+T", icon("tag"), "Add a tag to the selection"),
         complete=_action(
             w,
             "Complete from ar&Xiv / DOI",
-            w.complete_selection,
             "Ctrl+Shift+L",
             icon("complete", "edit-find"),
             "Fill missing authors, year, venue from arXiv or the DOI resolver (asks them)",
@@ -156,7 +176,6 @@ def build_actions(w: MainWindow) -> Actions:
         edit_paper=_action(
             w,
             "&Edit Fields…",
-            w.edit_shown_paper,
             QKeySequence(Qt.Key.Key_F2),
             None,
             "Edit the paper's title, authors, year, venue, type, DOI, arXiv id, URL, key",
@@ -164,7 +183,6 @@ def build_actions(w: MainWindow) -> Actions:
         trash=_action(
             w,
             "Move to &Trash",
-            w.trash_selection,
             QKeySequence(Qt.Key.Key_Delete),
             icon("trash", "user-trash"),
             "Move the selection to the Trash",
@@ -172,21 +190,18 @@ def build_actions(w: MainWindow) -> Actions:
         restore=_action(
             w,
             "&Restore from Trash",
-            w.restore_selection,
             "Ctrl+Backspace",
             icon("restore", "edit-undo"),
             "Put the selected papers back in the library",
         ),
-        delete_forever=_action(
-            w, "Delete &Permanently…", w.purge_selection, QKeySequence("Shift+Delete")
-        ),
-        empty_trash=_action(w, "&Empty Trash…", w.empty_trash),
-        shortcuts=_action(w, "&Keyboard Shortcuts", w.show_shortcuts, QKeySequence("F1")),
+        delete_forever=_action(w, "Delete &Permanently…", QKeySequence("Shift+Delete")),
+        empty_trash=_action(w, "&Empty Trash…"),
+        shortcuts=_action(w, "&Keyboard Shortcuts", QKeySequence("F1")),
         about=about,
     )
 
 
-def build_menus(w: MainWindow, a: Actions) -> None:
+def build_menus(w: QMainWindow, a: Actions) -> None:
     bar = w.menuBar()
     file_menu = bar.addMenu("&File")
     for act in (a.import_files, a.import_clipboard, None, a.export, a.copy_bibtex, None):
@@ -218,7 +233,7 @@ def build_menus(w: MainWindow, a: Actions) -> None:
     help_menu.addAction(a.about)
 
 
-def build_toolbar(w: MainWindow, a: Actions) -> QToolBar:
+def build_toolbar(w: QMainWindow, a: Actions) -> QToolBar:
     tb = QToolBar("Main", w)
     tb.setObjectName("main-toolbar")
     tb.setMovable(False)

@@ -1,8 +1,10 @@
-"""The message for a library found damaged while the window runs (issue 8.12/8.13).
+"""The message for a library found damaged, at start or while the window runs
+(issue 8.12/8.13).
 
 It names the file and what SQLite found, and offers the newest sound backup
-(Restore / Not Now); with no sound backup it says so and changes nothing. The
-window shows one at a time and does the restoring (`MainWindow.restore_from`).
+(Restore / Not Now — or Quit at start, `ui/main.py`); with no sound backup it says
+so and changes nothing. `messages.Messages` shows one at a time;
+`MainWindow.restore_from` does the restoring.
 """
 
 from __future__ import annotations
@@ -18,11 +20,12 @@ from readinglist.library import DatabaseDamaged
 
 
 def damage_box(
-    parent: QWidget,
+    parent: QWidget | None,
     exc: DatabaseDamaged,
     folder: Path,
     found: tuple[Path, datetime, int] | None,
     restore: Callable[[Path], None],
+    decline: str = "Not Now",
 ) -> QMessageBox:
     """The message, not yet shown; `restore(backup)` runs when the user picks Restore."""
     box = QMessageBox(parent)
@@ -47,7 +50,7 @@ def damage_box(
     )
     box.setDetailedText(str(backup))
     yes = box.addButton("Restore", QMessageBox.ButtonRole.AcceptRole)
-    box.addButton("Not Now", QMessageBox.ButtonRole.RejectRole)
+    box.addButton(decline, QMessageBox.ButtonRole.RejectRole)
     box.setDefaultButton(yes)
 
     def answered() -> None:

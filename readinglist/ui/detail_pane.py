@@ -260,7 +260,7 @@ class DetailPane(QWidget):
             # the same paper again (e.g. a refresh after another process wrote): reload
             # in place, keeping the scroll position and a note being typed
             self._query = query
-            self.apply_changes(
+            self.on_changes(
                 Changes(frozenset({paper_id}), status=True, tags=True, note=True, fields=True)
             )
             return
@@ -315,7 +315,7 @@ class DetailPane(QWidget):
     def showing_selection(self) -> bool:
         return self._pages.currentWidget() is self.selection
 
-    def apply_changes(self, changes: Changes) -> None:
+    def on_changes(self, changes: Changes) -> None:
         """Refresh what `changes` names, if it touches the shown paper. Never clobbers
         a note being typed."""
         if changes.tags:
@@ -517,7 +517,7 @@ class DetailPane(QWidget):
     def _status_clicked(self, status: Status) -> None:
         if self._paper is not None and status is not self._paper.status:
             self.statusRequested.emit(status)
-        # show what the library holds: the main window's apply_changes moves the check
+        # show what the library holds: the window's change route moves the check
         if self._paper is not None:
             self._fill_status()
 

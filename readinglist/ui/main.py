@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from readinglist.domain import LibraryError
 from readinglist.library import DatabaseDamaged, Library
 
+from .damage_box import damage_box
 from .icons import app_icon
 from .settings import APPLICATION, ORGANISATION, default_settings
 
@@ -77,23 +78,11 @@ def open_library(folder: Path, parent: QWidget | None = None) -> Library | None:
         found = Library.newest_good_backup(folder)
         if found is None:
             raise
-        backup, made, papers = found
-        when = made.astimezone().strftime("%Y-%m-%d %H:%M")
-        box = QMessageBox(parent)
-        box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle("ReadingList")
-        box.setText("The library's database is damaged.")
-        box.setInformativeText(
-            f"{exc.db_path}: {exc.reason}.\n\n"
-            f"Restore the newest sound backup, from {when} ({papers} papers)? "
-            "The damaged file is kept in the backups folder."
-        )
-        box.setDetailedText(str(backup))
-        restore = box.addButton("Restore", QMessageBox.ButtonRole.AcceptRole)
-        box.addButton("Quit", QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(restore)
-        box.exec()
-        if box.clickedButton() is not restore:
+        chosen: list[Path] = []
+        box = damage_box(parent, exc, folder, found, chosen.append, decline="Quit")
+        box.exec()  # modal: nothing else is open yet
+        if not chosen:
             return None
+        backup = chosen[0]
         Library.restore_backup(folder, backup)
         return Library(folder, background=True)

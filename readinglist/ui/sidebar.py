@@ -3,6 +3,8 @@
 A small QAbstractItemModel over typed nodes; each selectable node carries its part of
 the filter. Selecting several nodes combines them: a status node gives the status,
 every selected tag must match, and Trash shows the trash instead of the library.
+The view reacts to a `Changes` value itself (`on_changes`): counts are re-read when
+papers, statuses or tags changed, and nothing else. (Anki `browser/sidebar/tree.py`.)
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QContextMenuEvent, QFont, QIcon, QPalette
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QHeaderView, QTreeView, QWidget
 
-from readinglist.domain import Counts, Filter, Status
+from readinglist.domain import Changes, Counts, Filter, Status
+from readinglist.library import Library
 
 from .icons import row_icon, status_icon
 
@@ -232,10 +235,14 @@ class SidebarView(QTreeView):
 
     filterChanged = Signal(object)  # Filter
     tagMenuRequested = Signal(str, object)  # tag, global QPoint
+    countsChanged = Signal(object)  # Counts, after every re-read (the welcome page, status bar)
 
-    def __init__(self, model: SidebarModel, parent: QWidget | None = None) -> None:
+    def __init__(self, library: Library, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._library = library
+        model = SidebarModel(self)
         self._model = model
+        self.tree_model = model
         self.setModel(model)
         self.setHeaderHidden(True)
         self.setRootIsDecorated(False)
@@ -254,6 +261,21 @@ class SidebarView(QTreeView):
         model.modelReset.connect(self.expandAll)
         self.selectionModel().selectionChanged.connect(self._on_selection)
         self._quiet = False
+
+    def on_changes(self, changes: Changes) -> None:
+        """Papers came or went, a status or a tag changed: the counts (and the tag list)."""
+        if changes.rows or changes.status or changes.tags:
+            self.refresh_counts()
+
+    def refresh_counts(self) -> None:
+        """Re-read the counts; a selected tag that is gone leaves the selection (the
+        filter that follows is told)."""
+        keys = self.selected_keys()
+        counts = self._library.counts()
+        if self._model.set_counts(counts):
+            self.select_keys(keys, quiet=True)
+            self.filterChanged.emit(self.current_filter())  # the list ignores the same one
+        self.countsChanged.emit(counts)
 
     def selected_nodes(self) -> list[Node]:
         nodes = [self._model.node(i) for i in self.selectionModel().selectedRows(0)]

@@ -1,10 +1,12 @@
 """Undoable library edits: status, tags on papers, trash/restore, tag rename and delete.
 
 Each command remembers what it needs to go back (the previous status of every paper,
-which papers already had a tag) and reports the library's `Changes` to `on_changes`
-so the window refreshes only what changed. The window runs `first()` itself (so a
-LibraryError can be shown before anything lands on the stack) and then pushes the
-command; QUndoStack's initial redo() is then skipped.
+which papers already had a tag) and reports the library's `Changes` to the
+`on_changes` it is bound to, so each pane refreshes only what changed. Commands are
+made by `ops/` with the library and what to act on; the window binds them to its
+change route, runs `first()` itself (so a LibraryError can be shown before anything
+lands on the stack) and then pushes them; QUndoStack's initial redo() is then
+skipped. `done` (if set) runs once the first run went through.
 """
 
 from __future__ import annotations
@@ -30,13 +32,27 @@ OnChanges = Callable[[Changes], None]
 OnError = Callable[[LibraryError], None]
 
 
+def _ignore_changes(_: Changes) -> None:
+    pass
+
+
+def _raise(exc: LibraryError) -> None:
+    raise exc
+
+
 class LibraryCommand(QUndoCommand):
-    def __init__(self, library: Library, on_changes: OnChanges, on_error: OnError, text: str):
+    def __init__(self, library: Library, text: str):
         super().__init__(text)
         self.library = library
+        self._on_changes: OnChanges = _ignore_changes
+        self._on_error: OnError = _raise
+        self._skip_redo = False
+        self.done: Callable[[], None] | None = None  # after the first run went through
+
+    def bind(self, on_changes: OnChanges, on_error: OnError) -> None:
+        """Where its `Changes` and its undo/redo errors go (the window's route)."""
         self._on_changes = on_changes
         self._on_error = on_error
-        self._skip_redo = False
 
     def first(self) -> Changes:
         """Do it now (raises LibraryError); the push that follows does not repeat it."""
@@ -73,14 +89,12 @@ class SetStatus(LibraryCommand):
     def __init__(
         self,
         library: Library,
-        on_changes: OnChanges,
-        on_error: OnError,
         before: Mapping[int, Status],
         status: Status,
     ) -> None:
         n = len(before)
         label = {Status.READ: "read", Status.UNREAD: "unread", Status.READING: "reading"}[status]
-        super().__init__(library, on_changes, on_error, f"Mark {n} paper{'s' * (n != 1)} {label}")
+        super().__init__(library, f"Mark {n} paper{'s' * (n != 1)} {label}")
         self.before = dict(before)
         self.status = status
 
@@ -101,13 +115,11 @@ class AddTags(LibraryCommand):
     def __init__(
         self,
         library: Library,
-        on_changes: OnChanges,
-        on_error: OnError,
         had: Mapping[int, Collection[str]],
         tags: Sequence[str],
     ) -> None:
         """`had`: for each paper, the (case-folded) tags it carried before."""
-        super().__init__(library, on_changes, on_error, f"Add tag {', '.join(tags)}")
+        super().__init__(library, f"Add tag {', '.join(tags)}")
         self.ids = list(had)
         self.tags = list(tags)
         # per tag, the papers that did not have it: undo removes it from those only
@@ -130,13 +142,11 @@ class RemoveTag(LibraryCommand):
     def __init__(
         self,
         library: Library,
-        on_changes: OnChanges,
-        on_error: OnError,
         ids: Sequence[int],
         tag: str,
     ) -> None:
         """`ids`: the papers that carry `tag` (undo puts it back on those)."""
-        super().__init__(library, on_changes, on_error, f"Remove tag {tag}")
+        super().__init__(library, f"Remove tag {tag}")
         self.ids = list(ids)
         self.tag = tag
 
@@ -150,10 +160,8 @@ class RemoveTag(LibraryCommand):
 class RenameTag(LibraryCommand):
     """Rename a tag, or merge it into an existing one; undo splits them again."""
 
-    def __init__(
-        self, library: Library, on_changes: OnChanges, on_error: OnError, old: str, new: str
-    ):
-        super().__init__(library, on_changes, on_error, f"Rename tag {old} to {new}")
+    def __init__(self, library: Library, old: str, new: str):
+        super().__init__(library, f"Rename tag {old} to {new}")
         self.old, self.new = old, new
         self.had_old = _tagged(library, old)
         # a merge: the papers that carried `new` before keep it on undo
@@ -183,8 +191,8 @@ def _tagged(library: Library, tag: str) -> list[int]:
 class DeleteTag(LibraryCommand):
     """Delete a tag from every paper (trash included); undo puts it back."""
 
-    def __init__(self, library: Library, on_changes: OnChanges, on_error: OnError, tag: str):
-        super().__init__(library, on_changes, on_error, f"Delete tag {tag}")
+    def __init__(self, library: Library, tag: str):
+        super().__init__(library, f"Delete tag {tag}")
         self.tag = tag
         self.ids: list[int] = _tagged(library, tag)
 
@@ -199,8 +207,6 @@ class Trash(LibraryCommand):
     def __init__(
         self,
         library: Library,
-        on_changes: OnChanges,
-        on_error: OnError,
         ids: Sequence[int],
         *,
         restore: bool = False,
@@ -208,7 +214,7 @@ class Trash(LibraryCommand):
         n = len(ids)
         what = f"{n} paper{'s' * (n != 1)}"
         text = f"Restore {what}" if restore else f"Move {what} to the Trash"
-        super().__init__(library, on_changes, on_error, text)
+        super().__init__(library, text)
         self.ids = list(ids)
         self.restore = restore
 
@@ -226,13 +232,11 @@ class EditPaper(LibraryCommand):
     def __init__(
         self,
         library: Library,
-        on_changes: OnChanges,
-        on_error: OnError,
         before: PaperDetail,
         edit: PaperEdit,
     ) -> None:
         labels = ", ".join(EDIT_FIELD_LABELS[f] for f in edit.given())
-        super().__init__(library, on_changes, on_error, f"Edit {labels}")
+        super().__init__(library, f"Edit {labels}")
         self.before = before
         self.edit = edit
 

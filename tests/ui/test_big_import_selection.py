@@ -11,8 +11,8 @@ from PySide6.QtCore import QSettings
 from pytestqt.qtbot import QtBot
 
 from readinglist.library import Library
-from readinglist.ui import operations
 from readinglist.ui.main_window import MainWindow
+from readinglist.ui.ops import imports
 
 from .helpers import close_window, open_window, wait_list, wait_tasks
 
@@ -47,7 +47,7 @@ def _import(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> list[int]:
 def test_a_big_import_selects_its_first_paper_only(
     qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(operations, "SELECT_IMPORTED_MAX", 3)
+    monkeypatch.setattr(imports, "SELECT_IMPORTED_MAX", 3)
     new = _import(qtbot, window, tmp_path)
     assert len(window.selected_ids()) == 1
     assert window.selected_ids()[0] in new

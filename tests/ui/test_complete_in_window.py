@@ -20,6 +20,7 @@ from readinglist.domain import PaperDraft
 from readinglist.library import Library
 from readinglist.ui.complete_dialog import NONE_OF_THESE, CompletionDialog
 from readinglist.ui.main_window import MainWindow
+from readinglist.ui.ops import complete
 from tests.lookup.conftest import fake  # noqa: F401  (the fixture)
 from tests.lookup.server import FakeServices
 
@@ -154,7 +155,7 @@ def test_progress_and_cancel_keep_what_arrived(
     ids = _add(library, PaperDraft(title="Muse", arxiv_id="2301.00704"), PaperDraft(title="X"))
     window = _window(qtbot, library, ui_settings, ids)
     try:
-        window.complete_selection()
+        window.run(complete.complete_selection(window.ctx))
         qtbot.waitUntil(lambda: bool(fake.seen), timeout=WAIT_MS)
         # the window is live meanwhile: its progress bar and Cancel are up
         qtbot.waitUntil(lambda: window.status.progress.isVisible(), timeout=WAIT_MS)

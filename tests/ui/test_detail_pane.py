@@ -90,7 +90,7 @@ def test_status_selector_asks_and_follows_changes(
     assert lib.get(first).status is Status.UNREAD
     assert pane.status_buttons[Status.UNREAD].isChecked()
 
-    pane.apply_changes(lib.set_status([first], Status.READ))
+    pane.on_changes(lib.set_status([first], Status.READ))
     assert pane.status_buttons[Status.READ].isChecked()
     assert pane.status_date_label.text().startswith("Read ")
 
@@ -107,7 +107,7 @@ def test_tag_entry_asks_to_add_new_tags(qtbot: QtBot, lib: Library, pane: Detail
     assert signal.args == [("to read", "nlp")]  # "Vision" is already on the paper
     assert edit.text() == ""
 
-    pane.apply_changes(lib.add_tags([first], signal.args[0]))
+    pane.on_changes(lib.add_tags([first], signal.args[0]))
     assert [c.tag for c in pane.tag_editor.chips()] == list(lib.get(first).tags)
     assert "nlp" in [c.tag for c in pane.tag_editor.chips()]
 
@@ -119,17 +119,17 @@ def test_chip_remove_button_asks_to_remove(qtbot: QtBot, lib: Library, pane: Det
     with qtbot.waitSignal(pane.tagRemoveRequested) as signal:
         qtbot.mouseClick(chip.remove_button, Qt.MouseButton.LeftButton)
     assert signal.args == ["vision"]
-    pane.apply_changes(lib.remove_tags([first], ["vision"]))
+    pane.on_changes(lib.remove_tags([first], ["vision"]))
     assert [c.tag for c in pane.tag_editor.chips()] == ["transformers"]
 
 
 def test_changes_to_other_papers_leave_the_pane_alone(lib: Library, pane: DetailPane) -> None:
     first, second, _ = seed(lib)
     pane.show_paper(first)
-    pane.apply_changes(lib.set_status([second], Status.READ))
+    pane.on_changes(lib.set_status([second], Status.READ))
     assert pane.status_buttons[Status.UNREAD].isChecked()
     # a purged paper leaves the empty state
-    pane.apply_changes(lib.purge([first]))
+    pane.on_changes(lib.purge([first]))
     assert pane.current_id() is None
 
 

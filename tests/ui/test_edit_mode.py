@@ -206,7 +206,7 @@ def test_saving_decides_the_fields_the_last_import_disputed(
         [PaperDraft(title="Attention Is All You Need", year=2018, venue="NeurIPS")],
         source="again",
     )
-    window.apply_changes(report.changes)
+    window.ctx.changed(report.changes)
     before = library.get(pid)
     assert set(before.conflicts) == {"year"}
     assert window.detail.conflicts_label.isVisible()

@@ -16,6 +16,7 @@ from readinglist.domain import ExportFormat
 from readinglist.library import Library
 from readinglist.ui.dialogs import ExportScope
 from readinglist.ui.main_window import MainWindow
+from readinglist.ui.ops import exports
 
 from .helpers import close_window, open_window, wait_tasks
 
@@ -28,7 +29,7 @@ def window(qtbot: QtBot, seeded_library: Library, ui_settings: QSettings) -> Ite
 
 
 def export_error(qtbot: QtBot, window: MainWindow, path: Path) -> str:
-    window.export_to(path, ExportFormat.BIBTEX, ExportScope.EVERYTHING)
+    window.run(exports.export_to(window.ctx, path, ExportFormat.BIBTEX, ExportScope.EVERYTHING))
     wait_tasks(qtbot, window)
     box = window.last_dialog
     assert isinstance(box, QMessageBox) and box.isVisible()
@@ -71,7 +72,7 @@ def test_export_replaces_a_file_keeping_its_mode(
     out = tmp_path / "shared.bib"
     out.write_text("old", encoding="utf-8")
     out.chmod(0o604)
-    window.export_to(out, ExportFormat.BIBTEX, ExportScope.EVERYTHING)
+    window.run(exports.export_to(window.ctx, out, ExportFormat.BIBTEX, ExportScope.EVERYTHING))
     wait_tasks(qtbot, window)
     assert "@" in out.read_text("utf-8")
     assert stat.S_IMODE(out.stat().st_mode) == 0o604

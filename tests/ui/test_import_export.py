@@ -15,6 +15,7 @@ from readinglist.domain import ExportFormat, Filter, Status
 from readinglist.library import Library
 from readinglist.ui.dialogs import ExportScope, ImportSummaryDialog
 from readinglist.ui.main_window import MainWindow
+from readinglist.ui.ops import exports, imports
 
 from .helpers import click_sidebar, close_window, open_window, shown_ids, wait_tasks
 
@@ -85,7 +86,11 @@ def test_reimport_reports_duplicates(
 
 
 def test_unknown_format_is_a_clear_message(qtbot: QtBot, window: MainWindow) -> None:
-    window.import_text("just some words\x00\x01 that are no reference format at all")
+    window.run(
+        imports.import_text(
+            window.ctx, "just some words\x00\x01 that are no reference format at all"
+        )
+    )
     wait_tasks(qtbot, window)
     box = window.last_dialog
     assert box is not None and box.isVisible()
@@ -121,7 +126,7 @@ def test_export_selection_and_reread(
     ids = shown_ids(window)[:3]
     window.select_ids(ids)
     out = tmp_path / "out.bib"
-    window.export_to(out, ExportFormat.BIBTEX, ExportScope.SELECTION)
+    window.run(exports.export_to(window.ctx, out, ExportFormat.BIBTEX, ExportScope.SELECTION))
     wait_tasks(qtbot, window)
     assert out.exists()
     with Library(tmp_path / "reread") as other:
@@ -140,13 +145,15 @@ def test_export_current_filter_and_everything(
     window.full_refresh()
     click_sidebar(qtbot, window, "status:read")
     view = tmp_path / "view.json"
-    window.export_to(view, ExportFormat.CSLJSON, ExportScope.FILTER)
+    window.run(exports.export_to(window.ctx, view, ExportFormat.CSLJSON, ExportScope.FILTER))
     wait_tasks(qtbot, window)
     import json
 
     assert len(json.loads(view.read_text("utf-8"))) == 2
     everything = tmp_path / "all.md"
-    window.export_to(everything, ExportFormat.MARKDOWN, ExportScope.EVERYTHING)
+    window.run(
+        exports.export_to(window.ctx, everything, ExportFormat.MARKDOWN, ExportScope.EVERYTHING)
+    )
     wait_tasks(qtbot, window)
     text = everything.read_text("utf-8")
     assert all(d.title in text for d in seeded_library.details(ids[:5]))
@@ -169,7 +176,7 @@ def test_copy_bibtex_of_the_selection(qtbot: QtBot, window: MainWindow) -> None:
 def test_import_from_clipboard(qtbot: QtBot, window: MainWindow, seeded_library: Library) -> None:
     QGuiApplication.clipboard().setText(BIB)
     before = seeded_library.counts().total
-    window.import_clipboard()
+    window.run(imports.import_clipboard(window.ctx))
     wait_tasks(qtbot, window)
     assert seeded_library.counts().total >= before + 2
     window.last_dialog.close()  # type: ignore[union-attr]

@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 from readinglist.domain import Filter, Status
 from readinglist.library import Library
 from readinglist.ui.main_window import MainWindow
+from readinglist.ui.ops import edits, tags
 
 from .helpers import click_row, click_sidebar, close_window, open_window, shown_ids, wait_list
 
@@ -51,7 +52,7 @@ def test_status_and_tag_in_sidebar_filter_the_list(
     # Ctrl+click combines: read AND tagged llm
     click_sidebar(qtbot, window, "status:read", CTRL)
     assert shown_ids(window) == [ids[1]]
-    assert window.current_filter() == Filter(status=Status.READ, tags=("llm",))
+    assert window.papers.current_filter() == Filter(status=Status.READ, tags=("llm",))
     click_sidebar(qtbot, window, "status:unread")
     unread = set(seeded_library.ids(Filter(status=Status.UNREAD)))
     assert set(shown_ids(window)) == unread
@@ -183,7 +184,8 @@ def test_add_tag_delete_and_restore_with_undo(
     click_row(qtbot, window, 0)
     click_row(qtbot, window, 1, CTRL)
     chosen = window.selected_ids()
-    window.add_tags(chosen, ["reading group"])  # what the Ctrl+T dialog calls
+    # what the Ctrl+T dialog asks for
+    window.run(edits.add_tags(window.ctx, chosen, ["reading group"]))
     assert all("reading group" in d.tags for d in seeded_library.details(chosen))
     node = window.sidebar_model.find("tag:reading group")
     assert node is not None and node.count == 2
@@ -211,7 +213,7 @@ def test_add_tag_delete_and_restore_with_undo(
     click_sidebar(qtbot, window, "trash")
     assert sorted(shown_ids(window)) == sorted(chosen)
     window.table.selectAll()
-    window.restore_selection()
+    QTest.keyClick(window.table, Qt.Key.Key_Backspace, CTRL)  # Restore from Trash
     wait_list(qtbot, window)
     assert seeded_library.counts().trash == 0
     assert shown_ids(window) == []
@@ -226,12 +228,12 @@ def test_tag_rename_merge_and_delete(
     window.full_refresh()
     wait_list(qtbot, window)
     click_sidebar(qtbot, window, "tag:cv")
-    window.rename_tag("cv", "vision")  # merge
+    window.run(tags.rename_tag(window.ctx, "cv", "vision"))  # merge
     wait_list(qtbot, window)
     assert seeded_library.counts().tags == {"vision": 3}
     assert window.sidebar_model.tag_names() == ["vision"]
     assert sorted(shown_ids(window)) == sorted(ids[:3])
-    window.delete_tag("vision")
+    window.run(tags.delete_tag(window.ctx, "vision"))
     wait_list(qtbot, window)
     assert seeded_library.tags() == []
     assert window.sidebar_model.tag_names() == []
@@ -247,7 +249,7 @@ def test_tag_rename_and_merge_can_be_undone(
     seeded_library.add_tags(ids[1:4], ["cv"])  # ids[1] carries both
     window.full_refresh()
     wait_list(qtbot, window)
-    window.rename_tag("cv", "vision")  # merge
+    window.run(tags.rename_tag(window.ctx, "cv", "vision"))  # merge
     wait_list(qtbot, window)
     assert seeded_library.counts().tags == {"vision": 4}
     window.undo_stack.undo()
@@ -258,7 +260,7 @@ def test_tag_rename_and_merge_can_be_undone(
     window.undo_stack.redo()
     assert seeded_library.counts().tags == {"vision": 4}
     window.undo_stack.undo()
-    window.rename_tag("cv", "Computer Vision")  # a plain rename
+    window.run(tags.rename_tag(window.ctx, "cv", "Computer Vision"))  # a plain rename
     assert seeded_library.counts().tags == {"Computer Vision": 3, "vision": 2}
     window.undo_stack.undo()
     assert seeded_library.counts().tags == {"cv": 3, "vision": 2}

@@ -93,11 +93,11 @@ def test_outside_note_change_does_not_clobber_typing(
     first, _, _ = seed(lib)
     pane.show_paper(first)
     # not typing: a change made elsewhere (another window, the CLI) shows up
-    pane.apply_changes(lib.set_note(first, "from elsewhere"))
+    pane.on_changes(lib.set_note(first, "from elsewhere"))
     assert pane.notes.text() == "from elsewhere"
 
     _type(qtbot, pane, " + mine")
-    pane.apply_changes(lib.set_note(first, "overwritten elsewhere"))
+    pane.on_changes(lib.set_note(first, "overwritten elsewhere"))
     assert pane.notes.text() == "from elsewhere + mine"
     pane.flush()
     assert lib.get(first).note == "from elsewhere + mine"

@@ -18,6 +18,7 @@ from readinglist.library import Library
 from readinglist.ui.dialogs import SHORTCUTS, ImportShown, ImportSummaryDialog, ShortcutsDialog
 from readinglist.ui.empty_list import empty_text
 from readinglist.ui.main_window import MainWindow
+from readinglist.ui.ops import edits
 from readinglist.ui.paper_table import Column
 
 from .helpers import (
@@ -280,7 +281,7 @@ def test_an_empty_list_says_why(qtbot: QtBot, window: MainWindow) -> None:
     window.full_refresh()
     click_sidebar(qtbot, window, "status:unread")
     assert shown_ids(window) == [ids[0]]
-    window.set_status([ids[0]], Status.READ)
+    window.run(edits.set_status(window.ctx, [ids[0]], Status.READ))
     qtbot.waitUntil(lambda: window.table_model.rowCount() == 0)
     assert note.headline() == "No unread papers"
 
@@ -349,9 +350,9 @@ def test_the_import_summary_comes_once_the_new_papers_are_shown_and_selected(
 def test_a_capped_selection_is_told_as_it_is(
     qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from readinglist.ui import operations
+    from readinglist.ui.ops import imports
 
-    monkeypatch.setattr(operations, "SELECT_IMPORTED_MAX", 3)
+    monkeypatch.setattr(imports, "SELECT_IMPORTED_MAX", 3)
     bib = tmp_path / "authors.bib"
     bib.write_text(AUTHORS_BIB, encoding="utf-8")
     click_sidebar(qtbot, window, "status:read")  # a view that would hide them
@@ -374,7 +375,7 @@ def test_the_summary_line_counts() -> None:
 def test_the_window_shows_its_first_rows_then_the_rest_and_the_remembered_paper(
     qtbot: QtBot, seeded_library: Library, ui_settings: QSettings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from readinglist.ui import main_window
+    from readinglist.ui import paper_list
 
     total = len(seeded_library.ids())
     first = open_window(qtbot, seeded_library, ui_settings)
@@ -382,7 +383,7 @@ def test_the_window_shows_its_first_rows_then_the_rest_and_the_remembered_paper(
     first.select_ids([deep])
     close_window(first)
 
-    monkeypatch.setattr(main_window, "FIRST_ROWS", 5)
+    monkeypatch.setattr(paper_list, "FIRST_ROWS", 5)
     w = MainWindow(seeded_library, ui_settings)
     try:
         # before the first paint: the first rows, the whole count, nothing else selected
@@ -403,12 +404,12 @@ def test_the_window_shows_its_first_rows_then_the_rest_and_the_remembered_paper(
 def test_a_column_sort_reads_every_row_before_the_first_paint(
     qtbot: QtBot, seeded_library: Library, ui_settings: QSettings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from readinglist.ui import main_window
+    from readinglist.ui import paper_list
 
     first = open_window(qtbot, seeded_library, ui_settings)
     first.table.sortByColumn(Column.TITLE, Qt.SortOrder.AscendingOrder)
     close_window(first)
-    monkeypatch.setattr(main_window, "FIRST_ROWS", 5)
+    monkeypatch.setattr(paper_list, "FIRST_ROWS", 5)
     w = MainWindow(seeded_library, ui_settings)
     try:  # the first rows by title need them all
         assert w.table_model.rowCount() == len(seeded_library.ids())

@@ -42,7 +42,7 @@ def window(
 
 def _search(qtbot: QtBot, window: MainWindow, query: str) -> None:
     window.search.set_query(query)
-    qtbot.waitUntil(lambda: window.current_filter().query == query, timeout=5000)
+    qtbot.waitUntil(lambda: window.papers.current_filter().query == query, timeout=5000)
     wait_list(qtbot, window)
     # the background indexer may still be taking the two papers in: search again
     qtbot.waitUntil(lambda: _listed(window), timeout=10_000)
@@ -50,7 +50,7 @@ def _search(qtbot: QtBot, window: MainWindow, query: str) -> None:
 
 def _listed(window: MainWindow) -> bool:
     if window.table_model.rowCount() == 0:
-        window.refresh_list()
+        window.papers.refresh()
         return False
     return window.list_ready()
 
@@ -92,7 +92,7 @@ def test_esc_clears_the_marks_and_a_new_search_re_marks(qtbot: QtBot, window: Ma
     # Esc in the search field clears the search, and with it every mark
     window.search.setFocus()
     qtbot.keyClick(window.search, Qt.Key.Key_Escape)
-    qtbot.waitUntil(lambda: window.current_filter().query == "", timeout=5000)
+    qtbot.waitUntil(lambda: window.papers.current_filter().query == "", timeout=5000)
     wait_list(qtbot, window)
     assert window.detail.current_id() == paper[0]
     assert "<span" not in window.detail.abstract_label.text()

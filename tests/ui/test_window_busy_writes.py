@@ -21,6 +21,7 @@ from pytestqt.qtbot import QtBot
 from readinglist.domain import PaperDraft
 from readinglist.library import DB_NAME, Library
 from readinglist.ui.main_window import UI_BUSY_TIMEOUT_S, MainWindow
+from readinglist.ui.ops import imports
 
 from .helpers import WAIT_MS, close_window, open_window, wait_tasks
 
@@ -77,7 +78,11 @@ def test_note_autosave_gives_up_quickly_and_the_worker_still_waits(
         assert library.get(pid).note == ""
         # ... while long work on the worker waits out the same kind of lock
         _hold_lock(library.folder / DB_NAME, HELD_S)
-        window.import_text("@article{k, title={Worker Paper}, author={Doe, J.}, year=2020}")
+        window.run(
+            imports.import_text(
+                window.ctx, "@article{k, title={Worker Paper}, author={Doe, J.}, year=2020}"
+            )
+        )
         wait_tasks(qtbot, window)
         assert "Worker Paper" in {r.title for r in library.listing().rows}
         # and the note's own retry saves it once the lock is gone

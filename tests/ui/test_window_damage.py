@@ -23,6 +23,7 @@ from pytestqt.qtbot import QtBot
 from readinglist.domain import PaperDraft, Status
 from readinglist.library import BACKUP_DIR, DB_NAME, Library
 from readinglist.ui.main_window import MainWindow
+from readinglist.ui.ops import edits
 
 from .helpers import WAIT_MS, close_window, open_window
 
@@ -129,7 +130,7 @@ def test_damage_met_by_a_write_offers_the_backup_and_restore_reloads(
     assert Library.check(lib.folder).ok
     assert len(lib.listing().rows) == PAPERS  # readable again, every paper there
     assert window.table_model.rowCount() == PAPERS
-    window.set_status(every[:1], Status.READ)  # and writable
+    window.run(edits.set_status(window.ctx, every[:1], Status.READ))  # and writable
     assert lib.get(every[0]).status == Status.READ
     # the index follows the restored database
     qtbot.waitUntil(lambda: lib.index_status() is False, timeout=60_000)

@@ -39,7 +39,7 @@ def test_rebuild_progress_is_shown_with_numbers(
     seen: list[str] = []
 
     def sample() -> None:
-        window._show_index_state()  # what the window's 1 s tick does, sampled faster
+        window.status.show_index_state()  # what the window's 1 s tick does, sampled faster
         text = window.status.index_label.text()
         if not seen or seen[-1] != text:
             seen.append(text)
