@@ -17,9 +17,9 @@ from __future__ import annotations
 import gc
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, func, select, tuple_
 from sqlalchemy.orm import Session
@@ -30,8 +30,10 @@ from .db.store import current_seq, tags_by_paper
 from .domain import CancelFn, Cancelled, LibraryError, ProgressFn
 from .formats.display import search_text
 from .index_worker import CHILD_MIN_PAPERS, ChildCatchUp, ChildFailed
+from .markdown_text import note_text
 
 if TYPE_CHECKING:
+    from .search.document import IndexDoc
     from .search.index import SearchIndex
 
 log = logging.getLogger(__name__)
@@ -206,8 +208,6 @@ class IndexFollower:
         progress: ProgressFn | None,
         cancel: CancelFn | None,
     ) -> int:
-        from .search.document import IndexDoc  # the search package imports Whoosh
-
         done = 0
         last = (start, 0)
         deleted_done = False
@@ -255,20 +255,7 @@ class IndexFollower:
                 if p.trashed_at is not None:
                     gone.append(p.id)  # the trash is not searched through the index
                     continue
-                docs.append(
-                    IndexDoc(
-                        id=p.id,
-                        title=_searchable(p.title),
-                        abstract=_searchable(p.abstract),
-                        authors="; ".join(a.display for a in authors_from_json(p.authors_json)),
-                        tags=tuple(tags.get(p.id, ())),
-                        note=p.note,
-                        venue=p.venue,
-                        year=p.year,
-                        status=p.status,
-                        ids=f"{p.doi} {p.arxiv_id}".strip(),
-                    )
-                )
+                docs.append(index_doc(p, tags))
             full = len(papers) == BATCH
             # a batch may end inside one change number: only what is complete counts
             reached = (papers[-1].change_seq - 1) if full else target
@@ -284,6 +271,27 @@ class IndexFollower:
             if not full:
                 return done
             last = (papers[-1].change_seq, papers[-1].id)
+
+
+def index_doc(row: Any, tags: Mapping[int, Sequence[str]]) -> IndexDoc:
+    """The index's document for one paper: the one place it is built, so the catch-up
+    and the search over not-yet-indexed papers (library.py) analyse the same text.
+    `row` has the Paper columns id, title, abstract, authors_json, note, venue, doi,
+    arxiv_id, year, status."""
+    from .search.document import IndexDoc  # the search package imports Whoosh
+
+    return IndexDoc(
+        id=row.id,
+        title=_searchable(row.title),
+        abstract=_searchable(row.abstract),
+        authors="; ".join(a.display for a in authors_from_json(row.authors_json)),
+        tags=tuple(tags.get(row.id, ())),
+        note=note_text(row.note),  # the words a reader sees, not the Markdown
+        venue=row.venue,
+        year=row.year,
+        status=row.status,
+        ids=f"{row.doi} {row.arxiv_id}".strip(),
+    )
 
 
 def _searchable(text: str) -> str:

@@ -19,7 +19,7 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, delete, func, or_, select, update
 from sqlalchemy.exc import DBAPIError
@@ -54,12 +54,11 @@ from .domain import (
 )
 from .formats.display import display_text as display_text  # re-exported for ui/ and cli.py
 from .index_worker import ChildCatchUp
-from .indexer import BackgroundIndexer, IndexFollower, _searchable
+from .indexer import BackgroundIndexer, IndexFollower, index_doc
 
 if TYPE_CHECKING:
     from .db.health import LibraryCheck
     from .lookup.complete import Services
-    from .search.document import IndexDoc
     from .search.index import SearchIndex
     from .search.pending import PendingSearch
 
@@ -206,26 +205,6 @@ def _same_file(a: Path, b: Path) -> bool:
         return os.path.samefile(a, b)
     except OSError:
         return False
-
-
-def _doc(r: Any, tags: Mapping[int, Sequence[str]]) -> IndexDoc:
-    """The index's document for a search_sql.changed_papers row, built as the
-    follower builds it (indexer.py `_feed`): a pending match must be the index's."""
-    from .db.convert import authors_from_json
-    from .search.document import IndexDoc
-
-    return IndexDoc(
-        id=r.id,
-        title=_searchable(r.title),
-        abstract=_searchable(r.abstract),
-        authors="; ".join(a.display for a in authors_from_json(r.authors_json)),
-        tags=tuple(tags.get(r.id, ())),
-        note=r.note,
-        venue=r.venue,
-        year=r.year,
-        status=r.status,
-        ids=f"{r.doi} {r.arxiv_id}".strip(),
-    )
 
 
 def database_trouble(
@@ -538,7 +517,12 @@ class Library:
                     index_seq,
                     seen,
                     (
-                        (r.id, None if r.trashed_at else pending_entry(_doc(r, tags), r.change_seq))
+                        (
+                            r.id,
+                            None
+                            if r.trashed_at
+                            else pending_entry(index_doc(r, tags), r.change_seq),
+                        )
                         for r in rows
                     ),
                 )

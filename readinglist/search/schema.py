@@ -23,7 +23,8 @@ from .document import IndexDoc
 # 2: invisible characters (soft hyphen, zero-width space ...) no longer split words.
 # 3: the DOI and arXiv id are searched (`ids`, also as doi: / arxiv:).
 # 4: text is indexed as shown (LaTeX decoded) beside the original.
-SCHEMA_VERSION = 4
+# 5: notes are indexed as the text a reader sees (Markdown markup stripped).
+SCHEMA_VERSION = 5
 
 # Whoosh's default word pattern, with the invisible characters counted as part of a
 # word: "Un\u00adder\u00adstand\u00ading" is one token (offsets still match the stored
