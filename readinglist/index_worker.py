@@ -29,6 +29,9 @@ from .domain import CancelFn, Cancelled, LibraryError, ProgressFn
 log = logging.getLogger(__name__)
 
 FLAG = "--catch-up-index"
+# Set in the child's environment: its follower indexes in bigger batches and merges
+# segments after the catch-up (indexer.IndexFollower).
+CHILD_ENV = "READINGLIST_INDEX_CHILD"
 # Behind by at least this many papers: index in a child process.
 CHILD_MIN_PAPERS = 2000
 
@@ -68,7 +71,7 @@ class ChildCatchUp:
                     stdout=subprocess.PIPE,
                     stderr=subprocess.PIPE,
                     text=True,
-                    env={**os.environ, "PYTHONUNBUFFERED": "1"},
+                    env={**os.environ, "PYTHONUNBUFFERED": "1", CHILD_ENV: "1"},
                     # no console window flashing up from the Windows GUI app
                     creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),
                 )

@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import gc
 import logging
+import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, func, select, tuple_
 from sqlalchemy.orm import Session
@@ -29,14 +30,25 @@ from .db.models import Paper, Tombstone
 from .db.store import current_seq, tags_by_paper
 from .domain import CancelFn, Cancelled, LibraryError, ProgressFn
 from .formats.display import search_text
-from .index_worker import CHILD_MIN_PAPERS, ChildCatchUp, ChildFailed
+from .index_worker import CHILD_ENV, CHILD_MIN_PAPERS, ChildCatchUp, ChildFailed
+from .markdown_text import note_text
 
 if TYPE_CHECKING:
     from .search.contract import SearchContract
+    from .search.document import IndexDoc
 
 log = logging.getLogger(__name__)
 
 BATCH = 2000
+# The catch-up child commits bigger batches: no window shares its interpreter, and a
+# commit is a segment, so 100k papers leave 20 segments instead of 50 (each batch of
+# 5,000 peaks at ~230 MB; CPU time per paper is the same as with 2,000).
+CHILD_BATCH = 5000
+# After a catch-up the child merges segments in steps of at most this many documents
+# (~1 ms each): the index folder's lock is held for one step at a time, changes made
+# meanwhile are indexed between steps (and found by the search of not-yet-indexed
+# papers during one), and a writer in another process makes the child stop merging.
+MERGE_STEP_DOCS = 10_000
 # Closing waits this long for another process's catch-up or rebuild, then leaves
 # the index to it (or to the next search, which catches up before it looks).
 CLOSE_WAIT_S = 5.0
@@ -56,10 +68,18 @@ class IndexFollower:
         engine: Engine,
         index: SearchContract | Callable[[], SearchContract],
         child: ChildCatchUp | None = None,
+        *,
+        in_child: bool | None = None,
     ) -> None:
         """With `child`, catch-ups of CHILD_MIN_PAPERS or more run in a child process
-        (see index_worker.py); the rest, and anything the child could not do, here."""
+        (see index_worker.py); the rest, and anything the child could not do, here.
+        `in_child` (by default: whether this process is that child): index in
+        CHILD_BATCH batches and merge segments after a catch-up (`merge_segments`)."""
         self._engine = engine
+        if in_child is None:
+            in_child = os.environ.get(CHILD_ENV) == "1"
+        self._in_child_process = in_child
+        self._batch = CHILD_BATCH if in_child else BATCH
         self._child = child
         self._index: SearchContract | None = None
         self._open_index: Callable[[], SearchContract] | None = None
@@ -109,7 +129,27 @@ class IndexFollower:
         with self._lock:
             done = self._in_child(progress, cancel)
             with self._exclusive(wait):
-                return done + self._catch_up(progress, cancel)
+                done += self._catch_up(progress, cancel)
+            if self._in_child_process and done:
+                self.merge_segments(cancel)
+            return done
+
+    def merge_segments(self, cancel: CancelFn | None = None) -> int:
+        """Merge the index's segments down to merging.TARGET_SEGMENTS, one step of at
+        most MERGE_STEP_DOCS documents at a time, indexing what changed in between;
+        returns the steps taken. Stops when another process holds the index (it may
+        be the window's own small catch-up: the next big catch-up merges again)."""
+        steps = 0
+        while cancel is None or not cancel():
+            if not self.index.optimize(MERGE_STEP_DOCS):
+                break
+            steps += 1
+            try:
+                with self._exclusive(0.0):
+                    self._catch_up(None, cancel)
+            except LibraryError:  # busy elsewhere: leave the rest to a later catch-up
+                break
+        return steps
 
     def rebuild(self, progress: ProgressFn | None = None, cancel: CancelFn | None = None) -> int:
         with self._lock:
@@ -206,8 +246,6 @@ class IndexFollower:
         progress: ProgressFn | None,
         cancel: CancelFn | None,
     ) -> int:
-        from .search.document import IndexDoc  # the search package imports Whoosh
-
         done = 0
         last = (start, 0)
         deleted_done = False
@@ -236,7 +274,7 @@ class IndexFollower:
                             Paper.change_seq <= target,
                         )
                         .order_by(Paper.change_seq, Paper.id)
-                        .limit(BATCH)
+                        .limit(self._batch)
                     )
                 )
                 tags = tags_by_paper(s, [p.id for p in papers])
@@ -255,21 +293,8 @@ class IndexFollower:
                 if p.trashed_at is not None:
                     gone.append(p.id)  # the trash is not searched through the index
                     continue
-                docs.append(
-                    IndexDoc(
-                        id=p.id,
-                        title=_searchable(p.title),
-                        abstract=_searchable(p.abstract),
-                        authors="; ".join(a.display for a in authors_from_json(p.authors_json)),
-                        tags=tuple(tags.get(p.id, ())),
-                        note=p.note,
-                        venue=p.venue,
-                        year=p.year,
-                        status=p.status,
-                        ids=f"{p.doi} {p.arxiv_id}".strip(),
-                    )
-                )
-            full = len(papers) == BATCH
+                docs.append(index_doc(p, tags))
+            full = len(papers) == self._batch
             # a batch may end inside one change number: only what is complete counts
             reached = (papers[-1].change_seq - 1) if full else target
             self.index.apply(docs, gone, max(reached, start))
@@ -284,6 +309,27 @@ class IndexFollower:
             if not full:
                 return done
             last = (papers[-1].change_seq, papers[-1].id)
+
+
+def index_doc(row: Any, tags: Mapping[int, Sequence[str]]) -> IndexDoc:
+    """The index's document for one paper: the one place it is built, so the catch-up
+    and the search over not-yet-indexed papers (library.py) analyse the same text.
+    `row` has the Paper columns id, title, abstract, authors_json, note, venue, doi,
+    arxiv_id, year, status."""
+    from .search.document import IndexDoc  # the search package imports Whoosh
+
+    return IndexDoc(
+        id=row.id,
+        title=_searchable(row.title),
+        abstract=_searchable(row.abstract),
+        authors="; ".join(a.display for a in authors_from_json(row.authors_json)),
+        tags=tuple(tags.get(row.id, ())),
+        note=note_text(row.note),  # the words a reader sees, not the Markdown
+        venue=row.venue,
+        year=row.year,
+        status=row.status,
+        ids=f"{row.doi} {row.arxiv_id}".strip(),
+    )
 
 
 def _searchable(text: str) -> str:

@@ -9,38 +9,16 @@ lists them under the index's ranked hits."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from .db import search_sql, store
-from .indexer import _searchable
+from .indexer import index_doc
 
 if TYPE_CHECKING:
-    from .search.document import IndexDoc
     from .search.pending import PendingSearch
-
-
-def _doc(r: Any, tags: Mapping[int, Sequence[str]]) -> IndexDoc:
-    """The index's document for a search_sql.changed_papers row, built as the
-    follower builds it (indexer.py `_feed`): a pending match must be the index's."""
-    from .db.convert import authors_from_json
-    from .search.document import IndexDoc
-
-    return IndexDoc(
-        id=r.id,
-        title=_searchable(r.title),
-        abstract=_searchable(r.abstract),
-        authors="; ".join(a.display for a in authors_from_json(r.authors_json)),
-        tags=tuple(tags.get(r.id, ())),
-        note=r.note,
-        venue=r.venue,
-        year=r.year,
-        status=r.status,
-        ids=f"{r.doi} {r.arxiv_id}".strip(),
-    )
 
 
 class PendingMatches:
@@ -72,7 +50,12 @@ class PendingMatches:
                     index_seq,
                     seen,
                     (
-                        (r.id, None if r.trashed_at else pending_entry(_doc(r, tags), r.change_seq))
+                        (
+                            r.id,
+                            None
+                            if r.trashed_at
+                            else pending_entry(index_doc(r, tags), r.change_seq),
+                        )
                         for r in rows
                     ),
                 )

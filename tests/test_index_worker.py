@@ -73,21 +73,21 @@ def test_the_app_indexes_a_big_import_in_a_child_process(
 def test_child_reports_progress_and_stops_when_cancelled(tmp_path: Path) -> None:
     folder = tmp_path / "lib"
     lib = Library(folder)
-    lib.import_drafts(_drafts(indexer.BATCH * 2 + 10, "quokka"), source="x")
+    lib.import_drafts(_drafts(indexer.CHILD_BATCH * 2 + 10, "quokka"), source="x")
     lib.close(catch_up=False)  # nothing indexed yet
     child = ChildCatchUp(folder)
     seen: list[tuple[int, int]] = []
     with pytest.raises(Cancelled):
         child.run(progress=lambda d, t: seen.append((d, t)), cancel=lambda: bool(seen))
-    assert seen == [(indexer.BATCH, indexer.BATCH * 2 + 10)]
+    assert seen == [(indexer.CHILD_BATCH, indexer.CHILD_BATCH * 2 + 10)]
     lib = Library(folder)
     try:
         assert lib.index_behind()  # the first batch is in, the rest is not
         assert lib._follower.index.seq > 0
         # finishing in a child again: it goes on from there
-        assert ChildCatchUp(folder).run() >= indexer.BATCH + 10  # a batch may repeat
+        assert ChildCatchUp(folder).run() >= indexer.CHILD_BATCH + 10  # a batch may repeat
         assert not lib.index_behind()
-        assert len(_found(lib, "quokka")) == indexer.BATCH * 2 + 10
+        assert len(_found(lib, "quokka")) == indexer.CHILD_BATCH * 2 + 10
     finally:
         lib.close()
 

@@ -44,6 +44,7 @@ from typing import Any
 
 import whoosh.query
 from whoosh import index
+from whoosh.codec.whoosh3 import W3Codec
 from whoosh.index import EmptyIndexError, LockError, clean_files
 from whoosh.reading import EmptyReader, MultiReader, SegmentReader
 from whoosh.scoring import BM25F
@@ -281,7 +282,7 @@ class SearchIndex:
 
     def _writer(self) -> Any:
         try:
-            return self._ix.writer(timeout=self._lock_timeout, delay=0.05)
+            return self._ix.writer(timeout=self._lock_timeout, delay=0.05, codec=_codec())
         except LockError as exc:  # an older ReadingList without the folder lock
             raise IndexLocked(
                 "the search index is busy in another ReadingList process; try again"
@@ -303,7 +304,7 @@ class SearchIndex:
                 if not merging.needs_merge(whoosh_private.read_toc(self._ix).segments):
                     return False
                 try:
-                    writer = self._ix.writer(timeout=0.0)
+                    writer = self._ix.writer(timeout=0.0, codec=_codec())
                 except LockError:
                     return True
                 try:
@@ -535,6 +536,14 @@ class SearchIndex:
             }
             out[ids[docnum]] = MappingProxyType(snippets)
         return out
+
+
+def _codec() -> Any:
+    """Whoosh 3's codec without zlib on posting blocks: compressing them was 12% of a
+    catch-up's CPU time (and decompressing them is work for every query), for an
+    index 40% bigger (10k papers: 54 -> 75 MB). Blocks say whether they are
+    compressed, so segments written either way read the same."""
+    return W3Codec(compression=0)
 
 
 def _abandon(writer: Any) -> None:
