@@ -1,7 +1,7 @@
 """One CLI command, process start to exit, on a real library (issues 10, 11). A table.
 
     .venv/bin/python benchmarks/cli_bench.py [--size 10000] [--runs 11] [--keep DIR]
-                                             [--before-rev REV]
+                                             [--before-rev REV] [--now-rev REV]
 
 Runs the command the way a user or script does (a fresh `python -m readinglist`
 process each time) on a synthetic library of --size papers and prints the median
@@ -15,11 +15,7 @@ The children run with bytecode caching on (PYTHONDONTWRITEBYTECODE removed from
 their environment), as an installed command runs: otherwise every start compiles
 the package's sources again (~70 ms).
 
-Measured 2026-12-02 on the shared 2-core machine (load average 2-4; s6-speed):
-
-    command                    before (8c8aec8)     after
-    --help                       0.06 [0.08]     0.06 [0.08]
-    list --json                  see docs/speed.md
+Measured figures (before/after, wall and CPU): docs/speed.md.
 """
 
 from __future__ import annotations
