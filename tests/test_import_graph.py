@@ -183,6 +183,19 @@ LAYERS: dict[str, tuple[str, ...]] = {
     "readinglist.db": ("readinglist.search", "readinglist.lookup", *UPPER),
     "readinglist.search": ("readinglist.db", "readinglist.lookup", *UPPER),
     "readinglist.lookup": ("readinglist.db", "readinglist.search", *UPPER),
+    # the facade's helpers (issue 11) sit under it: never the facade, window or CLI
+    "readinglist.library_folder": ("readinglist.lookup", *UPPER),
+    "readinglist.pending_matches": ("readinglist.lookup", *UPPER),
+    # pure file and memory work: no storage, search or lookups either
+    "readinglist.import_files": (
+        "readinglist.db",
+        "readinglist.search",
+        "readinglist.lookup",
+        *UPPER,
+    ),
+    "readinglist.import_pause": tuple(
+        m for m in MODULES if m not in (PKG, "readinglist.import_pause", "readinglist.domain")
+    ),
     # the window and the command line use the library and domain only
     "readinglist.ui": (
         "readinglist.db",
