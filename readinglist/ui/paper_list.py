@@ -59,6 +59,8 @@ class PaperList(QWidget):
         self._current: int | None = None  # the paper the selection points at
         self._pending = 0  # papers the last search matched outside the index
         self._listed_once = False
+        self._as_you_type = False  # how the latest listing was asked for
+        self._every_generation: int | None = None  # the request for every match
         self._rest_of_list = False  # the start-up's first rows shown, the rest not asked yet
         self._after_listing: list[Callable[[], None]] = []  # run when it has arrived
         self._menu_actions: tuple[list[QAction | None], list[QAction | None]] = ([], [])
@@ -147,6 +149,7 @@ class PaperList(QWidget):
 
     def refresh(self, *, as_you_type: bool = False) -> None:
         """Fetch the current filter's rows on the listing thread (latest wins)."""
+        self._as_you_type = as_you_type
         self._awaiting = self.runner.request(self.current_filter(), as_you_type=as_you_type)
 
     def fill_now(self) -> None:
@@ -193,6 +196,13 @@ class PaperList(QWidget):
             return  # superseded by a newer request
         self._awaiting = None
         self._apply_listing(listing)
+        if listing.total > len(listing.rows) and generation != self._every_generation:
+            # the best hits first (fast as you type), then every match: the list
+            # shows them all, scrolling is free (asked once: a count that still
+            # differs, papers trashed meanwhile say, does not ask again)
+            self._awaiting = self.runner.request(f, as_you_type=self._as_you_type, every=True)
+            self._every_generation = self._awaiting
+            return
         self._run_after_listing()
 
     def _on_listing_failed(self, generation: int, message: str) -> None:

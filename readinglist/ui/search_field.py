@@ -17,7 +17,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QLineEdit, QWidget
 
 from readinglist.domain import Filter, LibraryError, Listing
-from readinglist.library import Library
+from readinglist.library import SEARCH_LIMIT, Library
 
 # Short: the search is off the UI thread and a newer request replaces a waiting one,
 # so a keystroke that lands mid-search costs at most that one search. (Was 60 ms:
@@ -93,10 +93,17 @@ class ListingRequest:
     generation: int
     filter: Filter
     as_you_type: bool
+    limit: int | None  # None: every match
 
 
 class ListingRunner(QObject):
-    """Runs `Library.list` on one background thread; the latest request wins."""
+    """Runs `Library.listing` on one background thread; the latest request wins.
+
+    A search first lists its best `first_limit` hits (a keystroke stays fast at 100k
+    papers); when more matched, the paper list asks again with `every=True` and
+    shows every match (issue 10)."""
+
+    first_limit: int | None = SEARCH_LIMIT
 
     ready = Signal(int, object, object)  # generation, Filter, Listing
     failed = Signal(int, str)  # generation, message (a LibraryError)
@@ -115,10 +122,11 @@ class ListingRunner(QObject):
     def generation(self) -> int:
         return self._generation
 
-    def request(self, f: Filter, *, as_you_type: bool = False) -> int:
+    def request(self, f: Filter, *, as_you_type: bool = False, every: bool = False) -> int:
         with self._cond:
             self._generation += 1
-            self._pending = ListingRequest(self._generation, f, as_you_type)
+            limit = None if every else self.first_limit
+            self._pending = ListingRequest(self._generation, f, as_you_type, limit)
             self._cond.notify()
             return self._generation
 
@@ -140,7 +148,9 @@ class ListingRunner(QObject):
                 self._pending = None
             assert req is not None
             try:
-                listing: Listing = self._library.listing(req.filter, as_you_type=req.as_you_type)
+                listing: Listing = self._library.listing(
+                    req.filter, as_you_type=req.as_you_type, limit=req.limit
+                )
             except LibraryError as exc:
                 self.failed.emit(req.generation, str(exc))
             except Exception:

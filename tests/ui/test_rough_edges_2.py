@@ -458,3 +458,28 @@ def test_the_sidebar_marks_stay_visible_on_a_selected_row(qtbot: QtBot, window: 
         x0, x1 = int(rect.left() * ratio), int((rect.left() + 22) * ratio)
         y0, y1 = int(rect.top() * ratio), int(rect.bottom() * ratio)
         assert _far_pixels(image, x0, x1, y0, y1, ground) >= 10, key
+
+
+# ---------------------------------------------------------------- every match listed
+
+
+def test_a_search_lists_every_match_after_its_best_hits(
+    qtbot: QtBot, seeded_library: Library, ui_settings: QSettings
+) -> None:
+    """The list shows every match, not only the best SEARCH_LIMIT (issue 10): the best
+    hits come first, then the rest, and the count no longer says "best"."""
+    expected = seeded_library.listing(Filter(query="model"), limit=None, as_you_type=True)
+    assert expected.total > 5, "the seed page has many papers about models"
+    w = open_window(qtbot, seeded_library, ui_settings)
+    try:
+        w.papers.runner.first_limit = 5
+        w.papers.search.set_query("model")
+        qtbot.waitUntil(lambda: w.papers.query() == "model", timeout=5_000)
+        qtbot.waitUntil(lambda: w.list_ready() and w.table_model.rowCount() > 5, timeout=10_000)
+        wait_list(qtbot, w)
+        assert w.table_model.rowCount() == expected.total
+        assert {r.id for r in w.table_model.rows()} == {r.id for r in expected.rows}
+        assert w.match_label.text().startswith(f"{expected.total:,} match")
+        assert "best" not in w.match_label.text()
+    finally:
+        close_window(w)
