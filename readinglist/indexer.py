@@ -252,6 +252,8 @@ class IndexFollower:
         done = 0
         last = (start, 0)
         deleted_done = False
+        if progress is not None and total >= BATCH:
+            progress(0, total)  # told at once: a first batch of thousands takes seconds
         while True:
             if cancel is not None and cancel():
                 raise Cancelled

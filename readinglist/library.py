@@ -62,7 +62,6 @@ from .library_folder import BACKUP_IMPORT_MIN as BACKUP_IMPORT_MIN
 from .library_folder import DB_NAME as DB_NAME
 from .library_folder import INDEX_DIR as INDEX_DIR
 from .library_folder import database_trouble as database_trouble  # for ui/ and cli.py
-from .lookup.summary import summary_lines as summary_lines  # re-exported for ui/ and cli.py
 from .pending_matches import PendingMatches
 
 if TYPE_CHECKING:
@@ -80,6 +79,16 @@ def _now() -> datetime:
 
 # tests/test_import_collector.py imports it from here, where it was defined before
 _release_gently = release_gently
+
+
+def summary_lines(
+    filled: Mapping[int, tuple[str, ...]], conflicts: Mapping[int, tuple[str, ...]]
+) -> list[str]:
+    """lookup/summary.py's plain words for a completion, for ui/ and cli.py (which use
+    the library only); imported on call: a `list` or `search` loads no lookup code."""
+    from .lookup.summary import summary_lines as lines
+
+    return lines(filled, conflicts)
 
 
 class Library:

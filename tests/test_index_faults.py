@@ -418,6 +418,7 @@ def test_the_first_search_after_a_crash_shows_rebuild_progress(tmp_path: Path) -
     assert proc.returncode == 0, proc.stderr
     lines = proc.stderr.splitlines()
     assert lines == [
+        "rebuilding the search index: 0 of 2,100 papers",  # told at once
         "rebuilding the search index: 2,000 of 2,100 papers",
         "rebuilding the search index: 2,100 of 2,100 papers",
         "showing 5 of 2100 (use --limit)",  # the cut is said, as for any search

@@ -79,7 +79,13 @@ class StatusBarWidgets:
     def _index_progress(self) -> tuple[int, int] | None:
         background = self._library.background
         progress = background.progress if background is not None else None
-        return progress if progress is not None and progress[1] > 0 else None
+        if progress is None or progress[1] <= 0:
+            return None
+        # every paper in and the index current: searchable, though the child may still
+        # merge segments (its progress stays at done == total until it exits)
+        if progress[0] >= progress[1] and self._library.index_status() is False:
+            return None
+        return progress
 
     def _index_text(self) -> str:
         """With numbers while the background indexer reports them (a rebuild after a
