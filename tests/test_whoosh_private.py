@@ -159,3 +159,61 @@ def test_buffer_file_reads_through_our_reader() -> None:
     assert f.read(3) == b"abc" and f.readline() == b"def\n" and f.tell() == 7
     f.close()
     assert f.is_closed
+
+
+def _term_stats(ix: Any) -> dict[tuple[str, bytes], tuple[float, ...]]:
+    with ix.searcher() as s:
+        r = s.reader()
+        return {
+            (fn, t): (ti.weight(), ti.doc_frequency(), ti.min_length(), ti.max_length())
+            for fn, t in r.all_terms()
+            for ti in [r.term_info(fn, t)]
+        }
+
+
+def test_segment_flush_takes_its_lengths_from_per_document_reader(tmp_path: Path) -> None:
+    from whoosh.writing import SegmentWriter
+
+    # _flush_segment hands what per_document_reader() returns to add_postings
+    flush = inspect.getsource(SegmentWriter._flush_segment)
+    assert "self.per_document_reader()" in flush and "add_postings(self.schema, pdr" in flush
+    asked: list[str] = []
+
+    class Counting:
+        def __init__(self, pdr: Any) -> None:
+            self.pdr = pdr
+
+        def doc_field_length(self, docnum: int, fieldname: str) -> int:
+            asked.append(fieldname)
+            return int(self.pdr.doc_field_length(docnum, fieldname, 0))
+
+        def close(self) -> None:
+            self.pdr.close()
+
+    def build(folder: Path, route: bool) -> Any:
+        folder.mkdir()
+        ix = index.create_in(str(folder), make_schema())
+        w = ix.writer()
+        if route:
+            whoosh_private.route_flush_lengths(w, Counting)
+        for i in range(50):
+            w.add_document(id=i, title=" ".join(WORDS[: 1 + i % 8]), status="unread")
+        w.commit()
+        return ix
+
+    routed, plain = build(tmp_path / "routed", True), build(tmp_path / "plain", False)
+    assert {"id", "title", "status"} <= set(asked)
+    assert _term_stats(routed) == _term_stats(plain)
+    routed.close()
+    plain.close()
+
+
+def test_per_document_length_bytes_match_the_public_lengths(ix: Any) -> None:
+    with ix.searcher() as s:
+        (leaf, _), *_ = s.reader().leaf_readers()
+        perdoc = leaf._perdoc
+        raw = whoosh_private.perdoc_length_bytes(perdoc, 300, "title")
+        assert raw is not None and len(raw) == 300
+        for docnum in range(300):
+            assert byte_to_length(raw[docnum]) == perdoc.doc_field_length(docnum, "title", 0)
+        assert whoosh_private.perdoc_length_bytes(perdoc, 300, "status") == bytes(300)

@@ -254,7 +254,7 @@ class SearchIndex:
         with self._writing(), self._write_lock:
             writer = self._writer()
             try:
-                pool.use_short_sorts(writer)
+                pool.prepare(writer)
                 live = self._live_docnums(writer)
                 if live is not None:
                     # our own map finds the old copies: Whoosh's lookup opens a reader
@@ -308,7 +308,7 @@ class SearchIndex:
                 except LockError:
                     return True
                 try:
-                    pool.use_short_sorts(writer)
+                    pool.prepare(writer)
                     before = len(writer.segments)
                     writer.commit(mergetype=merging.merge_budget(budget))
                 except BaseException:

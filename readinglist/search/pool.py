@@ -12,9 +12,10 @@ switches threads between items).
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
+from whoosh.util.numeric import byte_to_length
 from whoosh.writing import PostingPool
 
 from . import whoosh_private
@@ -59,3 +60,54 @@ class ShortSortPool(PostingPool):  # type: ignore[misc]
 def use_short_sorts(writer: Any) -> None:
     """Give a fresh Whoosh SegmentWriter this pool (before anything is added)."""
     writer.pool = ShortSortPool(whoosh_private.temp_storage(writer), writer.newsegment)
+
+
+# Whoosh's one-byte length coding, decoded once. Byte 0 ("no length") is 0: Whoosh's
+# reader answers None there, but no posting has it (a posting's document has a
+# length >= 1 in a scored field) and the postings writer takes numbers.
+_LENGTHS = [0] + [byte_to_length(b) for b in range(1, 256)]
+
+
+class LengthTable:
+    """The field lengths of the segment a writer is flushing, decoded a field at a
+    time, for Whoosh's postings writer (see whoosh_private.route_flush_lengths).
+
+    Whoosh asks its per-document reader for each posting's document length: a
+    million calls through a column lookup per 10k papers, and for the fields that
+    keep no lengths (id, status, year) an `os.stat` of the segment's file each time.
+    Here each field's lengths are one list, read once; a field without lengths is a
+    list of zeros (what Whoosh's reader answers for it)."""
+
+    def __init__(self, perdoc: Any) -> None:
+        self._perdoc = perdoc
+        self._count: int = perdoc.doc_count_all()
+        self._tables: dict[str, Sequence[int]] = {}
+
+    def doc_field_length(self, docnum: int, fieldname: str) -> int:
+        table = self._tables.get(fieldname)
+        if table is None:
+            table = self._tables[fieldname] = self._load(fieldname)
+        return table[docnum]
+
+    def _load(self, fieldname: str) -> Sequence[int]:
+        raw = whoosh_private.perdoc_length_bytes(self._perdoc, self._count, fieldname)
+        if raw is None:  # not a Whoosh 3 column: ask the reader per document
+            perdoc = self._perdoc
+            return [perdoc.doc_field_length(d, fieldname) or 0 for d in range(self._count)]
+        return [_LENGTHS[b] for b in raw]
+
+    def close(self) -> None:
+        self._tables = {}
+        self._perdoc.close()
+
+
+def use_length_tables(writer: Any) -> None:
+    """Make a fresh Whoosh SegmentWriter look up lengths in a LengthTable when it
+    writes its postings (at commit, and when it merges segments)."""
+    whoosh_private.route_flush_lengths(writer, LengthTable)
+
+
+def prepare(writer: Any) -> None:
+    """Our pool and length tables for a fresh Whoosh SegmentWriter."""
+    use_short_sorts(writer)
+    use_length_tables(writer)

@@ -9,11 +9,14 @@ stemmed. Tags are exact, one term per tag (may hold spaces and hyphens).
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Iterator
 from typing import Any
 
-from whoosh import analysis, fields
+from whoosh import analysis, fields, formats
+from whoosh.analysis import entoken
 from whoosh.support.charset import accent_map
+from whoosh.system import pack_uint
 
 from readinglist.text import INVISIBLE, fold, strip_invisible
 
@@ -121,6 +124,65 @@ class DictStemFilter(analysis.StemFilter):  # type: ignore[misc]
             yield t
 
 
+class LeanPositions(formats.Positions):  # type: ignore[misc]
+    """Whoosh's Positions format (phrases need positions), writing the very same
+    bytes and weights in fewer steps (tests/search/test_analysis.py compares them):
+
+    - no `unstopped` generator around the analyser (a second Python generator for
+      each of a catch-up's ~2M tokens): stopped tokens are skipped here;
+    - no per-word boost sum: our tokenizer gives every token boost 1.0, so a word's
+      weight is its count (a word with another boost is summed as Whoosh does);
+    - a word seen once (most words of an abstract) is encoded from a table: Whoosh
+      pickles a one-item delta list for each."""
+
+    def word_values(self, value: Any, analyzer: Any, **kwargs: Any) -> Iterator[Any]:
+        fb = self.field_boost
+        kwargs["positions"] = True
+        kwargs["boosts"] = True
+        if isinstance(value, (tuple, list)):
+            gen = entoken(value, **kwargs)
+        else:
+            gen = analyzer(value, **kwargs)
+        poses: dict[str, list[int]] = {}
+        boosted: dict[str, float] | None = None
+        for t in gen:
+            if t.stopped:
+                continue
+            text = t.text
+            found = poses.get(text)
+            if found is None:
+                poses[text] = [t.pos]
+            else:
+                found.append(t.pos)
+            # Whoosh sums each word's boosts from 0.0 in order; the 1.0s before a
+            # word's first other boost sum exactly to their count
+            if boosted is not None and text in boosted:
+                boosted[text] += t.boost
+            elif t.boost != 1.0:
+                boosted = boosted if boosted is not None else {}
+                boosted[text] = float(len(poses[text]) - 1) + t.boost
+        single = _SINGLE_POSITION
+        for w, poslist in poses.items():
+            if len(poslist) == 1 and poslist[0] < _SINGLE_POSITIONS:
+                encoded = single[poslist[0]]
+            else:
+                encoded = self.encode(poslist)
+            weight = float(len(poslist)) if boosted is None else boosted.get(w, float(len(poslist)))
+            yield (w, len(poslist), weight * fb, encoded)
+
+
+# Whoosh's encoding of one position (pack_uint(1) + a pickled one-item delta list),
+# for the first positions of a field (an abstract's words are within 1,000)
+_SINGLE_POSITIONS = 4096
+_SINGLE_POSITION = [pack_uint(1) + pickle.dumps([p], 2) for p in range(_SINGLE_POSITIONS)]
+
+
+def _lean_text(**kwargs: Any) -> fields.TEXT:
+    field = fields.TEXT(**kwargs)
+    field.format = LeanPositions(field_boost=field.format.field_boost)
+    return field
+
+
 _STOP_WORDS = frozenset(analysis.STOP_WORDS)
 _DROP_INVISIBLE = dict.fromkeys(map(ord, INVISIBLE))
 
@@ -152,13 +214,13 @@ def make_schema() -> fields.Schema:
         # "tiered" terms per paper for fast wide ranges: a fifth of all postings, for
         # ids never searched by range and ~100 distinct years.
         id=fields.NUMERIC(int, bits=64, signed=True, unique=True, sortable=True, shift_step=0),
-        title=fields.TEXT(analyzer=TEXT_ANALYZER, stored=True),
-        abstract=fields.TEXT(analyzer=TEXT_ANALYZER, stored=True),
-        authors=fields.TEXT(analyzer=NAME_ANALYZER),
+        title=_lean_text(analyzer=TEXT_ANALYZER, stored=True),
+        abstract=_lean_text(analyzer=TEXT_ANALYZER, stored=True),
+        authors=_lean_text(analyzer=NAME_ANALYZER),
         tags=fields.KEYWORD(lowercase=True, commas=True, scorable=True),
-        note=fields.TEXT(analyzer=TEXT_ANALYZER),
-        venue=fields.TEXT(analyzer=NAME_ANALYZER),
-        ids=fields.TEXT(analyzer=NAME_ANALYZER),
+        note=_lean_text(analyzer=TEXT_ANALYZER),
+        venue=_lean_text(analyzer=NAME_ANALYZER),
+        ids=_lean_text(analyzer=NAME_ANALYZER),
         status=fields.ID,
         year=fields.NUMERIC(int, shift_step=0),
     )

@@ -12,7 +12,7 @@ Each function says what it replaces and why the public API is not enough.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from whoosh import query
@@ -85,12 +85,19 @@ def length_bytes(leaf: Any, fieldname: str) -> bytes | None:
     Replaces `leaf._perdoc._cached_reader(...)` and the column reader's `_count`,
     `_fixedlen`, `_dbfile`, `_basepos`: the public `leaf.doc_field_length()` is one
     lookup per document (100k lookups cost 0.15 s per field per searcher)."""
+    perdoc = getattr(leaf, "_perdoc", None)
+    if perdoc is None:
+        return None
+    return perdoc_length_bytes(perdoc, leaf.doc_count_all(), fieldname)
+
+
+def perdoc_length_bytes(perdoc: Any, count: int, fieldname: str) -> bytes | None:
+    """length_bytes for a Whoosh 3 per-document reader (`count` documents): the
+    segment a writer is flushing has one before it has a SegmentReader."""
     from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 
-    perdoc = getattr(leaf, "_perdoc", None)
-    if perdoc is None or not hasattr(perdoc, "_cached_reader"):
+    if not hasattr(perdoc, "_cached_reader"):
         return None
-    count = leaf.doc_count_all()
     column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
     if column is None:
         return bytes(count)
@@ -99,6 +106,26 @@ def length_bytes(leaf: Any, fieldname: str) -> bytes | None:
     stored = min(column._count, count)  # documents past the column's end have none
     raw = bytes(column._dbfile.get(column._basepos, stored)) if stored else b""
     return raw + bytes(count - stored)
+
+
+def route_flush_lengths(writer: Any, wrap: Callable[[Any], Any]) -> None:
+    """Make `writer` (a SegmentWriter) hand its postings writer `wrap(pdr)` in place
+    of the per-document reader `pdr` of the segment it is flushing.
+
+    Replaces SegmentWriter.per_document_reader on this one writer: `_flush_segment`
+    calls it to get the field lengths it passes to `FieldWriter.add_postings`, which
+    asks `lengths.doc_field_length(docnum, fieldname)` once per posting (a million
+    times per 10k papers). Whoosh's reader answers each through a column lookup, and
+    for a field without lengths (id, status, year) it stats the segment's file every
+    time. The wrapper needs `doc_field_length(docnum, fieldname)` and `close()`."""
+    # through a weak reference: a closure over the writer stored in the writer is a
+    # reference cycle, which kept each merge's writer and what it holds (~100 MB at
+    # 100k papers) alive until the next garbage collection
+    import weakref
+
+    own = type(writer).per_document_reader
+    ref = weakref.ref(writer)
+    writer.per_document_reader = lambda: wrap(own(ref()))
 
 
 def field_b(weighting: Any) -> dict[str, float]:

@@ -86,3 +86,32 @@ def test_stem_cache_is_not_pickled_with_the_schema() -> None:
     copy = pickle.loads(pickle.dumps(TEXT_ANALYZER))
     assert b"modelling" not in pickle.dumps(TEXT_ANALYZER)
     assert [t.text for t in copy("Models running")] == ["model", "runn"]  # Porter
+
+
+class _Boosting(analysis.Filter):  # type: ignore[misc]
+    """Gives every third token boost 2.5 (our analysers never do; Whoosh's may)."""
+
+    def __call__(self, tokens: Any) -> Any:
+        for i, t in enumerate(tokens):
+            t.boost = 2.5 if i % 3 == 0 else 1.0
+            yield t
+
+
+@settings(max_examples=100)
+@given(_TEXTS, st.sampled_from([0, 3, 4095, 4100]))
+def test_lean_positions_write_whooshs_bytes_and_weights(text: str, repeat: int) -> None:
+    from whoosh import formats
+
+    from readinglist.search.schema import LeanPositions
+
+    # words seen once past the single-position table (4,096), and repeated ones
+    long = "filler " * repeat + text + " tail"
+    for boost in (1.0, 3.0):
+        ours, theirs = LeanPositions(field_boost=boost), formats.Positions(field_boost=boost)
+        for value in (text, long):
+            for analyzer in (TEXT_ANALYZER, NAME_ANALYZER, TEXT_ANALYZER | _Boosting()):
+                got = list(ours.word_values(value, analyzer))
+                assert got == list(theirs.word_values(value, analyzer))
+                assert all(isinstance(w, float) for _, _, w, _ in got)
+        words = text.split()
+        assert list(ours.word_values(words, None)) == list(theirs.word_values(words, None))

@@ -65,3 +65,37 @@ def test_index_built_through_small_runs_finds_everything(
         ]
     small.close()
     big.close()
+
+
+def test_length_tables_write_the_same_index_and_look_each_field_up_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from whoosh.codec.whoosh3 import W3PerDocReader
+
+    looked_up: list[str] = []
+    has_column = W3PerDocReader.has_column
+
+    def counting_has_column(self: W3PerDocReader, fieldname: str) -> bool:
+        looked_up.append(fieldname)
+        return bool(has_column(self, fieldname))
+
+    monkeypatch.setattr(W3PerDocReader, "has_column", counting_has_column)
+    tables = SearchIndex(tmp_path / "tables", "lib")
+    tables.apply([paper(i) for i in range(1, 400)], [], 1)
+    # one look per field of the segment (Whoosh's own: one per posting of id, status,
+    # year, whose lengths are not kept)
+    assert looked_up and len(looked_up) == len(set(looked_up))
+
+    monkeypatch.setattr(pool, "use_length_tables", lambda writer: None)  # Whoosh's lookups
+    own = SearchIndex(tmp_path / "own", "lib")
+    own.apply([paper(i) for i in range(1, 400)], [], 1)
+    assert len(looked_up) > 3 * 399
+    for q in ("alpha", "gamma delta", "n17", "tag:t1", "author:lovelace", '"beta gamma"'):
+        a = tables.search(q, limit=None, highlight=False)
+        b = own.search(q, limit=None, highlight=False)
+        assert a.total == b.total > 0
+        assert [(h.id, round(h.score, 9)) for h in a.hits] == [
+            (h.id, round(h.score, 9)) for h in b.hits
+        ]
+    tables.close()
+    own.close()
