@@ -179,17 +179,10 @@ class Library:
     def _index_caught_up(self) -> bool:
         """Does the index folder say it holds this library up to its latest change?
         Read from the index's own record (as `check` reads it), without opening it."""
-        import json
-
         if self._temp_index is not None:
             return False
-        try:
-            meta = json.loads(
-                (self.folder / INDEX_DIR / "readinglist-index.json").read_text("utf-8")
-            )
-        except (OSError, ValueError):
-            return False
-        if not isinstance(meta, dict) or meta.get("library_id") != self.library_id:
+        meta = library_folder.index_record(self.folder)
+        if meta is None or meta.get("library_id") != self.library_id:
             return False
         return meta.get("seq") == self.change_seq()
 

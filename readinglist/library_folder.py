@@ -30,6 +30,8 @@ log = logging.getLogger(__name__)
 
 DB_NAME = "library.sqlite"
 INDEX_DIR = "index"
+# search/index.py's META_FILE: read here without importing Whoosh (a test keeps them equal)
+INDEX_RECORD = "readinglist-index.json"
 BACKUP_DIR = "backups"
 # An import of more papers than this is preceded by a backup.
 BACKUP_IMPORT_MIN = 1000
@@ -166,15 +168,22 @@ def backup_before_import(
     take_backup(folder / DB_NAME, folder / BACKUP_DIR, "import", keep)
 
 
-def _index_state(folder: Path, health: FileHealth) -> str:
-    """How the search index stands against the database, in words (`check`)."""
+def index_record(folder: Path) -> dict[str, object] | None:
+    """The search index's own record of how far it got (library id, schema, change
+    number), read without opening the index; None when missing or unreadable."""
     import json
 
     try:
-        meta = json.loads((folder / INDEX_DIR / "readinglist-index.json").read_text("utf-8"))
+        meta = json.loads((folder / INDEX_DIR / INDEX_RECORD).read_text("utf-8"))
     except (OSError, ValueError):
-        meta = None
-    if not isinstance(meta, dict) or health.seq is None:
+        return None
+    return meta if isinstance(meta, dict) else None
+
+
+def _index_state(folder: Path, health: FileHealth) -> str:
+    """How the search index stands against the database, in words (`check`)."""
+    meta = index_record(folder)
+    if meta is None or health.seq is None:
         return "not built yet: built from the database at the next search"
     seq = meta.get("seq")
     if meta.get("library_id") != health.library_id:

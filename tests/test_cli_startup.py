@@ -101,3 +101,12 @@ def test_closing_catches_up_when_the_index_is_behind(folder: Path) -> None:
     meta = json.loads((folder / "index" / "readinglist-index.json").read_text("utf-8"))
     with Library(folder) as again:
         assert meta["seq"] == again.change_seq()
+
+
+def test_the_index_record_is_read_under_the_name_the_index_writes() -> None:
+    """library_folder reads the index's record without importing Whoosh, so it names
+    the file itself: the same name search/index.py writes."""
+    from readinglist import library_folder
+    from readinglist.search.index import META_FILE
+
+    assert library_folder.INDEX_RECORD == META_FILE
