@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
@@ -46,18 +47,10 @@ def status_icon(status: Status) -> QIcon:
     dot is drawn in the highlighted-text colour (white, as mail readers do), and the
     other marks sit on a disc of that colour, so each stands out from any highlight;
     the icon carries both looks, and the view picks by the row's state."""
-    source = icon(f"status-{status.value}")
-    if source.isNull():
-        return source
-    palette = QGuiApplication.palette()
-    ring = palette.color(QPalette.ColorGroup.Active, QPalette.ColorRole.HighlightedText)
-    out = QIcon()
-    for size in _STATUS_SIZES:
-        plain = source.pixmap(size, size)
-        out.addPixmap(plain, QIcon.Mode.Normal)
-        selected = _recoloured(plain, ring) if status == Status.UNREAD else _on_disc(plain, ring)
-        out.addPixmap(selected, QIcon.Mode.Selected)
-    return out
+    ring = _highlighted_text()
+    if status == Status.UNREAD:
+        return _with_selected_look(icon("status-unread"), lambda p: _recoloured(p, ring))
+    return _with_selected_look(icon(f"status-{status.value}"), lambda p: _on_disc(p, ring))
 
 
 @cache
@@ -65,16 +58,24 @@ def row_icon(name: str) -> QIcon:
     """`icon(name)` for a row of a list or tree: on a selected row it is drawn in the
     highlighted-text colour, where the grey outline would vanish into the highlight
     (the sidebar's tag, library and trash marks)."""
-    source = icon(name)
+    light = _highlighted_text()
+    return _with_selected_look(icon(name), lambda p: _recoloured(p, light))
+
+
+def _highlighted_text() -> QColor:
+    palette = QGuiApplication.palette()
+    return palette.color(QPalette.ColorGroup.Active, QPalette.ColorRole.HighlightedText)
+
+
+def _with_selected_look(source: QIcon, selected: Callable[[QPixmap], QPixmap]) -> QIcon:
+    """`source` as it is, plus `selected(pixmap)` for a selected row, at each row size."""
     if source.isNull():
         return source
-    palette = QGuiApplication.palette()
-    light = palette.color(QPalette.ColorGroup.Active, QPalette.ColorRole.HighlightedText)
     out = QIcon()
     for size in _STATUS_SIZES:
         plain = source.pixmap(size, size)
         out.addPixmap(plain, QIcon.Mode.Normal)
-        out.addPixmap(_recoloured(plain, light), QIcon.Mode.Selected)
+        out.addPixmap(selected(plain), QIcon.Mode.Selected)
     return out
 
 
