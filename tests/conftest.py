@@ -50,3 +50,7 @@ def lib(tmp_path: Path) -> Iterator[Library]:
     library = Library(tmp_path / "lib")
     yield library
     library.close()
+
+
+# The real PostgreSQL server and a fresh database per test (tests/pg.py).
+from tests.pg import pg_database, pg_server  # noqa: E402, F401
