@@ -46,7 +46,7 @@ def display_text(text: str) -> str:
 
 SUBCOMMANDS = (
     "import", "list", "search", "show", "edit", "mark", "tag", "note", "export", "reindex",
-    "complete", "backup", "restore", "check",
+    "complete", "backup", "restore", "check", "copy",
 )  # fmt: skip
 STATUSES = [s.value for s in Status]
 
@@ -176,6 +176,16 @@ def build_parser(*, subcommands: bool = True) -> argparse.ArgumentParser:
     sp = sub.add_parser("restore", help="replace the database by a backup (saving it first)")
     sp.add_argument("file", metavar="FILE")
 
+    sp = sub.add_parser(
+        "copy",
+        help="copy a whole library into a new one (folder or server URL either side)",
+        description="Copy every paper with its tags, trash state, status, note and "
+        "citation key from SRC into DST, a library folder or a postgresql:// URL. DST "
+        "must be empty (a missing folder is made). One transaction: Ctrl+C keeps nothing.",
+    )
+    sp.add_argument("--from", dest="source", required=True, metavar="SRC")
+    sp.add_argument("--to", dest="destination", required=True, metavar="DST")
+
     sp = sub.add_parser("check", help="check the database, its schema and the index")
     sp.add_argument("--full", action="store_true", help="integrity_check: slower, thorough")
 
@@ -215,6 +225,8 @@ def run_cli(argv: Sequence[str]) -> int:
 
     folder: Path | None = None
     try:
+        if args.command == "copy":  # two libraries, neither of them --library
+            return cmd_copy(args)
         folder = resolve_library_dir(args.library)
         if args.command in FILE_COMMANDS:  # on the file itself: it may be damaged
             return FILE_COMMANDS[args.command](folder, args)
@@ -596,8 +608,9 @@ class IndexProgress:
 
     MIN_PAPERS = 1000
 
-    def __init__(self, stream: Any) -> None:
+    def __init__(self, stream: Any, line: str = "{what} the search index: ") -> None:
         self._stream = stream
+        self._line = line
         self._tty = bool(getattr(stream, "isatty", lambda: False)())
         self._next = 0  # the next tenth to print a line at (not a terminal)
 
@@ -605,7 +618,7 @@ class IndexProgress:
         if total < self.MIN_PAPERS:
             return
         done = min(done, total)
-        line = f"{what} the search index: {done:,} of {total:,} papers"
+        line = self._line.format(what=what) + f"{done:,} of {total:,} papers"
         if self._tty:
             end = "\n" if done >= total else ""
             self._stream.write(f"\r{line}\x1b[K{end}")
@@ -618,6 +631,19 @@ class IndexProgress:
 
     def bind(self, what: str) -> ProgressFn:
         return lambda done, total: self(what, done, total)
+
+
+def cmd_copy(args: argparse.Namespace) -> int:
+    from .library_copy import copy_library
+
+    report = copy_library(
+        args.source,
+        args.destination,
+        progress=IndexProgress(sys.stderr, "copying: ").bind("copying"),
+        index_reporter=IndexProgress(sys.stderr),
+    )
+    print(f"copied {_papers(report.papers)} from {report.source} to {report.destination}")
+    return 0
 
 
 def cmd_reindex(lib: Library, args: argparse.Namespace) -> int:

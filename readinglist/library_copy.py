@@ -1,0 +1,112 @@
+"""`readinglist copy --from SRC --to DST`: a whole library into an empty one.
+
+Either side may be a library folder (SQLite) or a server URL (PostgreSQL): a member
+starts the lab's library from their own, or takes a copy home. Every paper goes with
+its tags, trash state, status and note, citation key and dates, so the copy's
+`details()` equal the original's.
+
+Nothing half-written at DST: the rows go in ONE transaction of the destination, so a
+failure or a cancel (Ctrl-C) keeps nothing; a folder this copy created is removed
+again. A destination that already holds papers is refused, never merged into.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from .db import copy_rows
+from .domain import CancelFn, LibraryError, ProgressFn
+from .library import DB_NAME, Library
+
+
+@dataclass(frozen=True)
+class CopyReport:
+    papers: int
+    source: str
+    destination: str
+
+
+def is_url(location: str) -> bool:
+    return "://" in location
+
+
+def _label(location: str) -> str:
+    """A location as it may be shown: a URL without its password."""
+    if not is_url(location):
+        return location
+    scheme, rest = location.split("://", 1)
+    if "@" in rest:
+        user, host = rest.rsplit("@", 1)
+        rest = f"{user.split(':', 1)[0]}@{host}"
+    return f"{scheme}://{rest}"
+
+
+def _open(location: str) -> Library:
+    return Library(Path(location).expanduser())
+
+
+def copy_library(
+    source: str,
+    destination: str,
+    progress: ProgressFn | None = None,
+    cancel: CancelFn | None = None,
+    index_reporter: Callable[[str, int, int], None] | None = None,
+) -> CopyReport:
+    """Copy the library at `source` into the empty library at `destination` (made
+    when missing). Raises LibraryError (refused: not empty, no library at the
+    source) or Cancelled; in both cases DST holds what it held before. The copy's
+    search index is built before this returns (`index_reporter` hears of it)."""
+    if not is_url(source) and not (Path(source).expanduser() / DB_NAME).is_file():
+        raise LibraryError(f"there is no library in {source}")
+    made_folder: Path | None = None
+    if not is_url(destination):
+        folder = Path(destination).expanduser()
+        if folder.resolve() == Path(source).expanduser().resolve():
+            raise LibraryError("the source and the destination are the same library")
+        if not folder.exists():
+            made_folder = folder
+    try:
+        with _open(source) as src:
+            dst = _open(destination)
+            dst.report_index_progress(index_reporter)  # closing indexes the copy
+            try:
+                n = _copy_between(src, dst, _label(destination), progress, cancel)
+            finally:
+                dst.close()
+            src.close(catch_up=False)
+    except BaseException:  # Ctrl-C too: a folder we made holds nothing worth keeping
+        if made_folder is not None:
+            with contextlib.suppress(OSError):
+                shutil.rmtree(made_folder)
+        raise
+    return CopyReport(n, _label(source), _label(destination))
+
+
+def _copy_between(
+    src: Library,
+    dst: Library,
+    dst_label: str,
+    progress: ProgressFn | None,
+    cancel: CancelFn | None,
+) -> int:
+    if dst.read_only:
+        raise LibraryError(f"{dst_label} is read-only")
+    with dst._transaction() as out:
+        if not copy_rows.is_empty(out):
+            n = copy_rows.paper_count(out)
+            raise LibraryError(
+                f"{dst_label} is not empty ({n} papers, or tags or deleted papers): "
+                "copy only into a new library"
+            )
+        # one read transaction: a snapshot of the source while others may write to it
+        snapshot = src._engine
+        if snapshot.dialect.name == "postgresql":
+            snapshot = snapshot.execution_options(isolation_level="REPEATABLE READ")
+        with Session(snapshot) as s, s.begin():
+            return copy_rows.copy_rows(s, out, progress, cancel)
