@@ -65,6 +65,7 @@ from .library_folder import database_trouble as database_trouble  # for ui/ and 
 from .pending_matches import PendingMatches
 
 if TYPE_CHECKING:
+    from .change_listener import ChangeListener
     from .lookup.complete import Services
     from .search.contract import SearchContract
 
@@ -271,6 +272,19 @@ class Library:
         self._follower.reporter = reporter
 
     # ------------------------------------------------------------------ reading
+
+    def listen_for_changes(self, on_change: Callable[[int], None]) -> ChangeListener | None:
+        """On a shared library, a started listener that calls `on_change` (on its own
+        thread) at once when any client writes; the caller stops it. None on SQLite:
+        no server tells of writes there (the window's poll of change_seq does)."""
+        if self._engine.dialect.name != "postgresql":
+            return None
+        from .change_listener import ChangeListener
+
+        url = self._engine.url.set(drivername="postgresql")
+        listener = ChangeListener(url.render_as_string(hide_password=False), on_change)
+        listener.start()
+        return listener
 
     def change_seq(self) -> int:
         """The database's latest change number: cheap, for noticing other writers."""

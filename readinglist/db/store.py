@@ -45,12 +45,26 @@ def id_in(col: InstrumentedAttribute[int], ids: Iterable[int]) -> ColumnElement[
     return col.in_(select(each.c.value))
 
 
+# PostgreSQL: the channel every write notifies with its change number (the other
+# clients' change_listener.py LISTENs on it).
+CHANGES_CHANNEL = "readinglist_changes"
+
+
 def next_seq(s: Session) -> int:
     """Claim the next change number; every paper a transaction touches carries it."""
     row = s.execute(
         text("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'seq' RETURNING value")
     ).one()
-    return int(row[0])
+    seq = int(row[0])
+    notify_change(s, seq)
+    return seq
+
+
+def notify_change(s: Session, seq: int) -> None:
+    """On PostgreSQL, tell the listening clients of change `seq`. A NOTIFY in a
+    transaction is sent at its commit, and never for one rolled back."""
+    if s.get_bind().dialect.name == "postgresql":
+        s.execute(text("SELECT pg_notify(:ch, :seq)"), {"ch": CHANGES_CHANNEL, "seq": str(seq)})
 
 
 def current_seq(s: Session) -> int:

@@ -11,6 +11,9 @@ How the panes learn about changes — one way, `_on_changes(Changes)`:
   mechanism: a timer (EXTERNAL_CHECK_MS) compares the database's change number with
   the last one seen — one indexed SQL read — and turns a move into
   `EXTERNAL_CHANGES` (everything may have changed: counts, list, detail);
+- on a shared library (PostgreSQL) a listener hears the server's notification of
+  each write and triggers the same check at once (`externalChange`, queued from its
+  thread), so another member's change shows within a second, not at the next tick;
 - the background indexer's `on_caught_up` callback is a Qt signal here (`indexCaughtUp`,
   queued from its thread): the status bar's index note clears and a search is re-run
   so the papers just indexed are ranked.
@@ -62,6 +65,8 @@ class Pane(Protocol):
 class MainWindow(QMainWindow):
     # the background indexer caught up (emitted on its thread, delivered on ours)
     indexCaughtUp = Signal(int)
+    # another client wrote to the shared library (emitted on the listener's thread)
+    externalChange = Signal()
 
     def __init__(
         self, library: Library, settings: QSettings, parent: QWidget | None = None
@@ -110,6 +115,10 @@ class MainWindow(QMainWindow):
         self._watch_timer.setInterval(EXTERNAL_CHECK_MS)
         self._watch_timer.timeout.connect(self._on_watch_tick)
         self._watch_timer.start()
+        # A shared library tells us of other members' writes at once; the timer above
+        # stays (a missed notification only waits for its next tick).
+        self.externalChange.connect(self.check_external_changes)
+        self._listener = library.listen_for_changes(lambda _seq: self.externalChange.emit())
 
     # ------------------------------------------------------------------ building
 
@@ -268,6 +277,9 @@ class MainWindow(QMainWindow):
         self.save_state()
         self.messages.uninstall()
         self._watch_timer.stop()
+        if self._listener is not None:
+            self._listener.stop()
+            self._listener = None
         if self.library.background is not None:
             self.library.background.on_caught_up = None
         self.papers.stop()
