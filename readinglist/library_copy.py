@@ -36,7 +36,7 @@ def is_url(location: str) -> bool:
     return "://" in location
 
 
-def _label(location: str) -> str:
+def shown_location(location: str) -> str:
     """A location as it may be shown: a URL without its password."""
     if not is_url(location):
         return location
@@ -76,7 +76,7 @@ def copy_library(
             dst = _open(destination)
             dst.report_index_progress(index_reporter)  # closing indexes the copy
             try:
-                n = _copy_between(src, dst, _label(destination), progress, cancel)
+                n = _copy_between(src, dst, shown_location(destination), progress, cancel)
             finally:
                 dst.close()
             src.close(catch_up=False)
@@ -85,7 +85,7 @@ def copy_library(
             with contextlib.suppress(OSError):
                 shutil.rmtree(made_folder)
         raise
-    return CopyReport(n, _label(source), _label(destination))
+    return CopyReport(n, shown_location(source), shown_location(destination))
 
 
 def _copy_between(

@@ -18,6 +18,7 @@ from .icons import icon
 
 @dataclass
 class Actions:
+    open_library: QAction
     import_files: QAction
     import_clipboard: QAction
     export: QAction
@@ -116,6 +117,13 @@ def build_actions(w: QWidget, undo_stack: QUndoStack) -> Actions:
     about = _action(w, "&About ReadingList")
     about.setMenuRole(QAction.MenuRole.AboutRole)
     return Actions(
+        open_library=_action(
+            w,
+            "Open &Library…",
+            "Ctrl+Shift+O",
+            None,
+            "Open another library: a folder, or a shared library on a server",
+        ),
         import_files=_action(
             w,
             "&Import Files…",
@@ -204,7 +212,16 @@ def build_actions(w: QWidget, undo_stack: QUndoStack) -> Actions:
 def build_menus(w: QMainWindow, a: Actions) -> None:
     bar = w.menuBar()
     file_menu = bar.addMenu("&File")
-    for act in (a.import_files, a.import_clipboard, None, a.export, a.copy_bibtex, None):
+    for act in (
+        a.open_library,
+        None,
+        a.import_files,
+        a.import_clipboard,
+        None,
+        a.export,
+        a.copy_bibtex,
+        None,
+    ):
         file_menu.addSeparator() if act is None else file_menu.addAction(act)
     file_menu.addAction(a.rebuild_index)
     file_menu.addSeparator()

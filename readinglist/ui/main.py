@@ -5,22 +5,29 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from readinglist.domain import LibraryError
-from readinglist.library import DatabaseDamaged, Library
+from readinglist.paths import default_library_dir
 
-from .damage_box import damage_box
 from .icons import app_icon
+from .library_open import open_library as open_library  # tests reach it here
+from .library_open import open_location
 from .settings import APPLICATION, ORGANISATION, default_settings
+
+if TYPE_CHECKING:
+    from .library_switch import LibrarySwitcher
+    from .main_window import MainWindow
 
 
 def run_gui(
-    library_dir: Path, files: Sequence[Path] = (), settings: QSettings | None = None
+    library_dir: Path | str, files: Sequence[Path] = (), settings: QSettings | None = None
 ) -> int:
-    """Open the window on `library_dir`, import `files` if given, run until closed."""
+    """Open the window on `library_dir` (a folder or a shared library's URL), import
+    `files` if given, run until closed."""
     app = QApplication.instance()
     if app is None:
         app = QApplication(sys.argv[:1])
@@ -30,30 +37,35 @@ def run_gui(
     app.setApplicationDisplayName("ReadingList")
     app.setDesktopFileName("io.github.readinglist.ReadingList")  # matches the .desktop entry
     app.setWindowIcon(app_icon())
-    from .single_instance import FileOpenForwarder, hand_over_or_listen, route_to_window
+    from .single_instance import FileOpenForwarder, hand_over_or_listen
 
     # One window per library: a second start hands its files to the first and exits.
     server = hand_over_or_listen(Path(library_dir), [Path(f) for f in files])
     if server is None:
         return 0
     try:
-        library = open_library(Path(library_dir))
+        library = open_location(str(library_dir), default_library_dir())
     except LibraryError as exc:
         server.close()
         QMessageBox.critical(None, "ReadingList", f"The library could not be opened.\n\n{exc}")
         return 1
-    if library is None:  # damaged, and the user chose not to restore
+    if library is None:  # damaged and not restored, or a server the user gave up on
         server.close()
         return 1
-    from .main_window import MainWindow  # after QApplication: the window builds widgets
+    from .library_switch import LibrarySwitcher  # after QApplication: windows build widgets
 
+    switcher = LibrarySwitcher(
+        settings if settings is not None else default_settings(), default_library_dir()
+    )
     try:
-        window = MainWindow(library, settings if settings is not None else default_settings())
-        route_to_window(server, window, window.import_files)
+        window = switcher.show(library, str(library_dir))
+        # later starts and the desktop's file-open events go to the window open now
+        server.filesReceived.connect(lambda paths: _to_front(_current(switcher), paths))
         forwarder = FileOpenForwarder(app)
-        forwarder.filesOpened.connect(lambda paths: window.import_files([Path(p) for p in paths]))
+        forwarder.filesOpened.connect(
+            lambda paths: _current(switcher).import_files([Path(p) for p in paths])
+        )
         app.installEventFilter(forwarder)
-        window.show()
         if files:
             window.import_files([Path(f) for f in files])
         code = app.exec()
@@ -62,27 +74,19 @@ def run_gui(
         # The index follows the database and the next start catches it up in the
         # background; catching up here could keep an invisible process busy for
         # minutes after a big import.
-        library.close(catch_up=False)
+        switcher.close()
     return int(code)
 
 
-def open_library(folder: Path, parent: QWidget | None = None) -> Library | None:
-    """The library; when its database is damaged, offer the newest sound backup.
+def _to_front(window: MainWindow, paths: list[str]) -> None:
+    """A later start's files (route_to_window's work, for whichever window is open)."""
+    from .single_instance import bring_to_front
 
-    Restore puts that backup in place (the damaged file is kept in backups/) and
-    opens the library; Quit returns None and changes nothing. With no sound backup
-    the damage is an error like any other (the caller shows it)."""
-    try:
-        return Library(folder, background=True)
-    except DatabaseDamaged as exc:
-        found = Library.newest_good_backup(folder)
-        if found is None:
-            raise
-        chosen: list[Path] = []
-        box = damage_box(parent, exc, folder, found, chosen.append, decline="Quit")
-        box.exec()  # modal: nothing else is open yet
-        if not chosen:
-            return None
-        backup = chosen[0]
-        Library.restore_backup(folder, backup)
-        return Library(folder, background=True)
+    bring_to_front(window)
+    if paths:
+        window.import_files([Path(p) for p in paths])
+
+
+def _current(switcher: LibrarySwitcher) -> MainWindow:
+    assert switcher.window is not None
+    return switcher.window

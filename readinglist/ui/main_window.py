@@ -38,6 +38,7 @@ from readinglist.library import Library, database_trouble
 from .actions import build_actions, build_menus, build_toolbar
 from .detail_pane import DetailPane
 from .icons import app_icon
+from .library_open import OpenLibraryDialog, RecentLibraries
 from .messages import Messages
 from .ops import about, complete, edits, exports, imports, tags
 from .ops.context import Op, OpContext
@@ -67,12 +68,17 @@ class MainWindow(QMainWindow):
     indexCaughtUp = Signal(int)
     # another client wrote to the shared library (emitted on the listener's thread)
     externalChange = Signal()
+    # File > Open Library… chose a library (a folder or a server URL): the app's
+    # LibrarySwitcher opens it in place of this window's
+    openLibraryRequested = Signal(str)
 
     def __init__(
         self, library: Library, settings: QSettings, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
         self.library = library
+        self._settings = settings
+        self.open_dialog: OpenLibraryDialog | None = None
         library.quick_writes_here(UI_BUSY_TIMEOUT_S)  # the worker keeps the long wait
         self.state = WindowState(settings, library.folder)  # filter and paper: per library
         self.setWindowTitle("ReadingList")
@@ -157,6 +163,7 @@ class MainWindow(QMainWindow):
             return lambda: self.run(make(c))
 
         slots: list[tuple[QAction, Callable[[], object]]] = [
+            (a.open_library, self.choose_library),
             (a.import_files, op(imports.choose_import_files)),
             (a.import_clipboard, op(imports.import_clipboard)),
             (a.export, op(exports.choose_export)),
@@ -342,6 +349,15 @@ class MainWindow(QMainWindow):
             busy=self.tasks.busy,
             trash=self.papers.current_filter().trashed,
         )
+
+    def choose_library(self) -> OpenLibraryDialog:
+        """File > Open Library…: the recent libraries, a URL or folder to type."""
+        dialog = OpenLibraryDialog(RecentLibraries(self._settings).locations(), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self.openLibraryRequested.emit(dialog.location()))
+        self.open_dialog = dialog
+        dialog.open()
+        return dialog
 
     def focus_search(self) -> None:
         self.search.setFocus()
