@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from .db import copy_rows
 from .domain import CancelFn, LibraryError, ProgressFn
 from .library import DB_NAME, Library
+from .location import ServerLocation, is_server, parse_location
 
 
 @dataclass(frozen=True)
@@ -32,23 +33,14 @@ class CopyReport:
     destination: str
 
 
-def is_url(location: str) -> bool:
-    return "://" in location
-
-
 def shown_location(location: str) -> str:
-    """A location as it may be shown: a URL without its password."""
-    if not is_url(location):
-        return location
-    scheme, rest = location.split("://", 1)
-    if "@" in rest:
-        user, host = rest.rsplit("@", 1)
-        rest = f"{user.split(':', 1)[0]}@{host}"
-    return f"{scheme}://{rest}"
+    """A location as it may be shown or kept: a server's URL without its password."""
+    where = parse_location(location)
+    return where.label if isinstance(where, ServerLocation) else location
 
 
 def _open(location: str) -> Library:
-    return Library(Path(location).expanduser())
+    return Library(location if is_server(location) else Path(location).expanduser())
 
 
 def copy_library(
@@ -62,10 +54,10 @@ def copy_library(
     when missing). Raises LibraryError (refused: not empty, no library at the
     source) or Cancelled; in both cases DST holds what it held before. The copy's
     search index is built before this returns (`index_reporter` hears of it)."""
-    if not is_url(source) and not (Path(source).expanduser() / DB_NAME).is_file():
+    if not is_server(source) and not (Path(source).expanduser() / DB_NAME).is_file():
         raise LibraryError(f"there is no library in {source}")
     made_folder: Path | None = None
-    if not is_url(destination):
+    if not is_server(destination):
         folder = Path(destination).expanduser()
         if folder.resolve() == Path(source).expanduser().resolve():
             raise LibraryError("the source and the destination are the same library")

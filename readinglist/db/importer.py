@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from ..domain import CancelFn, Cancelled, MergeNote, PaperDraft, Problem, ProgressFn, Status
 from ..text import find_links, normalise_arxiv_id, normalise_doi, normalise_title
 from .convert import authors_to_json, extra_to_json, short_authors, tags_of
+from .dialect import insert_ignoring
 from .merge import Identity, doi_core, merge_draft, same_paper
 from .models import PAPER_TAGS, PAPERS, Paper
 from .store import add_tags_to, next_seq, tag_ids
@@ -178,8 +179,9 @@ def insert_drafts(
             return
         rows = [{k: v for k, v in r.items() if k != "_placeholder"} for r in pending]
         # A plain executemany is much faster than INSERT..RETURNING batches. We hold the
-        # write lock (BEGIN IMMEDIATE) and ids only grow (AUTOINCREMENT), so the new
-        # rows are exactly the ids above the previous maximum, in insertion order.
+        # write lock (BEGIN IMMEDIATE; PostgreSQL: the library's advisory write lock,
+        # db/server.py) and ids only grow (AUTOINCREMENT; a PostgreSQL sequence), so
+        # the new rows are exactly the ids above the previous maximum, in order.
         before = s.scalar(select(func.coalesce(func.max(Paper.id), 0))) or 0
         s.execute(insert(PAPERS), rows)
         ids = list(s.scalars(select(Paper.id).where(Paper.id > before).order_by(Paper.id)))
@@ -191,7 +193,7 @@ def insert_drafts(
         for pid, ts in zip(ids, pending_tags, strict=True):
             links.extend({"paper_id": pid, "tag_id": tid[t.casefold()]} for t in ts)
         if links:
-            s.execute(insert(PAPER_TAGS).prefix_with("OR IGNORE"), links)
+            s.execute(insert_ignoring(s, PAPER_TAGS), links)
         out.added.extend(ids)
         for pid, row in zip(ids, pending, strict=True):
             placeholder = row.pop("_placeholder")

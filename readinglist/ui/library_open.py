@@ -32,7 +32,8 @@ from PySide6.QtWidgets import (
 
 from readinglist.domain import LibraryError
 from readinglist.library import DatabaseDamaged, Library
-from readinglist.library_copy import is_url, shown_location
+from readinglist.library_copy import shown_location
+from readinglist.location import is_server
 
 from .damage_box import damage_box
 
@@ -132,9 +133,9 @@ def open_location(location: str, personal: Path, parent: QWidget | None = None) 
     """The library at `location`; None if the user gave up (nothing opened, nothing
     changed). A server in trouble asks Retry / Open Personal Library (`personal`) /
     Cancel; a folder's errors other than damage are raised for the caller to tell."""
-    while is_url(location):
+    while is_server(location):
         try:
-            return Library(location, background=True)  # type: ignore[arg-type]
+            return Library(location, background=True)
         except LibraryError as exc:
             box = server_box(parent, location, exc)
             box.exec()  # modal: the user must choose before anything else opens
