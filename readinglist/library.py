@@ -353,12 +353,11 @@ class Library:
         """On a shared library, a started listener that calls `on_change` (on its own
         thread) at once when any client writes; the caller stops it. None on SQLite:
         no server tells of writes there (the window's poll of change_seq does)."""
-        if self._engine.dialect.name != "postgresql":
+        if self.server is None:
             return None
         from .change_listener import ChangeListener
 
-        url = self._engine.url.set(drivername="postgresql")
-        listener = ChangeListener(url.render_as_string(hide_password=False), on_change)
+        listener = ChangeListener(self.server.url, on_change)
         listener.start()
         return listener
 
