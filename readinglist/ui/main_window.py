@@ -33,7 +33,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QUn
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QWidget
 
 from readinglist.domain import Changes, Filter, LibraryError, PaperRow
-from readinglist.library import Library, database_trouble
+from readinglist.library import Library
 
 from .actions import build_actions, build_menus, build_toolbar
 from .detail_pane import DetailPane
@@ -59,6 +59,14 @@ EXTERNAL_CHANGES = Changes(rows=True, status=True, tags=True, note=True, fields=
 UI_BUSY_TIMEOUT_S = 0.5
 
 
+def window_title(library: Library) -> str:
+    """ "ReadingList" on a library folder, as ever; on a shared library, which one and
+    who we are there: "labserver:5432/readinglist as alice — ReadingList"."""
+    if library.server is None:
+        return "ReadingList"
+    return f"{library.server.server} as {library.member} — ReadingList"
+
+
 class Pane(Protocol):
     def on_changes(self, changes: Changes) -> None: ...
 
@@ -81,14 +89,14 @@ class MainWindow(QMainWindow):
         self.open_dialog: OpenLibraryDialog | None = None
         library.quick_writes_here(UI_BUSY_TIMEOUT_S)  # the worker keeps the long wait
         self.state = WindowState(settings, library.folder)  # filter and paper: per library
-        self.setWindowTitle("ReadingList")
+        self.setWindowTitle(window_title(library))
         self.setWindowIcon(app_icon())
         self.setAcceptDrops(True)
         self.undo_stack = QUndoStack(self)
         self.tasks = TaskRunner(self)
         # a database error on the worker (damage found mid-read) is told, not a crash
-        self.tasks.translate_error = lambda exc: database_trouble(library.folder, exc)
-        self.messages = Messages(self, library.folder, self.restore_from)
+        self.tasks.translate_error = library.trouble  # a server's error names the server
+        self.messages = Messages(self, library.folder, self.restore_from, library.trouble)
         self._seen_seq = library.change_seq()
         self._heap_frozen = False
 

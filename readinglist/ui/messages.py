@@ -26,10 +26,18 @@ class Messages(QObject):
     # a database error met on any thread, told on the UI thread (queued from others)
     databaseTrouble = Signal(object)
 
-    def __init__(self, parent: QWidget, folder: Path, restore: Callable[[Path], None]) -> None:
+    def __init__(
+        self,
+        parent: QWidget,
+        folder: Path,
+        restore: Callable[[Path], None],
+        trouble: Callable[[BaseException], LibraryError | None] | None = None,
+    ) -> None:
         super().__init__(parent)
         self._parent = parent
         self._folder = folder
+        # a database error in one line (Library.trouble: a server's names the server)
+        self._trouble = trouble or (lambda exc: database_trouble(folder, exc))
         self._restore = restore
         self._damage_box: QMessageBox | None = None
         self.last_dialog: QWidget | None = None  # the latest non-modal dialog (tests close it)
@@ -48,7 +56,7 @@ class Messages(QObject):
         """What a slot raised: a database error (damage a read reached, an I/O error)
         is one clear message with the restore offer; anything else is a bug for the
         crash handler."""
-        trouble = database_trouble(self._folder, exc) if isinstance(exc, Exception) else None
+        trouble = self._trouble(exc) if isinstance(exc, Exception) else None
         if trouble is None:
             self._previous_hook(kind, exc, tb)
         else:
