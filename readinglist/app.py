@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .cli import SUBCOMMANDS, build_parser, run_cli
 from .location import resolve_library
+from .paths import APP_NAME
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -45,13 +46,6 @@ def run(argv: list[str]) -> int:
 
         return run_self_test()
     library = resolve_library(args.library)
-    if isinstance(library, str):  # a server: the window's side is still to come
-        print(
-            "readinglist: the window cannot open a shared library yet; "
-            "use the commands (readinglist --library URL list, ...)",
-            file=sys.stderr,
-        )
-        return 1
     return open_window(library, [Path(f) for f in files])
 
 
@@ -79,10 +73,17 @@ def catch_up_child(location: Path | str) -> int:
     return 0
 
 
-def open_window(library: Path, files: list[Path]) -> int:
+def open_window(library: Path | str, files: list[Path]) -> int:
+    """The window on a folder or on a shared library's URL (a server's crash log goes
+    to the user's log folder: nothing of a shared library is on this computer)."""
     from .ui.crash import install_crash_handler
 
-    install_crash_handler(library)  # before the QApplication exists
+    if isinstance(library, Path):
+        install_crash_handler(library)  # before the QApplication exists
+    else:
+        from platformdirs import user_log_path
+
+        install_crash_handler(user_log_path(APP_NAME, appauthor=False))
     from .ui.main import run_gui
 
     return run_gui(library, files)

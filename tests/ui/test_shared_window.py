@@ -149,3 +149,15 @@ def test_the_window_title_on_a_folder_is_unchanged(
         assert window._listener is None
     finally:
         close_window(window)
+
+
+def test_start_up_on_an_unreachable_server_can_give_up(
+    qtbot: QtBot, tmp_path: Path, ui_settings: QSettings
+) -> None:
+    from readinglist.ui.main import run_gui
+
+    url = f"postgresql://alice@127.0.0.1:{_closed_port()}/readinglist"
+    answers = Answers("Cancel")
+    assert run_gui(url, settings=ui_settings) == 1
+    answers.timer.stop()
+    assert len(answers.seen) == 1 and "could not be opened" in answers.seen[0][0]
