@@ -398,8 +398,19 @@ class MainWindow(QMainWindow):
             moved = self.library.change_seq() != self._seen_seq
         except LibraryError:
             return False
+        except Exception as exc:
+            # a shared library's server gone away: said in the status bar, not a box a
+            # second, and asked again at the next tick (the listener reconnects too)
+            trouble = self.library.trouble(exc)
+            if trouble is None or self.library.server is None:
+                raise
+            self.statusBar().showMessage(f"{trouble}; trying again", 3 * EXTERNAL_CHECK_MS)
+            return False
         if moved:
             self.full_refresh()
+            if self.library.server is not None:
+                tell = self.statusBar().showMessage
+                tell("Updated with the shared library's latest changes.", 5000)
         return moved
 
     def _on_watch_tick(self) -> None:

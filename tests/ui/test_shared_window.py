@@ -161,3 +161,36 @@ def test_start_up_on_an_unreachable_server_can_give_up(
     assert run_gui(url, settings=ui_settings) == 1
     answers.timer.stop()
     assert len(answers.seen) == 1 and "could not be opened" in answers.seen[0][0]
+
+
+def test_a_server_gone_away_is_told_in_the_status_bar_then_followed_again(
+    qtbot: QtBot,
+    shared: tuple[Library, Library],
+    ui_settings: QSettings,
+    pg_server: PgServer,
+    pg_database: str,
+) -> None:
+    alice, bob = shared
+    window = open_window(qtbot, alice, ui_settings)
+    window._watch_timer.stop()  # the test calls the check itself
+    try:
+        # alice's connections dropped and refused: her server is as good as gone
+        pg_server.admin_sql(
+            pg_database,
+            "ALTER ROLE alice NOLOGIN",
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = 'alice'",
+        )
+        try:
+            assert window.check_external_changes() is False
+            message = window.statusBar().currentMessage()
+            assert pg_database in message and "trying again" in message
+            assert window.last_dialog is None  # no box a second
+            bob.import_drafts([PaperDraft(title="Written while alice was away")], source="t")
+        finally:
+            pg_server.admin_sql(pg_database, "ALTER ROLE alice LOGIN")
+        assert window.check_external_changes() is True
+        wait_list(qtbot, window)
+        assert "Written while alice was away" in [r.title for r in window.table_model.rows()]
+        assert "latest changes" in window.statusBar().currentMessage()
+    finally:
+        close_window(window)
