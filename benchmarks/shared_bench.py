@@ -69,18 +69,22 @@ def new_database(admin: str, name: str) -> str:
     """A fresh database set up as a lab admin would; alice's URL to it."""
     import psycopg
 
-    base = admin.rsplit("/", 1)[0]
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         conn.execute(f"CREATE DATABASE {name}")
-    with psycopg.connect(f"{base}/{name}", autocommit=True) as conn:
+    with psycopg.connect(f"{admin.rsplit('/', 1)[0]}/{name}", autocommit=True) as conn:
         conn.execute(f"GRANT CONNECT, TEMPORARY ON DATABASE {name} TO readinglist_members")
         conn.execute("GRANT USAGE, CREATE ON SCHEMA public TO readinglist_members")
+    return member_url(admin, name, "alice")
+
+
+def member_url(admin: str, name: str, role: str) -> str:
+    """A member's URL (with the password pg_server.py gave them) to database `name`."""
     members = dict(
         p.split(":", 1) for p in os.environ["READINGLIST_TEST_PG_MEMBERS"].split(",") if p
     )
-    host = base.split("@", 1)[1]
-    return f"postgresql://alice:{members['alice']}@{host}/{name}"
+    host = admin.rsplit("/", 1)[0].split("@", 1)[1]
+    return f"postgresql://{role}:{members[role]}@{host}/{name}"
 
 
 def p50(xs: list[float]) -> float:
