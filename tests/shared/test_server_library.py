@@ -360,3 +360,22 @@ def test_two_members_importing_the_same_papers_at_once_get_each_paper_once(
     with _open(pg_server, pg_database, "bob", tmp_path) as lib:
         assert lib.counts().total == 300
         assert len({d.doi for d in lib.details(lib.ids())}) == 300
+
+
+def test_a_write_waits_for_another_members_write_then_says_busy(
+    pg_server: PgServer, pg_database: str, tmp_path: Path
+) -> None:
+    from readinglist.db.server import WRITE_LOCK
+
+    with _open(pg_server, pg_database, "alice", tmp_path) as lib:
+        (pid,) = lib.import_text(BIB, source="a.bib").added
+        seq = lib.change_seq()
+        lib.quick_writes_here(0.3)  # as the window's UI thread does
+        with psycopg.connect(pg_server.url(pg_database, "bob")) as other:
+            other.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))  # bob writes
+            with pytest.raises(LibraryError, match="busy"):
+                lib.set_status([pid], Status.READ)
+            assert lib.change_seq() == seq  # nothing of it was kept
+            other.rollback()  # bob's write ends
+        lib.set_status([pid], Status.READ)
+        assert lib.get(pid).status is Status.READ and lib.change_seq() == seq + 1
