@@ -208,9 +208,8 @@ def inspect_server(url: str, server: str) -> ServerHealth:
             revision = _revision(conn)
             if revision is None:
                 return ServerHealth(member, None, None, None, None)
-            meta: dict[str, str] = dict(
-                conn.execute(text("SELECT key, value FROM meta")).tuples().all()
-            )
+            rows = conn.execute(text("SELECT key, value FROM meta")).all()
+            meta = {str(key): str(value) for key, value in rows}
             papers = conn.scalar(text("SELECT count(*) FROM papers"))
             seq = meta.get("seq")
             return ServerHealth(
