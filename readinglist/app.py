@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .cli import SUBCOMMANDS, build_parser, run_cli
-from .paths import resolve_library_dir
+from .location import resolve_library
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -39,16 +39,23 @@ def run(argv: list[str]) -> int:
             print(uninstall_desktop_entry())
         return 0
     if args.catch_up_index:
-        return catch_up_child(resolve_library_dir(args.library))
+        return catch_up_child(resolve_library(args.library))
     if args.self_test:
         from .selftest import run_self_test
 
         return run_self_test()
-    library = resolve_library_dir(args.library)
+    library = resolve_library(args.library)
+    if isinstance(library, str):  # a server: the window's side is still to come
+        print(
+            "readinglist: the window cannot open a shared library yet; "
+            "use the commands (readinglist --library URL list, ...)",
+            file=sys.stderr,
+        )
+        return 1
     return open_window(library, [Path(f) for f in files])
 
 
-def catch_up_child(folder: Path) -> int:
+def catch_up_child(location: Path | str) -> int:
     """The index catch-up child's side (`--catch-up-index`, started by
     index_worker.ChildCatchUp): catch the library's index up, reporting progress.
 
@@ -61,7 +68,7 @@ def catch_up_child(folder: Path) -> int:
         print(f"progress {done} {total}", flush=True)
 
     try:
-        lib = Library(folder)
+        lib = Library(location)
         try:
             lib.catch_up_index(progress=report)
         finally:

@@ -1,6 +1,7 @@
 """The command-line interface: subcommands over Library. Never imports Qt.
 
-Contract: `--library DIR` before the subcommand; `--json` for machine-readable output;
+Contract: `--library DIR` (or a postgresql:// URL: a shared library) before the
+subcommand; `--json` for machine-readable output;
 exit 0 on success, 1 on a user error (one line on stderr, never a traceback), 2 on a
 usage error (argparse's own).
 """
@@ -30,7 +31,7 @@ from .domain import (
     ProgressFn,
     Status,
 )
-from .paths import resolve_library_dir
+from .location import resolve_library
 from .text import terminal_safe
 
 if TYPE_CHECKING:
@@ -62,7 +63,12 @@ def build_parser(*, subcommands: bool = True) -> argparse.ArgumentParser:
         description="A reading-list manager for researchers. "
         "Without a subcommand it opens the window (and imports any FILEs given).",
     )
-    p.add_argument("--library", metavar="DIR", help="library folder (default: per-user data dir)")
+    p.add_argument(
+        "--library",
+        metavar="DIR|URL",
+        help="library folder (default: per-user data dir), or a shared library on "
+        "PostgreSQL: postgresql://USER@HOST/DATABASE (password from ~/.pgpass)",
+    )
     p.add_argument("--self-test", action="store_true", help="check this installation and exit")
     # the app's own child process that catches the search index up (index_worker.py)
     p.add_argument("--catch-up-index", action="store_true", help=argparse.SUPPRESS)
@@ -224,9 +230,9 @@ def run_cli(argv: Sequence[str]) -> int:
 
     _collect_rarely()
 
-    folder: Path | None = None
+    folder: Path | str | None = None
     try:
-        folder = resolve_library_dir(args.library)
+        folder = resolve_library(args.library)
         if args.command in FILE_COMMANDS:  # on the file itself: it may be damaged
             return FILE_COMMANDS[args.command](folder, args)
         lib = Library(folder)
@@ -252,9 +258,9 @@ def run_cli(argv: Sequence[str]) -> int:
     except Exception as exc:
         # a database error met while working (damage found at run time): checked
         # and told in one line; anything else is a bug and keeps its traceback
-        from .library import database_trouble
+        from .library import trouble_at
 
-        trouble = database_trouble(folder, exc) if folder is not None else None
+        trouble = trouble_at(folder, exc) if folder is not None else None
         if trouble is None:
             raise
         return _fail(str(trouble))
@@ -748,8 +754,14 @@ def cmd_backup(lib: Library, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_restore(folder: Path, args: argparse.Namespace) -> int:
-    from .library import Library
+def cmd_restore(folder: Path | str, args: argparse.Namespace) -> int:
+    from .library import NOT_BACKED_UP, Library
+    from .location import ServerLocation, parse_location
+
+    where = parse_location(folder)
+    if isinstance(where, ServerLocation):
+        raise UserError(NOT_BACKED_UP.format(where.server))
+    folder = where
 
     saved = Library.restore_backup(folder, Path(args.file))
     if saved is not None:
@@ -760,10 +772,10 @@ def cmd_restore(folder: Path, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_check(folder: Path, args: argparse.Namespace) -> int:
+def cmd_check(folder: Path | str, args: argparse.Namespace) -> int:
     from .library import Library
 
-    report = Library.check(folder, full=args.full)
+    report = Library.check_location(folder, full=args.full)
     for line in report.lines():
         print(line)
     if not report.ok:

@@ -8,9 +8,10 @@ has its own interpreter, so the window never waits for it. Small catch-ups (a no
 a status) stay on the thread: starting a child costs ~0.5 s.
 
 The child is this program again (`--catch-up-index`, also from the frozen bundle),
-opening the same library folder (its side is app.catch_up_child, kept out of the core
-so this module never imports the library back); it reports `progress DONE TOTAL`
-lines on stdout.
+opening the same library (a server's URL goes through the environment, never the
+command line, where any user's `ps` would show its password). Its side is
+app.catch_up_child, kept out of the core so this module never imports the library
+back; it reports `progress DONE TOTAL` lines on stdout.
 Whoosh commits are atomic and the index records how far it got after each one, so
 stopping the child at any moment loses nothing: the next catch-up goes on from there.
 """
@@ -25,6 +26,8 @@ import threading
 from pathlib import Path
 
 from .domain import CancelFn, Cancelled, LibraryError, ProgressFn
+from .location import CACHE_ENV, ServerLocation
+from .paths import LIBRARY_ENV
 
 log = logging.getLogger(__name__)
 
@@ -40,17 +43,31 @@ class ChildFailed(LibraryError):
     """The child process could not index (the caller indexes on its own thread)."""
 
 
-def child_command(folder: Path) -> list[str]:
+def child_command(location: Path | ServerLocation) -> list[str]:
+    """The child's command line; a server library is named by its environment
+    (`child_env`) instead."""
+    where = [] if isinstance(location, ServerLocation) else ["--library", str(location)]
     if getattr(sys, "frozen", False):  # the PyInstaller bundle: its executable is the app
-        return [sys.executable, "--library", str(folder), FLAG]
-    return [sys.executable, "-m", "readinglist", "--library", str(folder), FLAG]
+        return [sys.executable, *where, FLAG]
+    return [sys.executable, "-m", "readinglist", *where, FLAG]
+
+
+def child_env(location: Path | ServerLocation, cache_dir: Path | None) -> dict[str, str]:
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", CHILD_ENV: "1"}
+    if isinstance(location, ServerLocation):
+        env[LIBRARY_ENV] = location.url  # the child's default library: this one
+        if cache_dir is not None:
+            env[CACHE_ENV] = str(cache_dir)
+    return env
 
 
 class ChildCatchUp:
-    """Runs catch-ups of one library folder in child processes, one at a time."""
+    """Runs catch-ups of one library (folder or server) in child processes, one at a
+    time; a server library's index goes to `cache_dir` (location.py) if given."""
 
-    def __init__(self, folder: Path) -> None:
-        self._folder = Path(folder)
+    def __init__(self, location: Path | ServerLocation, cache_dir: Path | None = None) -> None:
+        self._location = location
+        self._cache_dir = cache_dir
         self._lock = threading.Lock()
         self._proc: subprocess.Popen[str] | None = None
         self._stopped = False
@@ -66,12 +83,12 @@ class ChildCatchUp:
                 raise Cancelled
             try:
                 self._proc = subprocess.Popen(
-                    child_command(self._folder),
+                    child_command(self._location),
                     stdin=subprocess.DEVNULL,
                     stdout=subprocess.PIPE,
                     stderr=subprocess.PIPE,
                     text=True,
-                    env={**os.environ, "PYTHONUNBUFFERED": "1", CHILD_ENV: "1"},
+                    env=child_env(self._location, self._cache_dir),
                     # no console window flashing up from the Windows GUI app
                     creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),
                 )

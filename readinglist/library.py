@@ -62,14 +62,22 @@ from .library_folder import BACKUP_IMPORT_MIN as BACKUP_IMPORT_MIN
 from .library_folder import DB_NAME as DB_NAME
 from .library_folder import INDEX_DIR as INDEX_DIR
 from .library_folder import database_trouble as database_trouble  # for ui/ and cli.py
+from .location import ServerLocation, parse_location
 from .pending_matches import PendingMatches
 
 if TYPE_CHECKING:
+    from .db.health import LibraryCheck
+    from .library_server import ServerCheck
     from .lookup.complete import Services
     from .search.contract import SearchContract
 
 log = logging.getLogger(__name__)
 
+# backup, restore on a server library: not ours to do
+NOT_BACKED_UP = (
+    "the shared library on {} is backed up and restored by its admin (pg_dump, "
+    "pg_restore); ReadingList's backups are for library folders"
+)
 SEARCH_LIMIT = 500  # rows a search shows at most; `Listing.total` tells how many matched
 
 
@@ -79,6 +87,17 @@ def _now() -> datetime:
 
 # tests/test_import_collector.py imports it from here, where it was defined before
 _release_gently = release_gently
+
+
+def trouble_at(location: Path | str, exc: BaseException) -> LibraryError | None:
+    """A database error met at run time, told in one line naming the folder's file or
+    the server; None when `exc` is not one (a bug: the caller re-raises it)."""
+    where = parse_location(location)
+    if isinstance(where, ServerLocation):
+        from .db.server import is_server_error, server_error
+
+        return server_error(where.server, exc) if is_server_error(exc) else None
+    return database_trouble(where, exc)
 
 
 def summary_lines(
@@ -98,33 +117,55 @@ class Library:
     otherwise (CLI, tests) the index is caught up before each search and on close.
     """
 
-    def __init__(self, folder: Path, *, background: bool = False) -> None:
-        self.folder = Path(folder)
+    def __init__(
+        self,
+        location: Path | str,
+        *,
+        background: bool = False,
+        cache_dir: Path | None = None,
+    ) -> None:
+        """`location`: a folder, or a postgresql:// (postgres://) URL naming a shared
+        library on a server (location.py). A server library keeps its search index in
+        this computer's cache folder (`cache_dir` or $READINGLIST_SERVER_CACHE, else
+        the user's cache folder / servers), under the library's id."""
+        where = parse_location(location)
+        self.server = where if isinstance(where, ServerLocation) else None
+        # who we are on a server (PostgreSQL's current_user); "" for a folder
+        self.member = ""
         self._temp_index: tempfile.TemporaryDirectory[str] | None = None
-        with library_folder.opening(self.folder):
-            # the window's daily backup is made off its thread, below
-            opened, config = library_folder.open_database(self.folder, defer_daily=background)
-            self._engine = opened.engine
-            self.read_only = opened.read_only
-            self._write = writer(self._engine)
-            self._quick_writes: tuple[int, Engine] | None = None  # see quick_writes_here
-            if self.read_only:
-                with Session(self._engine) as s:
-                    library_id = store.get_meta(s, "library_id") or "read-only"
-            else:
-                with self._transaction() as s:
-                    found = store.get_meta(s, "library_id")
-                    if found is None:
-                        found = uuid.uuid4().hex
-                        store.set_meta(s, "library_id", found)
-                        store.set_meta(s, "seq", "0")
-                    library_id = found
+        self._quick_writes: tuple[int, Engine] | None = None  # see quick_writes_here
+        self._cache_dir = cache_dir
+        opened_daily = False
+        backups_kept = 0
+        if self.server is not None:
+            from .db.server import open_server
+
+            on_server = open_server(self.server.url, self.server.server)
+            self._engine = on_server.engine
+            self.read_only = False
+            self.member = on_server.member
+            library_id = on_server.library_id
+            # the index's folder; nothing else of a server library is on this computer
+            self.folder = self.server.cache_folder(library_id, cache_dir)
+        else:
+            assert isinstance(where, Path)
+            self.folder = where
+            with library_folder.opening(self.folder):
+                # the window's daily backup is made off its thread, below
+                opened, config = library_folder.open_database(self.folder, defer_daily=background)
+                self._engine = opened.engine
+                self.read_only = opened.read_only
+                opened_daily, backups_kept = opened.daily_backup_due, config.backups_kept
+                library_id = self._folder_library_id()
+        self._write = writer(self._engine)
         self.library_id = library_id
         # The index opens on first use (a search, a catch-up): listing, counting and
         # writing never need it, so the window shows its list without waiting for it.
         # The app indexes big batches in a child process (the window would wait for
         # the GIL); the CLI and tests index in-process.
-        child = ChildCatchUp(self.folder) if background and not self.read_only else None
+        child = None
+        if background and not self.read_only:
+            child = ChildCatchUp(self.folder if self.server is None else self.server, cache_dir)
         self._follower = IndexFollower(self._engine, self._open_index, child)
         # the not-yet-indexed papers a search scans meanwhile
         self._pending = PendingMatches(self._engine)
@@ -134,13 +175,44 @@ class Library:
             # processes wrote, after the window is up rather than while it builds.
             self._background = BackgroundIndexer(self._follower)
         self.daily_backup: threading.Thread | None = None
-        if opened.daily_backup_due:
+        if opened_daily:
             self.daily_backup = threading.Thread(
                 target=library_folder.daily_backup,
-                args=(self.folder, config.backups_kept),
+                args=(self.folder, backups_kept),
                 daemon=True,
             )
             self.daily_backup.start()
+
+    def _folder_library_id(self) -> str:
+        if self.read_only:
+            with Session(self._engine) as s:
+                return store.get_meta(s, "library_id") or "read-only"
+        with Session(self._write_engine()) as s, s.begin():
+            found = store.get_meta(s, "library_id")
+            if found is None:
+                found = uuid.uuid4().hex
+                store.set_meta(s, "library_id", found)
+                store.set_meta(s, "seq", "0")
+            return found
+
+    def _write_engine(self) -> Engine:
+        return writer(self._engine)
+
+    @property
+    def location(self) -> Path | ServerLocation:
+        """The folder, or the server (its `label` has no password)."""
+        return self.folder if self.server is None else self.server
+
+    @property
+    def label(self) -> str:
+        """What names this library to the user (a window title): the folder, or the
+        server's URL without its password."""
+        return str(self.folder) if self.server is None else self.server.label
+
+    def trouble(self, exc: BaseException) -> LibraryError | None:
+        """A database error met at run time in one line (None: not one, a bug):
+        a folder's damage names the backup; a server's error names the server."""
+        return trouble_at(self.folder if self.server is None else self.server.url, exc)
 
     def _open_index(self) -> SearchContract:
         index, self._temp_index = library_folder.open_search_index(
@@ -210,6 +282,10 @@ class Library:
             with Session(engine) as s, s.begin():
                 yield s
         except DBAPIError as exc:
+            if self.server is not None:
+                from .db.server import server_error
+
+                raise server_error(self.server.server, exc) from exc
             trouble = database_trouble(self.folder, exc, damage_only=True)
             if trouble is not None:
                 raise trouble from exc
@@ -396,10 +472,23 @@ class Library:
 
     def backup(self, target: Path | None = None) -> Path:
         """A backup now: into backups/, or at `target` (library_folder.py `backup`)."""
+        if self.server is not None:
+            raise LibraryError(NOT_BACKED_UP.format(self.server.server))
         return library_folder.backup(self.folder, target, read_only=self.read_only)
 
     # without opening the library (it may be damaged): library_folder.py
     check = staticmethod(library_folder.check)
+
+    @staticmethod
+    def check_location(location: Path | str, *, full: bool = False) -> LibraryCheck | ServerCheck:
+        """`check` for a folder; for a server, what it holds (library_server.py)."""
+        where = parse_location(location)
+        if isinstance(where, ServerLocation):
+            from . import library_server
+
+            return library_server.check(where)
+        return library_folder.check(where, full=full)
+
     newest_good_backup = staticmethod(library_folder.newest_good_backup)
     restore_backup = staticmethod(library_folder.restore_backup)
 
@@ -410,6 +499,8 @@ class Library:
         and a connection left on the old file would, when it closed, checkpoint and
         remove the new file's -wal by name. They reopen on the restored file at the
         next use; the index notices the database went back and starts over."""
+        if self.server is not None:
+            raise LibraryError(NOT_BACKED_UP.format(self.server.server))
         self._engine.dispose()
         try:
             return Library.restore_backup(self.folder, backup)
@@ -487,12 +578,13 @@ class Library:
         from .formats.citekey import citation_key_for
         from .formats.clean import clean_draft
 
-        library_folder.backup_before_import(  # issue 8.13
-            self.folder,
-            sum(len(r.drafts) for r, _ in results),
-            read_only=self.read_only,
-            change_seq=self.change_seq,
-        )
+        if self.server is None:  # a server's backups are its admin's (pg_dump)
+            library_folder.backup_before_import(  # issue 8.13
+                self.folder,
+                sum(len(r.drafts) for r, _ in results),
+                read_only=self.read_only,
+                change_seq=self.change_seq,
+            )
 
         drafts = [(clean_draft(d, r.format), src) for r, src in results for d in r.drafts]
         all_problems = [*problems, *(p for result, _ in results for p in result.problems)]

@@ -180,7 +180,7 @@ def index_record(folder: Path) -> dict[str, object] | None:
     return meta if isinstance(meta, dict) else None
 
 
-def _index_state(folder: Path, health: FileHealth) -> str:
+def index_state(folder: Path, health: FileHealth) -> str:
     """How the search index stands against the database, in words (`check`)."""
     meta = index_record(folder)
     if meta is None or health.seq is None:
@@ -217,7 +217,7 @@ def check(folder: Path, *, full: bool = False) -> LibraryCheck:
         health,
         str(newer) if newer is not None else None,
         is_read_only(db_path),
-        _index_state(folder, health),
+        index_state(folder, health),
         len(list_backups(backups)),
         good[0].path if good is not None else None,
     )

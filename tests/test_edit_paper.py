@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import sqlite3
+from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
@@ -22,6 +22,7 @@ from readinglist.domain import (
 )
 from readinglist.formats.author_lines import author_line, authors_from_lines
 from readinglist.library import Library
+from tests.conftest import Backend
 
 
 def _seed(lib: Library) -> list[int]:
@@ -40,17 +41,20 @@ def _seed(lib: Library) -> list[int]:
     return sorted(report.added)
 
 
-def _seq(lib: Library, pid: int) -> int:
-    con = sqlite3.connect(lib.folder / "library.sqlite")
-    try:
-        return int(con.execute("SELECT change_seq FROM papers WHERE id=?", (pid,)).fetchone()[0])
-    finally:
-        con.close()
+@pytest.fixture
+def lib(backend_lib: Library) -> Iterator[Library]:
+    """Edit and undo behave the same on both backends (conftest.py `backend`)."""
+    yield backend_lib
 
 
-def test_edit_every_field_in_one_write_and_search_follows(lib: Library) -> None:
+def _seq(backend: Backend, pid: int) -> int:
+    (row,) = backend.sql("SELECT change_seq FROM papers WHERE id = :id", id=pid)
+    return int(row[0])
+
+
+def test_edit_every_field_in_one_write_and_search_follows(lib: Library, backend: Backend) -> None:
     a, _ = _seed(lib)
-    before = _seq(lib, a)
+    before = _seq(backend, a)
     authors = authors_from_lines("Chang, Huiwen\nHan Zhang\n{Google Research}")
     changes = lib.edit_paper(
         a,
@@ -82,7 +86,7 @@ def test_edit_every_field_in_one_write_and_search_follows(lib: Library) -> None:
     assert d.citation_key == "chang2022maskgit" and d.key_origin == "user" and d.key_pinned
     assert "https://github.com/google-research/maskgit" in d.links
     assert lib.rows([a])[0].authors.startswith("Chang, Zhang")
-    assert _seq(lib, a) > before  # the index follows the change number
+    assert _seq(backend, a) > before  # the index follows the change number
     assert lib.ids(Filter(query="CVPR")) == [a]
     assert lib.ids(Filter(query="author:chang")) == [a]
     assert lib.resolve_paper_ref("chang2022maskgit") == a

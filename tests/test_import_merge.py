@@ -1,20 +1,22 @@
 """Import and merge (issue 9): nothing dropped, nothing wrongly merged, the file's keys
 kept, and a duplicate completes a paper without overriding what the user chose.
 
-All on a real library (SQLite file + Whoosh index in tmp_path)."""
+All on a real library (SQLite file + Whoosh index in tmp_path), and on the real
+PostgreSQL server (conftest.py `backend`)."""
 
 from __future__ import annotations
 
 import contextlib
 import json
-import sqlite3
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from readinglist.domain import ExportFormat, Filter, LibraryError, PaperDraft, Person
 from readinglist.library import Library
+from tests.conftest import Backend
 
 AMAZING = "\n".join(
     f"@article{{{key}, title = {{An amazing title}}, author = {{{who}}}, year = 2020,"
@@ -28,8 +30,10 @@ AMAZING = "\n".join(
 )
 
 
-def _db(lib: Library) -> sqlite3.Connection:
-    return sqlite3.connect(lib.folder / "library.sqlite")
+@pytest.fixture
+def lib(backend_lib: Library) -> Iterator[Library]:
+    """The duplicate rules hold on both backends (conftest.py `backend`)."""
+    yield backend_lib
 
 
 # ----------------------------------------------------------------- the duplicate rules
@@ -263,7 +267,9 @@ def test_a_proper_entry_over_the_trending_copy(lib: Library, sample_page: Path) 
     assert "booktitle = {Proceedings of the IEEE/CVF" in bib and "howpublished" not in bib
 
 
-def test_a_used_or_user_key_never_changes_and_conflicts_are_kept(lib: Library) -> None:
+def test_a_used_or_user_key_never_changes_and_conflicts_are_kept(
+    lib: Library, backend: Backend
+) -> None:
     page = lib.import_drafts(
         [
             PaperDraft(title="Paper one", entry_type="misc", venue="Workshop"),
@@ -276,9 +282,9 @@ def test_a_used_or_user_key_never_changes_and_conflicts_are_kept(lib: Library) -
     one, two, three, four = page.added
     lib.export(ExportFormat.BIBTEX, ids=[one])  # its key is in someone's .tex now
     assert lib.get(one).key_used_at is not None and lib.get(two).key_used_at is None
-    with _db(lib) as db:  # what the edit command stores for a typed key
-        db.execute("UPDATE papers SET key_origin = 'user' WHERE id = ?", (two,))
-        db.execute("UPDATE papers SET key_pinned = 1 WHERE id = ?", (three,))
+    # what the edit command stores for a typed key
+    backend.sql("UPDATE papers SET key_origin = 'user' WHERE id = :id", id=two)
+    backend.sql("UPDATE papers SET key_pinned = true WHERE id = :id", id=three)
     before = {i: lib.get(i).citation_key for i in (one, two, three)}
     text = (
         "@inproceedings{one2020, title = {Paper one}, author = {A, B}, booktitle = {Conf}}\n"

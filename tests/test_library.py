@@ -1,7 +1,9 @@
-"""The Library API on a real SQLite file and a real Whoosh index in tmp_path."""
+"""The Library API on a real SQLite file and a real Whoosh index in tmp_path, and
+the same tests on the real PostgreSQL server (conftest.py `backend`)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,6 +20,14 @@ from readinglist.domain import (
     Status,
 )
 from readinglist.library import Library
+from tests.conftest import Backend
+
+
+@pytest.fixture
+def lib(backend_lib: Library) -> Iterator[Library]:
+    """Every test here runs on both backends."""
+    yield backend_lib
+
 
 BIB = r"""
 @article{chang2022,
@@ -215,35 +225,38 @@ def test_export_formats(lib: Library) -> None:
     assert lib.export(ExportFormat.CSLJSON).lstrip().startswith("[")
 
 
-def test_reopen_keeps_everything(tmp_path: Path) -> None:
-    with Library(tmp_path / "lib") as lib:
+def test_reopen_keeps_everything(backend: Backend) -> None:
+    with backend.open() as lib:
         ids = _seed(lib)
         lib.set_note(ids[0], "kept")
-    with Library(tmp_path / "lib") as lib:
+    with backend.open() as lib:
         assert lib.get(ids[0]).note == "kept"
         assert [r.id for r in lib.listing(Filter(query="kept")).rows] == [ids[0]]
 
 
 def test_a_failing_write_is_a_library_error_and_keeps_the_old_state(
-    lib: Library, tmp_path: Path
+    lib: Library, backend: Backend
 ) -> None:
-    import sqlite3
-
     ids = _seed(lib)
     lib.set_note(ids[0], "first words")
-    con = sqlite3.connect(tmp_path / "lib" / "library.sqlite")
-    con.execute(
-        "CREATE TRIGGER refuse BEFORE UPDATE ON papers "
-        "BEGIN SELECT RAISE(ABORT, 'simulated disk trouble'); END"
-    )
-    con.commit()
+    if backend.name == "sqlite":
+        backend.sql(
+            "CREATE TRIGGER refuse BEFORE UPDATE ON papers "
+            "BEGIN SELECT RAISE(ABORT, 'simulated disk trouble'); END"
+        )
+    else:
+        backend.sql(
+            "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS "
+            "$$ BEGIN RAISE EXCEPTION 'simulated disk trouble'; END $$"
+        )
+        backend.sql(
+            "CREATE TRIGGER refuse BEFORE UPDATE ON papers FOR EACH ROW EXECUTE FUNCTION refuse()"
+        )
     with pytest.raises(LibraryError, match="simulated disk trouble"):
         lib.set_note(ids[0], "second words")
     with pytest.raises(LibraryError):
         lib.set_status(ids, Status.READ)
-    con.execute("DROP TRIGGER refuse")
-    con.commit()
-    con.close()
+    backend.sql("DROP TRIGGER refuse" + ("" if backend.name == "sqlite" else " ON papers"))
     assert lib.get(ids[0]).note == "first words"
     assert {lib.get(i).status for i in ids} == {Status.UNREAD}
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 
 from ..domain import LibraryError
 from . import backup
@@ -252,12 +252,18 @@ def create_database(db_path: Path) -> None:
 
 
 def _migrate(engine: Engine) -> None:
+    with engine.connect() as conn:
+        run_migrations(conn)
+        conn.commit()
+
+
+def run_migrations(conn: Connection) -> None:
+    """Alembic's upgrade to the newest revision on `conn`, inside its transaction
+    (the caller commits): the same migrations for SQLite and PostgreSQL."""
     from alembic import command
     from alembic.config import Config
 
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
-    with engine.connect() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
-        conn.commit()
+    cfg.attributes["connection"] = conn
+    command.upgrade(cfg, "head")

@@ -18,6 +18,7 @@ from ..domain import CancelFn, Cancelled, MergeNote, PaperDraft, Problem, Progre
 from ..text import find_links, normalise_arxiv_id, normalise_doi, normalise_title
 from . import readings
 from .convert import authors_to_json, extra_to_json, short_authors, tags_of
+from .dialect import insert_ignoring
 from .merge import Identity, doi_core, merge_draft, same_paper
 from .models import PAPER_TAGS, PAPERS, Paper
 from .store import add_tags_to, next_seq, tag_ids
@@ -179,8 +180,9 @@ def insert_drafts(
             return
         rows = [{k: v for k, v in r.items() if not k.startswith("_")} for r in pending]
         # A plain executemany is much faster than INSERT..RETURNING batches. We hold the
-        # write lock (BEGIN IMMEDIATE) and ids only grow (AUTOINCREMENT), so the new
-        # rows are exactly the ids above the previous maximum, in insertion order.
+        # write lock (BEGIN IMMEDIATE; PostgreSQL: the library's advisory write lock,
+        # db/server.py) and ids only grow (AUTOINCREMENT; a PostgreSQL sequence), so
+        # the new rows are exactly the ids above the previous maximum, in order.
         before = s.scalar(select(func.coalesce(func.max(Paper.id), 0))) or 0
         s.execute(insert(PAPERS), rows)
         ids = list(s.scalars(select(Paper.id).where(Paper.id > before).order_by(Paper.id)))
@@ -192,7 +194,7 @@ def insert_drafts(
         for pid, ts in zip(ids, pending_tags, strict=True):
             links.extend({"paper_id": pid, "tag_id": tid[t.casefold()]} for t in ts)
         if links:
-            s.execute(insert(PAPER_TAGS).prefix_with("OR IGNORE"), links)
+            s.execute(insert_ignoring(s, PAPER_TAGS), links)
         notes = {pid: str(row["_note"]) for pid, row in zip(ids, pending, strict=True)}
         readings.upsert(s, readings.note_rows(notes, now), ("note", "note_changed_at"))
         out.added.extend(ids)

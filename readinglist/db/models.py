@@ -71,7 +71,7 @@ class Paper(Base):
     # {field: imported value} where an import disagreed with a non-empty field
     conflicts_json: Mapped[str] = mapped_column(Text, default="{}", server_default="{}")
     added_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    # status and note are each member's own: see Reading (migration 0004)
+    # status and note are each member's own: see Reading (migration 0005)
     source: Mapped[str] = mapped_column(Text, default="")
     extra_json: Mapped[str] = mapped_column(Text, default="{}")
     trashed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True, index=True)
@@ -103,7 +103,7 @@ class PaperTag(Base):
 
 
 class Reading(Base):
-    """One member's status and note of one paper (issue 12, migration 0004).
+    """One member's status and note of one paper (issue 12, migration 0005).
 
     No row means unread, no note, and the status dated from the paper's added_at
     (a NULL status_changed_at says the same). On SQLite `member` is "" (one member);

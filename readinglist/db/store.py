@@ -14,7 +14,6 @@ from sqlalchemy import (
     String,
     delete,
     func,
-    insert,
     select,
     text,
     type_coerce,
@@ -24,6 +23,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from ..domain import Counts, Filter, PaperDetail, PaperRow, Status, tag_key
 from .convert import authors_from_json
+from .dialect import id_list, ids_in, insert_ignoring, tag_fold
 from .models import PAPER_TAGS, Meta, Paper, PaperTag, Reading, Tag
 from .readings import (
     UNREAD,
@@ -46,19 +46,28 @@ def chunks(ids: Sequence[int], size: int = CHUNK) -> Iterable[Sequence[int]]:
 
 
 def id_in(col: InstrumentedAttribute[int], ids: Iterable[int]) -> ColumnElement[bool]:
-    """`col IN (ids)` with the ids bound as ONE JSON array (SQLite's json_each).
+    """`col IN (ids)` with the ids bound as ONE JSON array (db/dialect.py `ids_in`).
 
     `col.in_(ids)` binds a parameter per id: SQLite's limit forces chunks, and
     SQLAlchemy coerces and renders every element (~30 ms per 1,000 ids). One JSON
     text is a single, cached statement for any number of ids."""
-    each = func.json_each(json.dumps([int(i) for i in ids])).table_valued("value")
-    return col.in_(select(each.c.value))
+    return ids_in(col, ids)
 
 
 def next_seq(s: Session) -> int:
     """Claim the next change number; every paper a transaction touches carries it."""
+    # The counter is a ROW, not a SEQUENCE: on PostgreSQL its row lock, taken here and
+    # held to the commit, orders the writers, so change numbers become visible in
+    # commit order and the index follower (which asks for "changed after N") can never
+    # skip a number that commits late. A SEQUENCE hands numbers out at once, and a
+    # transaction holding 7 could commit after another's 8 was already indexed.
+    # (SQLite's writers are ordered by BEGIN IMMEDIATE anyway.) The text column is
+    # given text on both: PostgreSQL refuses an integer there.
     row = s.execute(
-        text("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'seq' RETURNING value")
+        text(
+            "UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)"
+            " WHERE key = 'seq' RETURNING value"
+        )
     ).one()
     return int(row[0])
 
@@ -94,13 +103,13 @@ def _filter_conditions(s: Session, f: Filter) -> list[ColumnElement[bool]]:
         else:
             conditions.append(Paper.id.in_(mine.where(Reading.status == f.status.value)))
     if f.tags:
-        # Tag.name compares with its NOCASE collation (ASCII letters only): func.lower
-        # against str.casefold missed "Äpfel" (SQLite's lower() leaves Ä as it is).
-        # Filter.matches (domain.py) is the same test in Python.
+        # Tag names fold ASCII letters only (SQLite's NOCASE, db/dialect.py tag_fold):
+        # func.lower against str.casefold missed "Äpfel" (SQLite's lower() leaves Ä as
+        # it is). Filter.matches (domain.py) is the same test in Python.
         having = (
             select(PaperTag.paper_id)
             .join(Tag, Tag.id == PaperTag.tag_id)
-            .where(Tag.name.in_(f.tags))
+            .where(tag_fold(Tag.name).in_(sorted({tag_key(t) for t in f.tags})))
             .group_by(PaperTag.paper_id)
             .having(func.count(func.distinct(Tag.id)) == len({tag_key(t) for t in f.tags}))
         )
@@ -150,7 +159,12 @@ def plain_rows(s: Session, q: Select[*tuple[Any, ...]]) -> list[tuple[Any, ...]]
     is still built by SQLAlchemy; no type processing applies, so select raw columns."""
     conn = s.connection()
     compiled = q.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
-    params = [compiled.params[name] for name in compiled.positiontup or ()]
+    # SQLite's driver takes positional parameters, psycopg named ones (%(name)s)
+    params: Sequence[Any] | dict[str, Any] = (
+        [compiled.params[name] for name in compiled.positiontup]
+        if compiled.positiontup is not None
+        else compiled.params
+    )
     dbapi = conn.connection.driver_connection
     assert dbapi is not None
     cursor = dbapi.cursor()
@@ -170,9 +184,9 @@ class _TagNames:
     names once and the tuple is shared."""
 
     def __init__(self, s: Session, ids: Iterable[int] | None) -> None:
-        q: Select[*tuple[Any, ...]] = select(
-            PaperTag.paper_id, func.group_concat(PaperTag.tag_id, ",")
-        ).group_by(PaperTag.paper_id)
+        q: Select[*tuple[Any, ...]] = select(PaperTag.paper_id, id_list(PaperTag.tag_id)).group_by(
+            PaperTag.paper_id
+        )
         if ids is not None:
             q = q.where(id_in(PaperTag.paper_id, ids))
         self.text: dict[int, str] = dict(plain_rows(s, q))
@@ -193,8 +207,13 @@ class _TagNames:
         return names
 
 
-def _utc(stored: str) -> datetime:
-    """A stored UTC timestamp ("2024-05-01 12:00:00.000000", no zone) as an aware datetime."""
+def _utc(stored: str | datetime) -> datetime:
+    """A stored UTC timestamp ("2024-05-01 12:00:00.000000", no zone) as an aware datetime.
+
+    SQLite gives the stored text; psycopg gives PostgreSQL's timestamp (without time
+    zone) as a naive datetime already, parsed in C."""
+    if isinstance(stored, datetime):
+        return stored.replace(tzinfo=UTC)
     try:
         return datetime.fromisoformat(stored + "+00:00")
     except ValueError:  # not written by UTCDateTime; still read it, as UTC if naive
@@ -402,9 +421,9 @@ def tag_ids(s: Session, names: Sequence[str], create: bool) -> dict[str, int]:
         key = name.casefold()
         if key in out:
             continue
-        # the column's NOCASE collation, as its UNIQUE index compares: func.lower missed
-        # an existing "Äpfel", so adding it again broke the unique constraint
-        tid = s.scalar(select(Tag.id).where(Tag.name == name))
+        # the fold the UNIQUE index compares with (NOCASE; translate() on PostgreSQL):
+        # func.lower missed an existing "Äpfel", so adding it again broke the constraint
+        tid = s.scalar(select(Tag.id).where(tag_fold(Tag.name) == tag_key(name)))
         if tid is None and create:
             tag = Tag(name=name)
             s.add(tag)
@@ -427,4 +446,4 @@ def add_tags_to(s: Session, ids: Sequence[int], names: Sequence[str]) -> None:
     tid = tag_ids(s, names, create=True)
     links = [{"paper_id": pid, "tag_id": t} for pid in ids for t in tid.values()]
     if links:
-        s.execute(insert(PAPER_TAGS).prefix_with("OR IGNORE"), links)
+        s.execute(insert_ignoring(s, PAPER_TAGS), links)

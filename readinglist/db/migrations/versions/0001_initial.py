@@ -16,6 +16,9 @@ depends_on = None
 
 
 def upgrade() -> None:
+    # PostgreSQL has no NOCASE collation: there the tag name is a plain column and its
+    # uniqueness an index on the same fold, made by 0004. SQLite's files are as before.
+    pg = op.get_bind().dialect.name == "postgresql"
     op.create_table(
         "papers",
         sa.Column("id", sa.Integer(), primary_key=True),
@@ -52,7 +55,12 @@ def upgrade() -> None:
     op.create_table(
         "tags",
         sa.Column("id", sa.Integer(), primary_key=True),
-        sa.Column("name", sa.String(200, collation="NOCASE"), nullable=False, unique=True),
+        sa.Column(
+            "name",
+            sa.String(200) if pg else sa.String(200, collation="NOCASE"),
+            nullable=False,
+            unique=not pg,
+        ),
     )
     op.create_table(
         "paper_tags",

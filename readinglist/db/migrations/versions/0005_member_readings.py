@@ -4,7 +4,7 @@ paper) that differs from "unread, no note"; papers keep no status or note.
 On SQLite the one member is "" and every paper's status and note move into a row
 (only the rows that say something: a status other than unread, a note, or a date).
 On PostgreSQL `member` defaults to current_user, the existing status and notes
-become those of the role that runs the upgrade, and row-level security (ENABLE and
+become those of the member who logged in to run the upgrade, and row-level security (ENABLE and
 FORCE, so the table's owner is held to it too) lets a member:
 
 - read their own rows, and others' rows whose note is shared. A shared note shows
@@ -15,8 +15,8 @@ FORCE, so the table's owner is held to it too) lets a member:
 A paper deleted for good takes every member's row with it (the foreign key's
 cascade runs as the table's owner, past the policies): papers are shared.
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0005
+Revises: 0004
 """
 
 import sqlalchemy as sa
@@ -24,8 +24,8 @@ from alembic import op
 
 from readinglist.db.models import UTCDateTime
 
-revision = "0004"
-down_revision = "0003"
+revision = "0005"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
@@ -61,11 +61,14 @@ def upgrade() -> None:
         sa.Column("note_shared", sa.Boolean(), nullable=False, server_default=sa.false()),
     )
     op.create_index("ix_readings_paper_id", "readings", ["paper_id"])
-    # A status date equal to added_at is what a missing date means: left NULL.
+    # A status date equal to added_at is what a missing date means: left NULL. The
+    # statuses and notes become those of the member upgrading: SESSION_USER, the role
+    # that logged in (db/server.py may SET ROLE to the members' group to own tables).
+    mover = "SESSION_USER" if postgres else "''"
     op.execute(
         "INSERT INTO readings (member, paper_id, status, status_changed_at, note,"
         " note_changed_at)"
-        f" SELECT {who}, id, status,"
+        f" SELECT {mover}, id, status,"
         " CASE WHEN status_changed_at = added_at THEN NULL ELSE status_changed_at END,"
         " note, note_changed_at FROM papers"
         " WHERE status <> 'unread' OR note <> '' OR note_changed_at IS NOT NULL"
@@ -100,8 +103,8 @@ def downgrade() -> None:
     )
     op.add_column("papers", sa.Column("note", sa.Text(), nullable=False, server_default=""))
     op.add_column("papers", sa.Column("note_changed_at", UTCDateTime(), nullable=True))
-    # the running member's rows go back (on SQLite: the only member's)
-    who = "CURRENT_USER" if postgres else "''"
+    # the rows of the member who runs it go back (on SQLite: the only member's)
+    who = "SESSION_USER" if postgres else "''"
     op.execute(
         "UPDATE papers SET status = COALESCE((SELECT r.status FROM readings r"
         f" WHERE r.paper_id = papers.id AND r.member = {who}), 'unread'),"
