@@ -164,6 +164,17 @@ def build_parser(*, subcommands: bool = True) -> argparse.ArgumentParser:
     group = sp.add_mutually_exclusive_group()
     group.add_argument("--set", metavar="TEXT")
     group.add_argument("--file", metavar="FILE", help="read the note from FILE (- for stdin)")
+    share = sp.add_mutually_exclusive_group()
+    share.add_argument(
+        "--share",
+        dest="shared",
+        action="store_const",
+        const=True,
+        help="show your note to the group (a shared library; read-only for them)",
+    )
+    share.add_argument(
+        "--unshare", dest="shared", action="store_const", const=False, help="keep it to you"
+    )
     quiet_flag(sp)
 
     sp = sub.add_parser("export", help="export BibTeX, biblatex, CSL-JSON or Markdown")
@@ -302,6 +313,11 @@ def paper_json(d: PaperDetail) -> dict[str, Any]:
         "status_changed_at": _iso(d.status_changed_at),
         "tags": list(d.tags),
         "note": d.note,
+        "note_shared": d.note_shared,
+        "shared_notes": [
+            {"member": n.member, "note": n.text, "changed_at": _iso(n.changed_at)}
+            for n in d.shared_notes
+        ],
         "citation_key": d.citation_key,
         "added_at": _iso(d.added_at),
         "source": d.source,
@@ -477,7 +493,15 @@ def cmd_show(lib: Library, args: argparse.Namespace) -> int:
     if d.abstract:
         lines.append("\n" + terminal_safe(display_text(d.abstract), multiline=True))
     if d.note:
-        lines.append("\nNote:\n" + terminal_safe(d.note, multiline=True))
+        mine = "Note (shown to the group):" if d.note_shared else "Note:"
+        lines.append(f"\n{mine}\n" + terminal_safe(d.note, multiline=True))
+    for shared in d.shared_notes:  # others' notes shown to the group (a shared library)
+        when = f", {shared.changed_at:%Y-%m-%d}" if shared.changed_at else ""
+        lines.append(
+            terminal_safe(f"\nNote by {shared.member}{when}:", multiline=True)
+            + "\n"
+            + terminal_safe(shared.text, multiline=True)
+        )
     print("\n".join(lines))
     return 0
 
@@ -563,17 +587,24 @@ def cmd_note(lib: Library, args: argparse.Namespace) -> int:
     paper_id = lib.resolve_paper_ref(args.id)
     if args.set is not None or args.file is not None:
         note = args.set if args.set is not None else _read_note(args.file)
-        lib.set_note(paper_id, note)
+        lib.set_note(paper_id, note, args.shared)
         _done(
             args,
-            f"saved the note of paper {paper_id}"
+            f"saved the note of paper {paper_id}{_shared_words(args.shared)}"
             if note
             else f"cleared the note of paper {paper_id}",
         )
+    elif args.shared is not None:
+        lib.share_note(paper_id, args.shared)
+        _done(args, f"the note of paper {paper_id}{_shared_words(args.shared)}")
     else:
         note = lib.get(paper_id).note
         sys.stdout.write(note if note.endswith("\n") or not note else note + "\n")
     return 0
+
+
+def _shared_words(shared: bool | None) -> str:
+    return {None: "", True: " (shown to the group)", False: " (yours only)"}[shared]
 
 
 def _read_note(name: str) -> str:

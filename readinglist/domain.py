@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import MappingProxyType
+from typing import NamedTuple
 
 
 class Status(enum.StrEnum):
@@ -128,6 +129,14 @@ class PaperRow:
     added_at: datetime
 
 
+class SharedNote(NamedTuple):
+    """Another member's note of a paper, shown to the group (read-only for us)."""
+
+    member: str
+    text: str
+    changed_at: datetime | None
+
+
 @dataclass(frozen=True, slots=True)
 class PaperDetail:
     """Everything the library knows about one paper."""
@@ -158,6 +167,10 @@ class PaperDetail:
     key_used_at: datetime | None = None  # first export or copy of the key
     # {field: value an import brought} where it differed from this paper's own value
     conflicts: Mapping[str, str] = field(default_factory=_frozen_map)
+    # status and note are this member's own (issue 12); whether the note is shown to
+    # the group, and the others' notes shown to us (always empty on one's own library)
+    note_shared: bool = False
+    shared_notes: tuple[SharedNote, ...] = ()
 
 
 _NOCASE = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")

@@ -26,7 +26,8 @@ from sqlalchemy import Engine, func, select, tuple_
 from sqlalchemy.orm import Session
 
 from .db.convert import authors_from_json
-from .db.models import Paper, Tombstone
+from .db.models import Paper, Reading, Tombstone
+from .db.readings import note_col, own, status_col
 from .db.store import current_seq, tags_by_paper
 from .domain import CancelFn, Cancelled, LibraryError, ProgressFn
 from .formats.display import search_text
@@ -266,14 +267,15 @@ class IndexFollower:
                             Paper.title,
                             Paper.abstract,
                             Paper.authors_json,
-                            Paper.note,
+                            note_col.label("note"),
                             Paper.venue,
                             Paper.doi,
                             Paper.arxiv_id,
                             Paper.year,
-                            Paper.status,
+                            status_col.label("status"),
                             Paper.trashed_at,
                         )
+                        .outerjoin(Reading, own(s))
                         .where(
                             tuple_(Paper.change_seq, Paper.id) > tuple_(*last),
                             Paper.change_seq <= target,

@@ -625,7 +625,12 @@ class Library:
 
     # ------------------------------------------------------------------ writing
 
+    def share_note(self, paper_id: int, shared: bool) -> Changes:
+        """Show the member's note of the paper to the group, or stop showing it."""
+        return self.set_note(paper_id, self.get(paper_id).note, shared)
+
     def set_status(self, ids: Iterable[int], status: Status) -> Changes:
+        """The member's own status of the papers (another member's stays as it is)."""
         now = _now()
         with self._transaction() as s:
             changed = db_status.set_status(s, db_papers.existing(s, ids), status, now)
@@ -668,12 +673,15 @@ class Library:
             tagged = db_tags.delete_tag(s, name)
         return self._changed(Changes(frozenset(tagged), tags=True))
 
-    def set_note(self, paper_id: int, note: str) -> Changes:
+    def set_note(self, paper_id: int, note: str, shared: bool | None = None) -> Changes:
+        """Write the member's own note of the paper; `shared` True shows it to the
+        group (read-only for them), False keeps it to the member, None leaves that as
+        it was. On one's own (SQLite) library there is no group to show it to."""
         from .formats.clean import clean_block
 
         note = clean_block(note)  # no ESC, NUL or bidi override in a stored note
         with self._transaction() as s:
-            if not db_notes.set_note(s, paper_id, note, _now()):
+            if not db_notes.set_note(s, paper_id, note, _now(), shared):
                 return Changes()
         return self._changed(Changes(frozenset({paper_id}), note=True))
 

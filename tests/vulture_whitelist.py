@@ -41,7 +41,7 @@ _.process_result_value
 _._on_connect  # db/engine.py: @event.listens_for
 _._on_begin
 _.isolation_level  # db/engine.py: pysqlite's own transaction handling off
-_.note_changed_at  # db/models.py column: stored for the record, shown by nothing yet
+_.note_changed_at  # db/models.py column (Reading): stored for the record, shown by nothing yet
 _.down_revision  # db/migrations/versions/*: Alembic's revision chain
 _.branch_labels
 _.depends_on

@@ -1,7 +1,10 @@
 """Copying a library's rows into another database (SQLite or PostgreSQL, either way).
 
-The rows go as they are — ids, citation keys, dates, statuses, notes, trash state —
-so the copy's `details()` equal the original's. The Library decides the transactions:
+The rows go as they are — ids, citation keys, dates, trash state, tags — so the
+copy's `details()` equal the original's. Statuses and notes are each member's own
+(readings.py): the member copying takes THEIR readings along, and they become the
+destination's member's (whoever connects there: "" on SQLite, the role on a
+server); other members' readings stay where they are. The Library decides the transactions:
 the reads run on one session of the source, the writes on one session of the
 destination, which the caller commits only once everything is in.
 """
@@ -15,7 +18,8 @@ from sqlalchemy import Table, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from ..domain import CancelFn, Cancelled, ProgressFn
-from .models import PAPER_TAGS, PAPERS, Paper, PaperTag, Tag, Tombstone
+from .models import PAPER_TAGS, PAPERS, READINGS, Paper, PaperTag, Reading, Tag, Tombstone
+from .readings import member_sql
 from .store import CHUNK, next_seq
 
 TAGS: Table = Tag.__table__  # type: ignore[assignment]
@@ -25,10 +29,11 @@ BATCH = CHUNK
 
 
 def is_empty(s: Session) -> bool:
-    """No paper, tag or tombstone: nothing a copy could collide with or hide."""
+    """No paper, tag, tombstone or reading: nothing a copy could collide with or
+    hide (a server's readings are counted as its policies let the member see)."""
     return all(
         s.scalar(select(func.count()).select_from(t)) == 0
-        for t in (PAPERS, TAGS, Tombstone.__table__)
+        for t in (PAPERS, TAGS, Tombstone.__table__, READINGS)
     )
 
 
@@ -74,7 +79,9 @@ def copy_rows(
         if cancel is not None and cancel():
             raise Cancelled()
         conn.execute(insert(PAPERS), rows)
-        _copy_tags_of(src, conn, [r["id"] for r in rows])
+        ids = [r["id"] for r in rows]
+        _copy_tags_of(src, conn, ids)
+        _copy_readings_of(src, conn, ids)
         done += len(rows)
         if progress is not None:
             progress(done, total)
@@ -89,6 +96,17 @@ def _copy_tags_of(src: Session, conn: Any, ids: Sequence[int]) -> None:
     links = [dict(r._mapping) for r in src.connection().execute(q)]
     if links:
         conn.execute(insert(PAPER_TAGS), links)
+
+
+def _copy_readings_of(src: Session, conn: Any, ids: Sequence[int]) -> None:
+    """The source member's own status and note rows, written without a member: the
+    column's DEFAULT makes them the destination member's (and on a server row-level
+    security accepts only those)."""
+    columns = [c for c in READINGS.c if c.name != "member"]
+    q = select(*columns).where(Reading.paper_id.in_(ids), Reading.member == member_sql(src))
+    rows = [dict(r._mapping) for r in src.connection().execute(q)]
+    if rows:
+        conn.execute(insert(READINGS), rows)
 
 
 def _advance_id_sequences(dst: Session) -> None:

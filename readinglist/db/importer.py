@@ -14,8 +14,9 @@ from string import ascii_lowercase
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from ..domain import CancelFn, Cancelled, MergeNote, PaperDraft, Problem, ProgressFn, Status
+from ..domain import CancelFn, Cancelled, MergeNote, PaperDraft, Problem, ProgressFn
 from ..text import find_links, normalise_arxiv_id, normalise_doi, normalise_title
+from . import readings
 from .convert import authors_to_json, extra_to_json, short_authors, tags_of
 from .dialect import insert_ignoring
 from .merge import Identity, doi_core, merge_draft, same_paper
@@ -177,7 +178,7 @@ def insert_drafts(
         nonlocal seq
         if not pending:
             return
-        rows = [{k: v for k, v in r.items() if k != "_placeholder"} for r in pending]
+        rows = [{k: v for k, v in r.items() if not k.startswith("_")} for r in pending]
         # A plain executemany is much faster than INSERT..RETURNING batches. We hold the
         # write lock (BEGIN IMMEDIATE; PostgreSQL: the library's advisory write lock,
         # db/server.py) and ids only grow (AUTOINCREMENT; a PostgreSQL sequence), so
@@ -194,6 +195,8 @@ def insert_drafts(
             links.extend({"paper_id": pid, "tag_id": tid[t.casefold()]} for t in ts)
         if links:
             s.execute(insert_ignoring(s, PAPER_TAGS), links)
+        notes = {pid: str(row["_note"]) for pid, row in zip(ids, pending, strict=True)}
+        readings.upsert(s, readings.note_rows(notes, now), ("note", "note_changed_at"))
         out.added.extend(ids)
         for pid, row in zip(ids, pending, strict=True):
             placeholder = row.pop("_placeholder")
@@ -299,11 +302,8 @@ def insert_drafts(
                 "entry_type": draft.entry_type or "misc",
                 "citation_key": key,
                 "key_origin": origin,
-                "status": Status.UNREAD.value,
                 "added_at": now,
-                "status_changed_at": now,
-                "note": draft.note,
-                "note_changed_at": now if draft.note else None,
+                "_note": draft.note,  # the importing member's, in readings
                 "source": source,
                 "extra_json": extra_to_json(draft.extra),
                 "trashed_at": None,

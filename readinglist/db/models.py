@@ -70,11 +70,8 @@ class Paper(Base):
     key_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     # {field: imported value} where an import disagreed with a non-empty field
     conflicts_json: Mapped[str] = mapped_column(Text, default="{}", server_default="{}")
-    status: Mapped[str] = mapped_column(String(10), default="unread", index=True)
     added_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    status_changed_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    note: Mapped[str] = mapped_column(Text, default="")
-    note_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # status and note are each member's own: see Reading (migration 0005)
     source: Mapped[str] = mapped_column(Text, default="")
     extra_json: Mapped[str] = mapped_column(Text, default="{}")
     trashed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True, index=True)
@@ -105,6 +102,28 @@ class PaperTag(Base):
     )
 
 
+class Reading(Base):
+    """One member's status and note of one paper (issue 12, migration 0005).
+
+    No row means unread, no note, and the status dated from the paper's added_at
+    (a NULL status_changed_at says the same). On SQLite `member` is "" (one member);
+    on PostgreSQL it is the member's role: the column's DEFAULT is current_user, so a
+    write never names the member, and row-level security keeps each member to their
+    own rows (others' rows are readable only where their note is shared)."""
+
+    __tablename__ = "readings"
+
+    member: Mapped[str] = mapped_column(String(63), primary_key=True, server_default="")
+    paper_id: Mapped[int] = mapped_column(
+        ForeignKey("papers.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    status: Mapped[str] = mapped_column(String(10), default="unread", server_default="unread")
+    status_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    note_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    note_shared: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
 class Tombstone(Base):
     """A paper deleted for good: the index must drop it (its change_seq says when)."""
 
@@ -126,3 +145,4 @@ class Meta(Base):
 # Core tables for bulk inserts: a plain executemany skips the ORM's per-row work.
 PAPERS = cast(Table, Paper.__table__)
 PAPER_TAGS = cast(Table, PaperTag.__table__)
+READINGS = cast(Table, Reading.__table__)

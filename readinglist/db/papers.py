@@ -34,7 +34,7 @@ def paper(s: Session, paper_id: int) -> Paper:
 
 def filter_id_set(s: Session, f: Filter) -> set[int]:
     """Every id the filter's status, tags and trash choice allow (its query aside)."""
-    return set(s.connection().scalars(filtered_ids(f)).all())
+    return set(s.connection().scalars(filtered_ids(s, f)).all())
 
 
 def resolve_ref(s: Session, ref: str) -> int:

@@ -14,7 +14,8 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from .models import Paper
+from .models import Paper, Reading
+from .readings import note_col, own, status_col
 from .store import id_in, tags_by_paper
 
 
@@ -33,21 +34,26 @@ def pending_count(s: Session, since_seq: int) -> int:
 def changed_papers(s: Session, after_seq: int) -> tuple[list[Any], dict[int, list[str]]]:
     """The rows (id, change_seq, trashed_at, title, abstract, authors_json, note, venue,
     doi, arxiv_id, year, status) of the papers changed after `after_seq`, trashed ones
-    too (so a cache of them can drop those), and the tags of the others."""
-    q = select(
-        Paper.id,
-        Paper.change_seq,
-        Paper.trashed_at,
-        Paper.title,
-        Paper.abstract,
-        Paper.authors_json,
-        Paper.note,
-        Paper.venue,
-        Paper.doi,
-        Paper.arxiv_id,
-        Paper.year,
-        Paper.status,
-    ).where(Paper.change_seq > after_seq)
+    too (so a cache of them can drop those), and the tags of the others. Note and
+    status are the member's own: what their index holds."""
+    q = (
+        select(
+            Paper.id,
+            Paper.change_seq,
+            Paper.trashed_at,
+            Paper.title,
+            Paper.abstract,
+            Paper.authors_json,
+            note_col.label("note"),
+            Paper.venue,
+            Paper.doi,
+            Paper.arxiv_id,
+            Paper.year,
+            status_col.label("status"),
+        )
+        .outerjoin(Reading, own(s))
+        .where(Paper.change_seq > after_seq)
+    )
     rows = list(s.execute(q))
     return rows, tags_by_paper(s, [r.id for r in rows if r.trashed_at is None])
 

@@ -24,7 +24,17 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from ..domain import Counts, Filter, PaperDetail, PaperRow, Status, tag_key
 from .convert import authors_from_json
 from .dialect import id_list, ids_in, insert_ignoring, tag_fold
-from .models import PAPER_TAGS, Meta, Paper, PaperTag, Tag
+from .models import PAPER_TAGS, Meta, Paper, PaperTag, Reading, Tag
+from .readings import (
+    UNREAD,
+    member_sql,
+    note_col,
+    note_shared_col,
+    own,
+    shared_notes,
+    status_changed_text,
+    status_col,
+)
 
 # SQLite limits bound parameters per statement; chunk big id lists.
 CHUNK = 900
@@ -93,13 +103,19 @@ def set_meta(s: Session, key: str, value: str) -> None:
         existing.value = value
 
 
-def _filter_conditions(f: Filter) -> list[ColumnElement[bool]]:
+def _filter_conditions(s: Session, f: Filter) -> list[ColumnElement[bool]]:
     """The filter's status, tags and trash state (the query aside) as WHERE terms."""
     conditions: list[ColumnElement[bool]] = [
         Paper.trashed_at.is_not(None) if f.trashed else Paper.trashed_at.is_(None)
     ]
     if f.status is not None:
-        conditions.append(Paper.status == f.status.value)
+        # The member's own rows, as a subquery rather than a join: unread is "no row,
+        # or a row saying unread", so it is the papers NOT among the others.
+        mine = select(Reading.paper_id).where(Reading.member == member_sql(s))
+        if f.status.value == UNREAD:
+            conditions.append(Paper.id.not_in(mine.where(Reading.status != UNREAD)))
+        else:
+            conditions.append(Paper.id.in_(mine.where(Reading.status == f.status.value)))
     if f.tags:
         # Tag names fold ASCII letters only (SQLite's NOCASE, db/dialect.py tag_fold):
         # func.lower against str.casefold missed "Äpfel" (SQLite's lower() leaves Ä as
@@ -115,9 +131,9 @@ def _filter_conditions(f: Filter) -> list[ColumnElement[bool]]:
     return conditions
 
 
-def filtered_ids(f: Filter) -> Select[int]:
+def filtered_ids(s: Session, f: Filter) -> Select[int]:
     """Ids matching the filter's status, tags and trash state (the query aside)."""
-    return select(Paper.id).where(*_filter_conditions(f))
+    return select(Paper.id).where(*_filter_conditions(s, f))
 
 
 def tags_by_paper(s: Session, ids: Collection[int] | None = None) -> dict[int, list[str]]:
@@ -142,7 +158,7 @@ _ROW_COLUMNS = (
     Paper.title,
     Paper.authors_short,
     Paper.year,
-    Paper.status,
+    status_col,
     type_coerce(Paper.added_at, String),
 )
 _STATUS = {st.value: st for st in Status}
@@ -248,7 +264,12 @@ def _to_rows(raw: Iterable[Sequence[Any]], tags: _TagNames) -> list[PaperRow]:
 def rows_for_filter(s: Session, f: Filter, limit: int | None = None) -> list[PaperRow]:
     """The rows matching a filter (without query), newest first, as plain tuples: all
     of them, or the first `limit` (what a window paints first)."""
-    q = select(*_ROW_COLUMNS).where(*_filter_conditions(f)).order_by(Paper.id.desc())
+    q = (
+        select(*_ROW_COLUMNS)
+        .outerjoin(Reading, own(s))
+        .where(*_filter_conditions(s, f))
+        .order_by(Paper.id.desc())
+    )
     if limit is not None:
         q = q.limit(limit)
     raw = plain_rows(s, q)
@@ -257,14 +278,15 @@ def rows_for_filter(s: Session, f: Filter, limit: int | None = None) -> list[Pap
 
 def count_for_filter(s: Session, f: Filter) -> int:
     """How many papers a filter (without query) selects."""
-    return int(s.scalar(select(func.count()).select_from(filtered_ids(f).subquery())) or 0)
+    return int(s.scalar(select(func.count()).select_from(filtered_ids(s, f).subquery())) or 0)
 
 
 def rows_for_ids(s: Session, ids: Sequence[int]) -> list[PaperRow]:
     """Rows for the given ids, in the given order (ids missing from the DB are dropped)."""
     raw: dict[int, Sequence[Any]] = {}
     conn = s.connection()
-    for r in conn.execute(select(*_ROW_COLUMNS).where(id_in(Paper.id, ids))).all():
+    q = select(*_ROW_COLUMNS).outerjoin(Reading, own(s)).where(id_in(Paper.id, ids))
+    for r in conn.execute(q).all():
         raw[r[0]] = r
     return _to_rows((raw[i] for i in ids if i in raw), _TagNames(s, list(raw)))
 
@@ -283,10 +305,10 @@ _DETAIL_COLUMNS = (
     Paper.links_json,
     Paper.entry_type,
     Paper.citation_key,
-    Paper.status,
+    status_col,
     type_coerce(Paper.added_at, String),
-    type_coerce(Paper.status_changed_at, String),
-    Paper.note,
+    status_changed_text,
+    note_col,
     Paper.source,
     Paper.extra_json,
     type_coerce(Paper.trashed_at, String),
@@ -294,6 +316,7 @@ _DETAIL_COLUMNS = (
     Paper.key_pinned,
     type_coerce(Paper.key_used_at, String),
     Paper.conflicts_json,
+    note_shared_col,
 )
 
 
@@ -303,9 +326,11 @@ def details_for_ids(s: Session, ids: Sequence[int]) -> list[PaperDetail]:
     Plain column tuples, not ORM objects: `list --json` of 10k papers spent ~1 s
     building Paper instances and converting them."""
     found: dict[int, tuple[Any, ...]] = {}
-    for row in plain_rows(s, select(*_DETAIL_COLUMNS).where(id_in(Paper.id, ids))):
+    q = select(*_DETAIL_COLUMNS).outerjoin(Reading, own(s)).where(id_in(Paper.id, ids))
+    for row in plain_rows(s, q):
         found[row[0]] = row
     tags = _TagNames(s, list(found))
+    shared = shared_notes(s, list(found))
     when: dict[str, datetime] = {}
 
     def utc(stored: str | None) -> datetime | None:
@@ -323,7 +348,7 @@ def details_for_ids(s: Session, ids: Sequence[int]) -> list[PaperDetail]:
             continue
         (pid, title, abstract, authors, year, venue, doi, arxiv_id, url, links, entry_type,
          key, status, added, changed, note, source, extra, trashed, origin, pinned, used,
-         conflicts) = r  # fmt: skip
+         conflicts, note_shared) = r  # fmt: skip
         out.append(
             PaperDetail(
                 id=pid,
@@ -350,6 +375,8 @@ def details_for_ids(s: Session, ids: Sequence[int]) -> list[PaperDetail]:
                 key_pinned=bool(pinned),
                 key_used_at=utc(used),
                 conflicts=_json_dict(conflicts),
+                note_shared=bool(note_shared),
+                shared_notes=shared.get(pid, ()),
             )
         )
     return out
@@ -373,14 +400,20 @@ def counts(s: Session) -> Counts:
     trashed = select(Paper.id).where(Paper.trashed_at.is_not(None))
     conn = s.connection()
     by_status = dict.fromkeys(Status, 0)
-    for status, n in conn.execute(select(Paper.status, func.count()).group_by(Paper.status)):
+    # Papers without a row of the member's are unread: unread is what the rest leave.
+    alive = int(conn.scalar(select(func.count()).select_from(Paper)) or 0)
+    trash = int(conn.scalar(select(func.count()).select_from(trashed.subquery())) or 0)
+    alive -= trash
+    mine = select(Reading.status, func.count()).where(
+        Reading.member == member_sql(s), Reading.status != UNREAD
+    )
+    for status, n in conn.execute(mine.group_by(Reading.status)):
         by_status[_STATUS[status]] += n
-    trash = 0
     for status, n in conn.execute(
-        select(Paper.status, func.count()).where(Paper.id.in_(trashed)).group_by(Paper.status)
+        mine.where(Reading.paper_id.in_(trashed)).group_by(Reading.status)
     ):
         by_status[_STATUS[status]] -= n
-        trash += n
+    by_status[Status.UNREAD] = alive - sum(by_status.values())
     per_tag: dict[int, int] = defaultdict(int)
     for tid, n in conn.execute(select(PaperTag.tag_id, func.count()).group_by(PaperTag.tag_id)):
         per_tag[tid] += n

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from readinglist.domain import LibraryError, PaperDraft
+from readinglist.domain import LibraryError, PaperDraft, Status
 from readinglist.library import Library
 from readinglist.library_copy import copy_library
 from tests.copy_fixtures import seed_varied, snapshot
@@ -39,6 +39,12 @@ def test_round_trip_sqlite_postgresql_sqlite_is_identical(
         new = server.import_drafts([PaperDraft(title="Added on the server")], source="t")
         assert new.added[0] > max(d.id for d in before["details"])
         server.purge(new.added)
+    # bob's own status and note are his: alice's copy home does not take them
+    with Library(pg_server.url(pg_database, "bob")) as bob:
+        first = before["details"][0].id
+        bob.set_status([first], Status.READING)
+        bob.set_note(first, "bob's note")
+        assert bob.get(first).note == "bob's note"
     back = copy_library(url, str(tmp_path / "home"))
     assert back.papers == there.papers
     with Library(tmp_path / "home") as home:

@@ -1,0 +1,125 @@
+"""Each member's own status and note on a shared library (issue 12), through the
+Library as two members would use it: alice and bob on one database, each with their
+own Library (and own search index)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from readinglist.domain import ExportFormat, Filter, PaperDraft, Person, Status
+from readinglist.library import Library
+from tests.pg import PgServer
+
+pytestmark = pytest.mark.postgresql
+
+
+@pytest.fixture
+def alice_bob(
+    pg_server: PgServer, pg_database: str, tmp_path: Path
+) -> Iterator[tuple[Library, Library]]:
+    alice = Library(pg_server.url(pg_database, "alice"), cache_dir=tmp_path / "alice")
+    bob = Library(pg_server.url(pg_database, "bob"), cache_dir=tmp_path / "bob")
+    try:
+        yield alice, bob
+    finally:
+        alice.close()
+        bob.close()
+
+
+def _add(lib: Library, *titles: str) -> list[int]:
+    drafts = [PaperDraft(title=t, authors=(Person("Doe", "Jo"),), year=2020) for t in titles]
+    return list(lib.import_drafts(drafts, source="t").added)
+
+
+def test_alice_marks_read_and_bob_still_sees_it_unread(
+    alice_bob: tuple[Library, Library],
+) -> None:
+    alice, bob = alice_bob
+    pid, other = _add(alice, "Masked generative transformers", "Diffusion models")
+    alice.set_status([pid], Status.READ)
+    assert alice.get(pid).status is Status.READ
+    assert bob.get(pid).status is Status.UNREAD  # the paper is shared, the status not
+    assert bob.ids() == alice.ids() == [other, pid]
+    assert alice.ids(Filter(status=Status.READ)) == [pid]
+    assert bob.ids(Filter(status=Status.READ)) == []
+    assert bob.ids(Filter(status=Status.UNREAD)) == [other, pid]
+    assert alice.counts().by_status[Status.READ] == 1
+    assert bob.counts().by_status == {Status.UNREAD: 2, Status.READING: 0, Status.READ: 0}
+    bob.set_status([pid], Status.READING)
+    assert alice.get(pid).status is Status.READ  # bob's change is bob's
+    assert [r.status for r in bob.rows([pid])] == [Status.READING]
+    # each member's own index: status:read finds alice's read paper for alice only
+    assert [r.id for r in alice.listing(Filter(query="status:read")).rows] == [pid]
+    assert bob.listing(Filter(query="status:read")).rows == ()
+
+
+def test_notes_are_private_until_shared_and_then_read_only(
+    alice_bob: tuple[Library, Library],
+) -> None:
+    alice, bob = alice_bob
+    (pid,) = _add(alice, "Masked generative transformers")
+    alice.set_note(pid, "the proof of 3.2 is *wrong*")
+    bob.set_note(pid, "bob's own thoughts")
+    assert alice.get(pid).note == "the proof of 3.2 is *wrong*"
+    assert bob.get(pid).note == "bob's own thoughts"
+    assert bob.get(pid).shared_notes == ()  # alice's note is private
+    assert [d.id for d, _ in bob.search("proof")] == []  # not in bob's index either
+
+    alice.share_note(pid, True)
+    seen = bob.get(pid)
+    assert [(n.member, n.text) for n in seen.shared_notes] == [
+        ("alice", "the proof of 3.2 is *wrong*")
+    ]
+    assert seen.note == "bob's own thoughts" and not seen.note_shared
+    assert alice.get(pid).note_shared and alice.get(pid).shared_notes == ()  # not her own
+
+    alice.set_note(pid, "fixed in v2")  # still shared (shared=None keeps it)
+    assert [n.text for n in bob.get(pid).shared_notes] == ["fixed in v2"]
+    alice.set_note(pid, "fixed in v2", shared=False)
+    assert bob.get(pid).shared_notes == ()
+
+
+def test_a_status_or_note_change_moves_the_change_number(
+    alice_bob: tuple[Library, Library],
+) -> None:
+    alice, bob = alice_bob
+    (pid,) = _add(alice, "Masked generative transformers")
+    seq = bob.change_seq()
+    alice.set_status([pid], Status.READ)
+    assert bob.change_seq() > seq  # bob's index re-reads the paper: harmless
+    seq = bob.change_seq()
+    alice.set_note(pid, "n")
+    assert bob.change_seq() > seq
+
+
+def test_an_imported_note_and_an_export_are_the_members_own(
+    alice_bob: tuple[Library, Library],
+) -> None:
+    alice, bob = alice_bob
+    report = alice.import_drafts(
+        [PaperDraft(title="Muse", authors=(Person("Chang", "H"),), year=2023, note="alice's")],
+        source="t",
+    )
+    (pid,) = report.added
+    assert alice.get(pid).note == "alice's"
+    assert bob.get(pid).note == ""
+    bob.set_note(pid, "bob's annotation")
+    assert "bob's annotation" in bob.export(ExportFormat.BIBTEX, ids=[pid])
+    assert "alice" not in bob.export(ExportFormat.BIBTEX, ids=[pid])
+    assert "alice's" in alice.export(ExportFormat.MARKDOWN, ids=[pid])
+
+
+def test_purging_a_paper_takes_every_members_row(
+    alice_bob: tuple[Library, Library],
+) -> None:
+    alice, bob = alice_bob
+    (pid,) = _add(alice, "Masked generative transformers")
+    alice.set_note(pid, "mine", shared=True)
+    bob.set_status([pid], Status.READ)
+    bob.trash([pid])
+    bob.purge([pid])  # papers are shared: the cascade runs past the policies
+    assert alice.ids() == [] and bob.ids() == []
+    assert alice.counts().by_status[Status.READ] == 0 == bob.counts().by_status[Status.READ]
