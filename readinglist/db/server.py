@@ -58,6 +58,8 @@ def make_server_engine(url: str) -> Engine:
     def connect() -> Any:
         return psycopg.connect(url, **extra)
 
+    # pre-ping: a pooled connection the server dropped (a restart, an idle timeout, an
+    # open window left overnight) is replaced instead of failing the next command
     engine = create_engine("postgresql+psycopg://", creator=connect, pool_pre_ping=True)
 
     @event.listens_for(engine, "begin")
