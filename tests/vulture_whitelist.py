@@ -27,6 +27,14 @@ _._temp_index  # library.py: a read-only library's temporary index folder (remov
 
 # SQLAlchemy, SQLite, Alembic, Markdown and Whoosh read these by name
 _.impl  # db/models.py UTCDateTime (TypeDecorator)
+_.inherit_cache  # db/dialect.py: SQLAlchemy's statement cache asks each construct
+# db/dialect.py: SQLAlchemy's compiler calls these per dialect (@compiles)
+_._ids_in_sqlite
+_._ids_in_pg
+_._tag_fold_sqlite
+_._tag_fold_pg
+_._id_list_sqlite
+_._id_list_pg
 _.cache_ok
 _.process_bind_param
 _.process_result_value
