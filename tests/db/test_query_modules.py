@@ -168,7 +168,7 @@ def test_set_note_says_whether_it_changed(engine: Engine) -> None:
         assert not notes.set_note(s, 2, "read *this*", WHEN)
         (r,) = s.scalars(select(Reading).where(Reading.paper_id == 2))
         assert r.member in ("", "alice")  # SQLite's one member, or the server's role
-        assert and r.note == "read *this*" and r.note_changed_at == WHEN
+        assert r.note == "read *this*" and r.note_changed_at == WHEN
         assert not r.note_shared
         with pytest.raises(PaperNotFound):
             notes.set_note(s, 42, "x", WHEN)
