@@ -31,9 +31,9 @@ from .health import known_revisions
 WRITE_LOCK = 0x524C_7772_6974_65
 SCHEMA_LOCK = 0x524C_7363_6865_6D
 # The group role a lab admin makes for the members (README, "A shared library for
-# your group"). When the member creating or upgrading the schema is in it, the tables
-# belong to the group: every member may use them and upgrade them later. Without
-# such a group (one person's server) they are the connecting role's own.
+# your group"). When the member creating or upgrading the schema is in it and it may
+# create tables there, the tables belong to the group: every member may use them and
+# upgrade them later. Otherwise (one person's server) they are the connecting role's.
 MEMBERS_ROLE = "readinglist_members"
 # libpq waits for an unreachable host as long as TCP does (minutes): ours is shorter,
 # unless the URL or PGCONNECT_TIMEOUT say otherwise.
@@ -58,6 +58,8 @@ def make_server_engine(url: str) -> Engine:
     def connect() -> Any:
         return psycopg.connect(url, **extra)
 
+    # pre-ping: a pooled connection the server dropped (a restart, an idle timeout, an
+    # open window left overnight) is replaced instead of failing the next command
     engine = create_engine("postgresql+psycopg://", creator=connect, pool_pre_ping=True)
 
     @event.listens_for(engine, "begin")
@@ -121,9 +123,14 @@ def _upgrade(conn: Connection) -> None:
     with conn.begin():
         conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": SCHEMA_LOCK})
         if _revision(conn) != head_revision():  # another member may have done it
+            # a member in its own right (a superuser "has" every role) of a group that
+            # may create the tables here
             in_group = conn.scalar(
                 text(
-                    "SELECT to_regrole(:g) IS NOT NULL AND pg_has_role(current_user, :g, 'MEMBER')"
+                    "SELECT EXISTS (SELECT 1 FROM pg_auth_members m"
+                    " JOIN pg_roles g ON g.oid = m.roleid JOIN pg_roles u ON u.oid = m.member"
+                    " WHERE g.rolname = :g AND u.rolname = current_user)"
+                    " AND has_schema_privilege(:g, current_schema(), 'CREATE')"
                 ),
                 {"g": MEMBERS_ROLE},
             )

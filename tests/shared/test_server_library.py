@@ -379,3 +379,32 @@ def test_a_write_waits_for_another_members_write_then_says_busy(
             other.rollback()  # bob's write ends
         lib.set_status([pid], Status.READ)
         assert lib.get(pid).status is Status.READ and lib.change_seq() == seq + 1
+
+
+def test_a_connection_the_server_dropped_is_replaced(
+    pg_server: PgServer, pg_database: str, tmp_path: Path
+) -> None:
+    with _open(pg_server, pg_database, "alice", tmp_path) as lib:
+        (pid,) = lib.import_text(BIB, source="a.bib").added
+        pg_server.admin_sql(  # a server restart, an idle timeout: our pooled one is gone
+            "postgres",
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            f" WHERE datname = '{pg_database}' AND usename = 'alice'",
+        )
+        lib.set_status([pid], Status.READ)
+        assert lib.get(pid).status is Status.READ
+
+
+def test_an_error_met_while_reading_is_told_as_the_servers(
+    pg_server: PgServer, pg_database: str, tmp_path: Path
+) -> None:
+    with _open(pg_server, pg_database, "alice", tmp_path) as lib:
+        lib.import_text(BIB, source="a.bib")
+        pg_server.admin_sql(pg_database, "REVOKE ALL ON papers FROM readinglist_members")
+        with pytest.raises(Exception) as caught:  # a read: the caller translates it
+            lib.listing()
+        trouble = lib.trouble(caught.value)
+        assert trouble is not None and "no permission" in str(trouble)
+        assert f"{pg_server.host_port}/{pg_database}" in str(trouble)
+        assert lib.trouble(ValueError("a bug")) is None  # a bug stays a bug
+        pg_server.admin_sql(pg_database, "GRANT ALL ON papers TO readinglist_members")
