@@ -74,7 +74,7 @@ def test_statuses_notes_and_dates_survive_the_upgrade(tmp_path: Path) -> None:
         assert counts.by_status == {Status.UNREAD: 3, Status.READING: 1, Status.READ: 1}
         # the notes are found by the index built after the upgrade
         assert sorted(d.id for d, _ in lib.search("note")) == [3, 4]
-    assert current_revision(db) == head_revision() == "0004"
+    assert current_revision(db) == head_revision() == "0005"
     engine = make_engine(db)
     with Session(engine) as s:
         rows = s.execute(select(Reading.member, Reading.paper_id).order_by(Reading.paper_id))
