@@ -38,7 +38,7 @@ class ids_in(FunctionElement[bool]):  # lower case: an SQL function's name
     # Not Boolean: SQLite has no boolean type, so SQLAlchemy would write a Boolean
     # function as `(... IN (...)) = 1`, which SQLite cannot look up by index — every
     # lookup of a few ids scanned all papers (100k: details of 1,000 85 -> 28 ms).
-    type = cast("TypeEngine[bool]", NullType())
+    type = cast(TypeEngine[bool], NullType())
     inherit_cache = True
 
     def __init__(

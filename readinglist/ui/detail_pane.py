@@ -286,6 +286,7 @@ class DetailPane(QWidget):
         self._fill_tags()
         self._fill_abstract()
         self.notes.set_paper(paper.id, paper.note)
+        self.notes.set_sharing(paper.note_shared, paper.shared_notes)
         self.scroll_area.verticalScrollBar().setValue(0)
         self._pages.setCurrentWidget(self.splitter)
         self._scroll_to_first_match()
@@ -342,6 +343,7 @@ class DetailPane(QWidget):
             self._fill_tags()
         if changes.note:
             self.notes.note_changed_elsewhere(paper.note)
+            self.notes.set_sharing(paper.note_shared, paper.shared_notes)
 
     def _refresh_selection(self, changes: Changes) -> None:
         ids = self.selection.ids()

@@ -37,6 +37,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCheckBox,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -48,7 +49,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..domain import Changes, LibraryError
+from ..domain import Changes, LibraryError, SharedNote
 from ..library import Library
 from ..notes import (
     RENDER_LIMIT,
@@ -191,6 +192,12 @@ class NotesEditor(QWidget):
         self.state_label.setEnabled(False)  # drawn in the muted "disabled" text colour
         header.addWidget(self.state_label)
         header.addStretch(1)
+        # a shared library only: the member's note shown to the group, or not
+        self.share_box = QCheckBox("Share with group", self)
+        self.share_box.setToolTip("Show this note to the other members (read-only for them)")
+        self.share_box.clicked.connect(self._share_clicked)  # the user's clicks only
+        self.share_box.setVisible(library.server is not None)
+        header.addWidget(self.share_box)
         self.write_button = self._mode_button("Write", "Edit the Markdown source")
         self.preview_button = self._mode_button("Preview", "Show the note rendered")
         self._modes = QButtonGroup(self)
@@ -264,6 +271,14 @@ class NotesEditor(QWidget):
         column.addLayout(header)
         column.addWidget(self.save_bar)
         column.addWidget(self._stack, 1)
+        # the other members' shared notes of this paper: read-only, as plain text
+        self.group_notes = QLabel("", self)
+        self.group_notes.setTextFormat(Qt.TextFormat.PlainText)
+        self.group_notes.setWordWrap(True)
+        self.group_notes.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.group_notes.setAccessibleName("The group's shared notes")
+        self.group_notes.hide()
+        column.addWidget(self.group_notes)
         self.setEnabled(False)
 
     def _mode_button(self, text: str, tip: str) -> QToolButton:
@@ -321,6 +336,28 @@ class NotesEditor(QWidget):
             self._set_state("")
             if not self._unsaved:
                 self._show_error("")
+
+    def set_sharing(self, shared: bool, others: tuple[SharedNote, ...]) -> None:
+        """Whether the member's note is shown to the group, and the others' notes."""
+        self.share_box.setChecked(shared)
+        parts = []
+        for n in others:
+            when = f" · {n.changed_at:%Y-%m-%d}" if n.changed_at else ""
+            parts.append(f"{n.member}{when}:\n{n.text}")
+        self.group_notes.setText("\n\n".join(parts))
+        self.group_notes.setVisible(bool(parts))
+
+    def _share_clicked(self, checked: bool) -> None:
+        if self._paper_id is None:
+            return
+        self.flush()  # what was typed goes first, then is shown (or hidden)
+        try:
+            changes = self._library.share_note(self._paper_id, checked)
+        except LibraryError as exc:
+            self.share_box.setChecked(not checked)
+            self._show_error(str(exc))
+            return
+        self.saved.emit(changes)
 
     def note_changed_elsewhere(self, note: str) -> None:
         """The library's note changed (another window, undo, CLI): take it, unless typing."""

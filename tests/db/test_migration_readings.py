@@ -1,4 +1,4 @@
-"""Migration 0004 (issue 12): each paper's status and note move to the one member's
+"""Migration 0005 (issue 12): each paper's status and note move to the one member's
 row of `readings`; nothing is lost on a library made at the previous head."""
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from readinglist.library import DB_NAME, Library
 
 from .test_migrations import _migrate_to
 
+PREVIOUS = "0004"  # the head before the member readings
 ADDED = "2024-01-02 03:04:05.000000"
 LATER = "2024-02-03 04:05:06.000000"
 NOTED = "2024-03-04 05:06:07.000000"
@@ -34,10 +35,10 @@ def _at(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=UTC)
 
 
-def _library_at_0003(folder: Path) -> Path:
+def _library_at_previous_head(folder: Path) -> Path:
     folder.mkdir()
     db = folder / DB_NAME
-    _migrate_to(db, "0003")
+    _migrate_to(db, PREVIOUS)
     con = sqlite3.connect(db)
     con.execute("INSERT INTO meta VALUES ('library_id', 'abc'), ('seq', '7')")
     for pid, status, changed, note, noted in PAPERS:
@@ -59,7 +60,7 @@ def _library_at_0003(folder: Path) -> Path:
 
 def test_statuses_notes_and_dates_survive_the_upgrade(tmp_path: Path) -> None:
     folder = tmp_path / "lib"
-    db = _library_at_0003(folder)
+    db = _library_at_previous_head(folder)
     with Library(folder) as lib:
         got = {d.id: d for d in lib.details([1, 2, 3, 4, 5])}
         for pid, status, changed, note, _ in PAPERS:
@@ -84,11 +85,11 @@ def test_statuses_notes_and_dates_survive_the_upgrade(tmp_path: Path) -> None:
     assert not columns & {"status", "status_changed_at", "note", "note_changed_at"}
 
 
-def test_the_upgrade_keeps_a_backup_at_0003(tmp_path: Path) -> None:
+def test_the_upgrade_keeps_a_backup_at_the_previous_head(tmp_path: Path) -> None:
     folder = tmp_path / "lib"
-    _library_at_0003(folder)
+    _library_at_previous_head(folder)
     Library(folder).close()
-    (backup,) = (folder / "backups").glob("library-0003-*.sqlite")
+    (backup,) = (folder / "backups").glob(f"library-{PREVIOUS}-*.sqlite")
     con = sqlite3.connect(backup)
     assert con.execute("SELECT status, note FROM papers WHERE id = 3").fetchone() == (
         "reading",

@@ -123,3 +123,41 @@ def test_purging_a_paper_takes_every_members_row(
     bob.purge([pid])  # papers are shared: the cascade runs past the policies
     assert alice.ids() == [] and bob.ids() == []
     assert alice.counts().by_status[Status.READ] == 0 == bob.counts().by_status[Status.READ]
+
+
+def test_an_older_server_library_gives_its_statuses_to_the_upgrading_member(
+    pg_server: PgServer, pg_database: str, tmp_path: Path
+) -> None:
+    """A library at 0004 (statuses and notes on papers) upgraded by alice: they become
+    hers (SESSION_USER, though the upgrade runs as the members' group), not bob's."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import text
+
+    from readinglist.db.engine import MIGRATIONS
+    from readinglist.db.server import make_server_engine
+
+    engine = make_server_engine(pg_server.url(pg_database, "alice"))
+    with engine.begin() as conn:
+        conn.exec_driver_sql("SET LOCAL ROLE readinglist_members")  # as db/server.py does
+        cfg = Config()
+        cfg.set_main_option("script_location", str(MIGRATIONS))
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0004")
+        conn.execute(text("INSERT INTO meta VALUES ('library_id', 'old'), ('seq', '1')"))
+        conn.execute(
+            text(
+                "INSERT INTO papers (title, title_key, abstract, authors_json, authors_short,"
+                " venue, doi, doi_key, arxiv_id, url, links_json, entry_type, citation_key,"
+                " status, added_at, status_changed_at, note, note_changed_at, source,"
+                " extra_json, change_seq) VALUES ('Old', 'old', '', '[]', '', '', '', '', '',"
+                " '', '[]', 'misc', 'old2020', 'read', now(), now(), 'kept', now(), 't',"
+                " '{}', 1)"
+            )
+        )
+    engine.dispose()
+    with Library(pg_server.url(pg_database, "alice"), cache_dir=tmp_path / "a") as alice:
+        (pid,) = alice.ids()
+        assert (alice.get(pid).status, alice.get(pid).note) == (Status.READ, "kept")
+    with Library(pg_server.url(pg_database, "bob"), cache_dir=tmp_path / "b") as bob:
+        assert (bob.get(pid).status, bob.get(pid).note) == (Status.UNREAD, "")

@@ -1,0 +1,76 @@
+"""The notes editor on a shared library (issue 12): a "Share with group" box for the
+member's own note, and the others' shared notes read-only below. On one's own
+library neither shows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from readinglist.domain import PaperDraft, Person
+from readinglist.library import Library
+from readinglist.ui.detail_pane import DetailPane
+from tests.pg import PgServer
+
+
+def _pane(qtbot: QtBot, library: Library) -> DetailPane:
+    widget = DetailPane(library)
+    qtbot.addWidget(widget)
+    widget.resize(450, 800)
+    widget.show()
+    return widget
+
+
+def test_ones_own_library_has_no_group_to_share_with(
+    qtbot: QtBot, lib: Library, pane: DetailPane
+) -> None:
+    (pid,) = lib.import_drafts([PaperDraft(title="Muse")], source="t").added
+    lib.set_note(pid, "mine")
+    pane.show_paper(pid)
+    assert pane.notes.share_box.isHidden()
+    assert pane.notes.group_notes.isHidden()
+
+
+@pytest.fixture
+def alice_bob(
+    pg_server: PgServer, pg_database: str, tmp_path: Path
+) -> Iterator[tuple[Library, Library]]:
+    alice = Library(pg_server.url(pg_database, "alice"), cache_dir=tmp_path / "a")
+    bob = Library(pg_server.url(pg_database, "bob"), cache_dir=tmp_path / "b")
+    yield alice, bob
+    alice.close()
+    bob.close()
+
+
+@pytest.mark.postgresql
+def test_bob_reads_alices_shared_note_and_shares_his_own(
+    qtbot: QtBot, alice_bob: tuple[Library, Library]
+) -> None:
+    alice, bob = alice_bob
+    drafts = [PaperDraft(title="Muse", authors=(Person("Chang", "H"),))]
+    (pid,) = alice.import_drafts(drafts, source="t").added
+    alice.set_note(pid, "<b>not bold</b>, see §3", shared=True)
+    pane = _pane(qtbot, bob)
+    pane.show_paper(pid)
+    notes = pane.notes
+    assert notes.share_box.isVisible() and not notes.share_box.isChecked()
+    assert notes.group_notes.isVisible()
+    assert notes.group_notes.text().startswith("alice · ")
+    assert notes.group_notes.text().endswith(":\n<b>not bold</b>, see §3")  # as plain text
+    assert notes.group_notes.textFormat() == Qt.TextFormat.PlainText
+
+    notes.show_source()
+    notes.editor.setFocus()
+    qtbot.keyClicks(notes.editor, "bob agrees")
+    qtbot.mouseClick(notes.share_box, Qt.MouseButton.LeftButton)
+    assert notes.share_box.isChecked()
+    # typed text saved first, then shown to the group
+    assert [(n.member, n.text) for n in alice.get(pid).shared_notes] == [("bob", "bob agrees")]
+    assert bob.get(pid).note_shared
+    qtbot.mouseClick(notes.share_box, Qt.MouseButton.LeftButton)
+    assert alice.get(pid).shared_notes == ()
+    assert bob.get(pid).note == "bob agrees"
