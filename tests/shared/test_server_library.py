@@ -433,3 +433,20 @@ def test_libpq_finds_the_password_and_the_urls_options_pass_through(
     monkeypatch.setenv("PGPASSFILE", str(tmp_path / "none"))
     message = _refused(url, tmp_path)
     assert "asked for a password" in message
+
+
+def test_without_a_members_group_the_tables_are_the_members_own(
+    pg_server: PgServer, pg_database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One person's server: no group role of that name, so no SET ROLE to it."""
+    from readinglist.db import server
+
+    monkeypatch.setattr(server, "MEMBERS_ROLE", f"no_group_{uuid.uuid4().hex[:6]}")
+    with _open(pg_server, pg_database, "alice", tmp_path) as lib:
+        lib.import_text(BIB, source="a.bib")
+        assert lib.counts().total == 1
+    with psycopg.connect(pg_server.url(pg_database)) as conn:
+        owners = conn.execute(
+            "SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname = 'public'"
+        ).fetchall()
+    assert owners == [("alice",)]
