@@ -53,6 +53,8 @@ def test_a_url_is_a_server_and_anything_else_a_folder(tmp_path: Path) -> None:
     assert where.server == "lab.example:6543/rl"
     assert "s@cret" not in repr(where) and "cret" not in repr(where)
     assert ServerLocation("postgresql://lab/rl").server == "lab:5432/rl"
+    in_query = ServerLocation("postgresql://alice@lab/rl?password=zzz")
+    assert "zzz" not in in_query.label + in_query.server + repr(in_query)
 
 
 def test_the_index_cache_is_per_library_id_and_can_be_moved(
@@ -408,3 +410,43 @@ def test_an_error_met_while_reading_is_told_as_the_servers(
         assert f"{pg_server.host_port}/{pg_database}" in str(trouble)
         assert lib.trouble(ValueError("a bug")) is None  # a bug stays a bug
         pg_server.admin_sql(pg_database, "GRANT ALL ON papers TO readinglist_members")
+
+
+def test_libpq_finds_the_password_and_the_urls_options_pass_through(
+    pg_server: PgServer, pg_database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    host, port = pg_server.host_port.split(":")
+    passfile = tmp_path / "pgpass"
+    passfile.write_text(f"{host}:{port}:{pg_database}:alice:{pg_server.members['alice']}\n")
+    passfile.chmod(0o600)
+    monkeypatch.setenv("PGPASSFILE", str(passfile))
+    url = pg_server.url(pg_database, "alice", password=False)
+    assert "secret" not in url
+    with Library(f"{url}?sslmode=disable&application_name=rl-probe", cache_dir=tmp_path) as lib:
+        assert lib.member == "alice"
+        lib.import_text(BIB, source="a.bib")
+        with psycopg.connect(pg_server.url(pg_database)) as conn:
+            names = conn.execute(
+                "SELECT application_name FROM pg_stat_activity WHERE usename = 'alice'"
+            ).fetchall()
+        assert ("rl-probe",) in names
+    monkeypatch.setenv("PGPASSFILE", str(tmp_path / "none"))
+    message = _refused(url, tmp_path)
+    assert "asked for a password" in message
+
+
+def test_without_a_members_group_the_tables_are_the_members_own(
+    pg_server: PgServer, pg_database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One person's server: no group role of that name, so no SET ROLE to it."""
+    from readinglist.db import server
+
+    monkeypatch.setattr(server, "MEMBERS_ROLE", f"no_group_{uuid.uuid4().hex[:6]}")
+    with _open(pg_server, pg_database, "alice", tmp_path) as lib:
+        lib.import_text(BIB, source="a.bib")
+        assert lib.counts().total == 1
+    with psycopg.connect(pg_server.url(pg_database)) as conn:
+        owners = conn.execute(
+            "SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname = 'public'"
+        ).fetchall()
+    assert owners == [("alice",)]
