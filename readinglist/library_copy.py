@@ -64,14 +64,18 @@ def copy_library(
         if not folder.exists():
             made_folder = folder
     try:
-        with _open(source) as src:
+        src = _open(source)
+        try:
             dst = _open(destination)
-            dst.report_index_progress(index_reporter)  # closing indexes the copy
             try:
                 n = _copy_between(src, dst, shown_location(destination), progress, cancel)
-            finally:
-                dst.close()
-            src.close(catch_up=False)
+            except BaseException:
+                dst.close(catch_up=False)
+                raise
+            dst.report_index_progress(index_reporter)
+            dst.close()  # closing builds the copy's index (the CLI contract)
+        finally:
+            src.close(catch_up=False)  # the source's index is not ours to bring up
     except BaseException:  # Ctrl-C too: a folder we made holds nothing worth keeping
         if made_folder is not None:
             with contextlib.suppress(OSError):
