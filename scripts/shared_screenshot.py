@@ -5,9 +5,9 @@
     DISPLAY=:99 .venv/bin/python scripts/shared_screenshot.py docs/
 
 A throwaway server (scripts/pg_server.py); Bob fills the library with the trending
-sample; Alice's window opens on it; then Bob adds a paper and marks another read,
-and the shots show the window before and once his changes have arrived (by
-notification: the window's poll is stopped).
+sample; Alice's window opens on it; then Bob adds a paper with a tag and a note he
+shares with the group, and the shots show the window before and once his changes
+have arrived (by notification: the window's poll is stopped).
 """
 
 from __future__ import annotations
@@ -72,7 +72,9 @@ def main() -> None:
                 source="bob.bib",
             ).added
             bob.add_tags(added, ["reading group"])
-            bob.set_status([ids[1]], Status.READ)
+            bob.set_note(
+                added[0], "Let's read this one for **Thursday**: section 3 first.", shared=True
+            )
             t0 = time.perf_counter()
             _spin(app, lambda: added[0] in [r.id for r in w.table_model.rows()], 5)
             print(f"Bob's paper in Alice's window after {time.perf_counter() - t0:.2f} s")
