@@ -19,7 +19,7 @@ from sqlalchemy import create_engine
 
 from readinglist.cli import run_cli
 from readinglist.db.engine import head_revision
-from readinglist.domain import LibraryError, PaperDraft, PaperEdit, Status
+from readinglist.domain import Filter, LibraryError, PaperDraft, PaperEdit, Status
 from readinglist.index_worker import ChildCatchUp, child_command, child_env
 from readinglist.library import Library
 from readinglist.location import ServerLocation, is_server, parse_location, resolve_library
@@ -450,3 +450,85 @@ def test_without_a_members_group_the_tables_are_the_members_own(
             "SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname = 'public'"
         ).fetchall()
     assert owners == [("alice",)]
+
+
+_EDITOR = """
+import sys
+from pathlib import Path
+from readinglist.domain import PaperEdit
+from readinglist.library import Library
+
+lib = Library(sys.argv[1], cache_dir=Path(sys.argv[2]))
+word = sys.argv[3]
+ids = [int(i) for i in sys.argv[4].split(",")]
+print("ready", flush=True)
+sys.stdin.readline()
+for round in range(3):
+    for n, pid in enumerate(ids):
+        lib.edit_paper(pid, PaperEdit(title=f"{word} {_letters(n)} round{'x' * round}"))
+        lib.add_tags([pid], [f"{word}-tag"])
+lib.close(catch_up=False)
+"""
+
+
+def _letters(n: int) -> str:
+    """0 -> 'qa', 1 -> 'qb', ... : a word per paper that no other paper holds."""
+    return "q" + "".join(chr(ord("a") + int(d)) for d in str(n))
+
+
+def test_an_index_following_two_writers_misses_no_change(
+    pg_server: PgServer, pg_database: str, tmp_path: Path
+) -> None:
+    """The change counter is a row: writers commit in the order of their numbers, so
+    a reader catching up all the while (a third client) never skips a change."""
+    with _open(pg_server, pg_database, "alice", tmp_path) as reader:
+        ids = list(
+            reader.import_drafts([PaperDraft(title=f"P {i}") for i in range(40)], source="s").added
+        )
+        halves = {"alice": ("wombat", ids[:20]), "bob": ("quokka", ids[20:])}
+        code = f"{_EDITOR}\n".replace("import sys", f"import sys\n{_source(_letters)}", 1)
+        procs = [
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-c",
+                    code,
+                    pg_server.url(pg_database, role),
+                    str(tmp_path / role),
+                    word,
+                    ",".join(map(str, part)),
+                ],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for role, (word, part) in halves.items()
+        ]
+        for p in procs:
+            assert p.stdout is not None and p.stdout.readline().strip() == "ready"
+        for p in procs:
+            assert p.stdin is not None
+            p.stdin.write("go\n")
+            p.stdin.flush()
+        while any(p.poll() is None for p in procs):
+            reader.catch_up_index()  # following while they write
+        outs = [p.communicate(timeout=120) for p in procs]
+        assert [p.returncode for p in procs] == [0, 0], outs
+        reader.catch_up_index()
+        assert not reader.index_behind()
+        for word, part in halves.values():
+            for n, pid in enumerate(part):
+                found = reader.listing(Filter(query=f"{word} {_letters(n)} roundxx")).rows
+                assert [r.id for r in found] == [pid], (word, n)
+                assert _listed(reader, Filter(tags=(f"{word}-tag",))) == set(part)
+
+
+def _source(fn: object) -> str:
+    import inspect
+
+    return inspect.getsource(fn)  # type: ignore[arg-type]
+
+
+def _listed(lib: Library, f: Filter) -> set[int]:
+    return {r.id for r in lib.listing(f, limit=None).rows}

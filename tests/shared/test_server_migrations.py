@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import create_engine
+from sqlalchemy import Text, create_engine
 
 from readinglist.db.engine import run_migrations
 from readinglist.db.models import Base
 from tests.pg import PgServer
 
 # (table, column) made TEXT on PostgreSQL by 0004, where the models say VARCHAR(n)
+# (a later revision may move or drop one of them)
 TEXT_ON_PG = {
     ("meta", "key"),
     ("papers", "entry_type"),
@@ -36,7 +37,7 @@ def test_migrations_build_the_models_on_postgresql(pg_server: PgServer, pg_datab
     rest = []
     for entry in diff:
         change = entry[0] if isinstance(entry, list) else entry
-        if change[0] == "modify_type":
+        if change[0] == "modify_type" and isinstance(change[5], Text):
             retyped.add((change[2], change[3]))
         elif change[0] == "remove_index" and change[1].name == "ux_tags_name_key":
             pass  # tag identity: the folded name's unique index (models: NOCASE)
@@ -44,5 +45,5 @@ def test_migrations_build_the_models_on_postgresql(pg_server: PgServer, pg_datab
             pass  # ... instead of the plain unique name
         else:
             rest.append(change)
-    assert retyped == TEXT_ON_PG
+    assert retyped <= TEXT_ON_PG and ("tags", "name") in retyped
     assert rest == []
