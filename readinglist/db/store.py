@@ -236,7 +236,10 @@ def _statuses(s: Session, ids: Iterable[int] | None) -> dict[int, Status]:
 
 
 def _to_rows(
-    raw: Iterable[Sequence[Any]], tags: _TagNames, statuses: dict[int, Status]
+    raw: Iterable[Sequence[Any]],
+    tags: _TagNames,
+    statuses: dict[int, Status],
+    default: Status = Status.UNREAD,
 ) -> list[PaperRow]:
     """PaperRows from (id, title, authors_short, year, added_at text) tuples.
 
@@ -245,7 +248,7 @@ def _to_rows(
     papers with the same one)."""
     status_get, unread, text_of, combos, combo, no_tags = (
         statuses.get,
-        Status.UNREAD,
+        default,
         tags.text.get,
         tags.combos,
         tags.combo,
@@ -272,6 +275,8 @@ def rows_for_filter(s: Session, f: Filter, limit: int | None = None) -> list[Pap
         q = q.limit(limit)
     raw = plain_rows(s, q)
     few = None if len(raw) > 2000 else [r[0] for r in raw]
+    if f.status is not None:  # every row has the filter's status: nothing to read
+        return _to_rows(raw, _TagNames(s, few), {}, f.status)
     return _to_rows(raw, _TagNames(s, few), _statuses(s, few))
 
 

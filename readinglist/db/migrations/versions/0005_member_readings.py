@@ -61,6 +61,7 @@ def upgrade() -> None:
         sa.Column("note_shared", sa.Boolean(), nullable=False, server_default=sa.false()),
     )
     op.create_index("ix_readings_paper_id", "readings", ["paper_id"])
+    op.create_index("ix_readings_member_status", "readings", ["member", "status", "paper_id"])
     # A status date equal to added_at is what a missing date means: left NULL. The
     # statuses and notes become those of the member upgrading: SESSION_USER, the role
     # that logged in (db/server.py may SET ROLE to the members' group to own tables).
