@@ -324,8 +324,13 @@ def test_old_library_holding_control_characters_prints_safely(tmp_path: Path) ->
     evil = "".join(hp.CONTROL)
     with sqlite3.connect(lib_dir / "library.sqlite") as db:
         db.execute(
-            "UPDATE papers SET title = ?, abstract = ?, note = ?, venue = ?",
-            ("Legacy " + evil, "abs " + evil, "note " + evil, evil),
+            "UPDATE papers SET title = ?, abstract = ?, venue = ?",
+            ("Legacy " + evil, "abs " + evil, evil),
+        )
+        # the note is the one member's own (issue 12: readings)
+        db.execute(
+            "INSERT INTO readings (member, paper_id, note) VALUES ('', ?, ?)",
+            (pid, "note " + evil),
         )
     db.close()
     for args in (["list"], ["show", str(pid)], ["search", "legacy"]):

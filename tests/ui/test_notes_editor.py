@@ -129,7 +129,8 @@ def test_failed_save_is_retried_on_the_next_edit(
     # a database that refuses the write (as a full disk would), then recovers
     con = sqlite3.connect(lib.folder / "library.sqlite")
     con.execute(
-        "CREATE TRIGGER refuse BEFORE UPDATE OF note ON papers "
+        # a first note is a new row of the member's readings (issue 12)
+        "CREATE TRIGGER refuse BEFORE INSERT ON readings "
         "BEGIN SELECT RAISE(ABORT, 'disk is full'); END"
     )
     con.commit()
