@@ -327,7 +327,7 @@ def test_old_library_holding_control_characters_prints_safely(tmp_path: Path) ->
             "UPDATE papers SET title = ?, abstract = ?, venue = ?",
             ("Legacy " + evil, "abs " + evil, evil),
         )
-        # the note is the one member's ("") reading row
+        # the note is the one member's own (issue 12: readings)
         db.execute(
             "INSERT INTO readings (member, paper_id, note) VALUES ('', ?, ?)",
             (pid, "note " + evil),

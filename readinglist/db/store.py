@@ -242,15 +242,19 @@ def _statuses(s: Session, ids: Iterable[int] | None) -> dict[int, Status]:
     an index search per paper (100k: the raw list read 271 -> 435 ms), where this
     reads only the member's rows, in key order."""
     q: Select[*tuple[Any, ...]] = select(Reading.paper_id, Reading.status).where(
-        Reading.member == member_sql(s), Reading.status != UNREAD
+        Reading.member == member_sql(s)
     )
-    if ids is not None:
-        q = q.where(id_in(Reading.paper_id, ids))
-    return {pid: _STATUS[status] for pid, status in plain_rows(s, q)}
+    # all: by the (member, status) index; a few: by the key (a status term there made
+    # SQLite walk all the member's rows instead)
+    q = q.where(Reading.status != UNREAD) if ids is None else q.where(id_in(Reading.paper_id, ids))
+    return {pid: _STATUS[status] for pid, status in plain_rows(s, q) if status != UNREAD}
 
 
 def _to_rows(
-    raw: Iterable[Sequence[Any]], tags: _TagNames, statuses: dict[int, Status]
+    raw: Iterable[Sequence[Any]],
+    tags: _TagNames,
+    statuses: dict[int, Status],
+    default: Status = Status.UNREAD,
 ) -> list[PaperRow]:
     """PaperRows from (id, title, authors_short, year, added_at text) tuples.
 
@@ -259,7 +263,7 @@ def _to_rows(
     papers with the same one)."""
     status_get, unread, text_of, combos, combo, no_tags = (
         statuses.get,
-        Status.UNREAD,
+        default,
         tags.text.get,
         tags.combos,
         tags.combo,
@@ -286,6 +290,8 @@ def rows_for_filter(s: Session, f: Filter, limit: int | None = None) -> list[Pap
         q = q.limit(limit)
     raw = plain_rows(s, q)
     few = None if len(raw) > 2000 else [r[0] for r in raw]
+    if f.status is not None:  # every row has the filter's status: nothing to read
+        return _to_rows(raw, _TagNames(s, few), {}, f.status)
     return _to_rows(raw, _TagNames(s, few), _statuses(s, few))
 
 
@@ -407,7 +413,8 @@ def counts(s: Session) -> Counts:
     """Papers per status and per tag (trash aside), and the trash's size.
 
     Counted over everything and then the trash subtracted: the first counts read only
-    the status and tag_id indexes, and the trash is found through its own index. The
+    the member's (member, status) and the tag_id indexes, and the trash is found
+    through its own index; unread is what the others leave. The
     direct form (WHERE trashed_at IS NULL GROUP BY status) visits every paper row —
     reading the whole table, abstracts included, on every mark-read."""
     trashed = select(Paper.id).where(Paper.trashed_at.is_not(None))
@@ -422,10 +429,11 @@ def counts(s: Session) -> Counts:
     )
     for status, n in conn.execute(mine.group_by(Reading.status)):
         by_status[_STATUS[status]] += n
-    for status, n in conn.execute(
-        mine.where(Reading.paper_id.in_(trashed)).group_by(Reading.status)
-    ):
-        by_status[_STATUS[status]] -= n
+    if trash:  # (else nothing to take away: the member's rows need not be read again)
+        for status, n in conn.execute(
+            mine.where(Reading.paper_id.in_(trashed)).group_by(Reading.status)
+        ):
+            by_status[_STATUS[status]] -= n
     by_status[Status.UNREAD] = alive - sum(by_status.values())
     per_tag: dict[int, int] = defaultdict(int)
     for tid, n in conn.execute(select(PaperTag.tag_id, func.count()).group_by(PaperTag.tag_id)):

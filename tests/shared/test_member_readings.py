@@ -4,6 +4,7 @@ own Library (and own search index)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -161,3 +162,36 @@ def test_an_older_server_library_gives_its_statuses_to_the_upgrading_member(
         assert (alice.get(pid).status, alice.get(pid).note) == (Status.READ, "kept")
     with Library(pg_server.url(pg_database, "bob"), cache_dir=tmp_path / "b") as bob:
         assert (bob.get(pid).status, bob.get(pid).note) == (Status.UNREAD, "")
+
+
+def test_the_cli_shares_a_note_and_show_prints_the_groups(
+    pg_server: PgServer,
+    pg_database: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from readinglist.cli import run_cli
+
+    monkeypatch.setenv("READINGLIST_SERVER_CACHE", str(tmp_path / "cache"))
+    alice, bob = (pg_server.url(pg_database, who) for who in ("alice", "bob"))
+    bib = tmp_path / "refs.bib"
+    bib.write_text("@misc{muse2023, title = {Muse}, author = {Chang, H.}, year = 2023}\n")
+    assert run_cli(["--library", alice, "import", str(bib)]) == 0
+    assert run_cli(["--library", alice, "note", "muse2023", "--set", "alice's \x1b[31mred"]) == 0
+    assert run_cli(["--library", bob, "note", "muse2023", "--set", "bob's", "--share"]) == 0
+    capsys.readouterr()
+    assert run_cli(["--library", alice, "show", "muse2023"]) == 0
+    out = capsys.readouterr().out
+    assert "\nNote:\nalice's" in out and "\x1b" not in out  # her own, private, made safe
+    assert "\nNote by bob, " in out and out.rstrip().endswith("bob's")
+    assert run_cli(["--library", bob, "note", "muse2023", "--unshare"]) == 0
+    capsys.readouterr()
+    assert run_cli(["--library", alice, "show", "muse2023", "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert (shown["note_shared"], shown["shared_notes"]) == (False, [])
+    assert run_cli(["--library", alice, "note", "muse2023", "--share"]) == 0
+    capsys.readouterr()
+    assert run_cli(["--library", bob, "show", "muse2023", "--json"]) == 0
+    (shared,) = json.loads(capsys.readouterr().out)["shared_notes"]
+    assert shared["member"] == "alice" and shared["note"].startswith("alice's")

@@ -57,14 +57,17 @@ def owned_database(pg_server: PgServer) -> Iterator[str]:
 
 
 def _alice_reads(pg_server: PgServer, database: str, cache: Path) -> tuple[int, int, int]:
-    """Three papers: alice read the first (private note), the second (shared note);
-    the third she never touched."""
+    """Four papers: alice read the first (private note), the second (shared note);
+    the third she never touched; the fourth she read, shared, then emptied the note
+    (nothing left to show: her status is not shown either)."""
     with Library(pg_server.url(database, "alice"), cache_dir=cache) as alice:
-        drafts = [PaperDraft(title=t, authors=(Person("Doe", "Jo"),)) for t in "ABC"]
-        a, b, c = alice.import_drafts(drafts, source="t").added
-        alice.set_status([a, b], Status.READ)
+        drafts = [PaperDraft(title=t, authors=(Person("Doe", "Jo"),)) for t in "ABCD"]
+        a, b, c, d = alice.import_drafts(drafts, source="t").added
+        alice.set_status([a, b, d], Status.READ)
         alice.set_note(a, "private thoughts")
         alice.set_note(b, "for the group", shared=True)
+        alice.set_note(d, "gone soon", shared=True)
+        alice.set_note(d, "")
     return a, b, c
 
 
@@ -83,7 +86,11 @@ def _alice_rows(pg_server: PgServer, database: str) -> list[tuple[object, ...]]:
 def _bob_cannot_touch_alices_rows(pg_server: PgServer, database: str, cache: Path) -> None:
     a, b, c = _alice_reads(pg_server, database, cache)
     before = _alice_rows(pg_server, database)
-    assert before == [(a, "read", "private thoughts", False), (b, "read", "for the group", True)]
+    assert before[:2] == [
+        (a, "read", "private thoughts", False),
+        (b, "read", "for the group", True),
+    ]
+    assert before[2][1:] == ("read", "", True)  # the fourth paper
     with _as(pg_server, database, "bob") as bob:
         # reading: alice's shared note (with its status), never her private one
         seen = bob.execute("SELECT member, paper_id, note FROM readings").fetchall()

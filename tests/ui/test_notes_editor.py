@@ -128,8 +128,8 @@ def test_failed_save_is_retried_on_the_next_edit(
     pane.show_paper(first)
     # a database that refuses the write (as a full disk would), then recovers
     con = sqlite3.connect(lib.folder / "library.sqlite")
-    # (a note is the member's reading row: a first note inserts it)
     con.execute(
+        # a first note is a new row of the member's readings (issue 12)
         "CREATE TRIGGER refuse BEFORE INSERT ON readings "
         "BEGIN SELECT RAISE(ABORT, 'disk is full'); END"
     )

@@ -7,9 +7,10 @@ On PostgreSQL `member` defaults to current_user, the existing status and notes
 become those of the member who logged in to run the upgrade, and row-level security (ENABLE and
 FORCE, so the table's owner is held to it too) lets a member:
 
-- read their own rows, and others' rows whose note is shared. A shared note shows
-  with that member's status of the paper ("read it: the proof of 3.2 is wrong" needs
-  the "read"); a member who shares nothing shows nothing, not even what they read;
+- read their own rows, and others' rows whose note is shared (and not empty). A
+  shared note shows with that member's status of the paper ("read it: the proof of
+  3.2 is wrong" needs the "read"); a member who shares nothing shows nothing, not
+  even what they read;
 - insert, change and delete only rows whose member is themselves.
 
 A paper deleted for good takes every member's row with it (the foreign key's
@@ -34,7 +35,7 @@ RLS = (
     "ALTER TABLE readings ENABLE ROW LEVEL SECURITY",
     "ALTER TABLE readings FORCE ROW LEVEL SECURITY",
     "CREATE POLICY readings_read ON readings FOR SELECT"
-    " USING (member = current_user OR note_shared)",
+    " USING (member = current_user OR (note_shared AND note <> ''))",
     "CREATE POLICY readings_add ON readings FOR INSERT WITH CHECK (member = current_user)",
     "CREATE POLICY readings_change ON readings FOR UPDATE"
     " USING (member = current_user) WITH CHECK (member = current_user)",
@@ -61,6 +62,7 @@ def upgrade() -> None:
         sa.Column("note_shared", sa.Boolean(), nullable=False, server_default=sa.false()),
     )
     op.create_index("ix_readings_paper_id", "readings", ["paper_id"])
+    op.create_index("ix_readings_member_status", "readings", ["member", "status", "paper_id"])
     # A status date equal to added_at is what a missing date means: left NULL. The
     # statuses and notes become those of the member upgrading: SESSION_USER, the role
     # that logged in (db/server.py may SET ROLE to the members' group to own tables).
