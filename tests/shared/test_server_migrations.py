@@ -18,7 +18,7 @@ TEXT_ON_PG = {
     ("papers", "entry_type"),
     ("papers", "citation_key"),
     ("papers", "key_origin"),
-    # papers.status, made TEXT by 0004 too, moved to readings in 0005 (its own type)
+    ("papers", "status"),
     ("tags", "name"),
 }
 
