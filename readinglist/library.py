@@ -2,7 +2,8 @@
 
 Each method opens its own session and transaction and returns frozen domain values;
 no Session or ORM object leaves this module (ARCHITECTURE rule 2). Writes commit to
-SQLite first and return a `Changes`; the search index follows (see indexer.py).
+the database (SQLite, or PostgreSQL for a shared library) first and return a
+`Changes`; the search index follows (see indexer.py).
 """
 
 from __future__ import annotations
@@ -111,7 +112,9 @@ def summary_lines(
 
 
 class Library:
-    """A library folder: `library.sqlite`, the Whoosh index beside it, and backups.
+    """A library folder: `library.sqlite`, the Whoosh index beside it, and backups;
+    or a shared library on a PostgreSQL server, its Whoosh index in this computer's
+    cache folder (`folder` then names that cache folder).
 
     `background=True` (the app) keeps the index following in a daemon thread;
     otherwise (CLI, tests) the index is caught up before each search and on close.
@@ -134,7 +137,6 @@ class Library:
         self.member = ""
         self._temp_index: tempfile.TemporaryDirectory[str] | None = None
         self._quick_writes: tuple[int, Engine] | None = None  # see quick_writes_here
-        self._cache_dir = cache_dir
         opened_daily = False
         backups_kept = 0
         if self.server is not None:
@@ -142,6 +144,7 @@ class Library:
 
             on_server = open_server(self.server.url, self.server.server)
             self._engine = on_server.engine
+            self._write = writer(self._engine)
             self.read_only = False
             self.member = on_server.member
             library_id = on_server.library_id
@@ -154,10 +157,10 @@ class Library:
                 # the window's daily backup is made off its thread, below
                 opened, config = library_folder.open_database(self.folder, defer_daily=background)
                 self._engine = opened.engine
+                self._write = writer(self._engine)
                 self.read_only = opened.read_only
                 opened_daily, backups_kept = opened.daily_backup_due, config.backups_kept
                 library_id = self._folder_library_id()
-        self._write = writer(self._engine)
         self.library_id = library_id
         # The index opens on first use (a search, a catch-up): listing, counting and
         # writing never need it, so the window shows its list without waiting for it.
@@ -187,16 +190,13 @@ class Library:
         if self.read_only:
             with Session(self._engine) as s:
                 return store.get_meta(s, "library_id") or "read-only"
-        with Session(self._write_engine()) as s, s.begin():
+        with self._transaction() as s:
             found = store.get_meta(s, "library_id")
             if found is None:
                 found = uuid.uuid4().hex
                 store.set_meta(s, "library_id", found)
                 store.set_meta(s, "seq", "0")
             return found
-
-    def _write_engine(self) -> Engine:
-        return writer(self._engine)
 
     @property
     def location(self) -> Path | ServerLocation:

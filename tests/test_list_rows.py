@@ -1,18 +1,19 @@
 """List rows and counts: the cheap read paths the window uses, checked against the
-full paper details and against counting the listed rows by hand."""
+full paper details and against counting the listed rows by hand, on SQLite and on
+the real PostgreSQL server (conftest.py `backend`)."""
 
 from __future__ import annotations
 
 from collections import Counter
 from datetime import UTC
-from pathlib import Path
 
 from readinglist.domain import Filter, PaperDraft, Person, Status
 from readinglist.library import Library
+from tests.conftest import Backend
 
 
-def _library(tmp_path: Path) -> tuple[Library, list[int]]:
-    lib = Library(tmp_path / "lib")
+def _library(backend: Backend) -> tuple[Library, list[int]]:
+    lib = backend.open()
     drafts = [
         PaperDraft(
             title=f"Paper {n} on {'diffusion' if n % 2 else 'transformers'}",
@@ -30,8 +31,8 @@ def _library(tmp_path: Path) -> tuple[Library, list[int]]:
     return lib, ids
 
 
-def test_counts_match_the_listed_rows(tmp_path: Path) -> None:
-    lib, ids = _library(tmp_path)
+def test_counts_match_the_listed_rows(backend: Backend) -> None:
+    lib, ids = _library(backend)
     with lib:
         rows = lib.listing().rows
         trashed = lib.listing(Filter(trashed=True)).rows
@@ -45,15 +46,15 @@ def test_counts_match_the_listed_rows(tmp_path: Path) -> None:
         assert list(counts.tags) == sorted(counts.tags, key=str.casefold)
 
 
-def test_a_tag_only_on_trashed_papers_counts_zero(tmp_path: Path) -> None:
-    lib, ids = _library(tmp_path)
+def test_a_tag_only_on_trashed_papers_counts_zero(backend: Backend) -> None:
+    lib, ids = _library(backend)
     with lib:
         lib.add_tags([ids[0]], ["only-in-trash"])  # ids[0] is in the trash
         assert lib.counts().tags["only-in-trash"] == 0
 
 
-def test_rows_agree_with_details(tmp_path: Path) -> None:
-    lib, ids = _library(tmp_path)
+def test_rows_agree_with_details(backend: Backend) -> None:
+    lib, ids = _library(backend)
     with lib:
         alive = [i for i in ids if i not in ids[::7]]
         wanted = [*reversed(alive[:12]), 10_000]  # an unknown id is dropped

@@ -1,18 +1,18 @@
 """Search results are complete while the index catches up (issue 10, item 1).
 
-A real library with the app's background indexer (child process): right after a
-20,000-paper import a search lists the papers the index has not taken in yet,
-matched with the same query, and its count equals the count after catch-up.
+A real library with the app's background indexer (child process), on SQLite and on
+the real PostgreSQL server (conftest.py `backend`): right after a 20,000-paper
+import a search lists the papers the index has not taken in yet, matched with the
+same query, and its count equals the count after catch-up.
 """
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import pytest
 
 from readinglist.domain import Filter, PaperDraft, Person, Status
 from readinglist.library import Library
+from tests.conftest import Backend
 
 WORDS = [
     "masked",
@@ -80,8 +80,8 @@ def _listing(lib: Library, query: str, *, as_you_type: bool = False) -> tuple[se
     return {r.id for r in got.rows}, got.total, got.pending
 
 
-def test_a_search_right_after_a_big_import_counts_what_it_will_count(tmp_path: Path) -> None:
-    lib = Library(tmp_path / "lib", background=True)
+def test_a_search_right_after_a_big_import_counts_what_it_will_count(backend: Backend) -> None:
+    lib = backend.open(background=True)
     try:
         added = lib.import_drafts(_drafts(20_000), source="gen").added
         lib.set_status(added[:500], Status.READ)
@@ -102,15 +102,15 @@ def test_a_search_right_after_a_big_import_counts_what_it_will_count(tmp_path: P
 
 
 def test_pending_papers_replace_their_stale_copies_and_the_trash_is_left_out(
-    tmp_path: Path,
+    backend: Backend,
 ) -> None:
-    lib = Library(tmp_path / "lib")  # no background indexer: caught up before each search
+    lib = backend.open()  # no background indexer: caught up before each search
     try:
         ids = lib.import_drafts(_drafts(40), source="gen").added
         lib.catch_up_index()
         assert _listing(lib, "wombat")[1] == 0
         lib.close()
-        lib = Library(tmp_path / "lib", background=True)  # now the index lags
+        lib = backend.open(background=True)  # now the index lags
         lib.set_note(ids[0], "a wombat")
         lib.set_note(ids[1], "a wombat too")
         lib.trash([ids[1]])
@@ -125,15 +125,15 @@ def test_pending_papers_replace_their_stale_copies_and_the_trash_is_left_out(
 
 @pytest.mark.parametrize("query", ["wombat", "wombats", "wom*"])
 def test_a_paper_changed_away_from_a_word_is_not_found_by_its_old_copy(
-    tmp_path: Path, query: str
+    backend: Backend, query: str
 ) -> None:
-    lib = Library(tmp_path / "lib")
+    lib = backend.open()
     try:
         ids = lib.import_drafts(_drafts(10), source="gen").added
         lib.set_note(ids[0], "wombats")
         lib.catch_up_index()
         lib.close()
-        lib = Library(tmp_path / "lib", background=True)
+        lib = backend.open(background=True)
         lib.set_note(ids[0], "nothing")
         found, total, pending = _listing(lib, query)
         if pending:

@@ -127,10 +127,11 @@ def _upgrade(conn: Connection) -> None:
             # may create the tables here
             in_group = conn.scalar(
                 text(
-                    "SELECT EXISTS (SELECT 1 FROM pg_auth_members m"
+                    # CASE: the privilege is asked only of a group that exists
+                    "SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_auth_members m"
                     " JOIN pg_roles g ON g.oid = m.roleid JOIN pg_roles u ON u.oid = m.member"
                     " WHERE g.rolname = :g AND u.rolname = current_user)"
-                    " AND has_schema_privilege(:g, current_schema(), 'CREATE')"
+                    " THEN has_schema_privilege(:g, current_schema(), 'CREATE') ELSE false END"
                 ),
                 {"g": MEMBERS_ROLE},
             )

@@ -19,7 +19,7 @@ from sqlalchemy import create_engine
 
 from readinglist.cli import run_cli
 from readinglist.db.engine import head_revision
-from readinglist.domain import LibraryError, PaperDraft, PaperEdit, Status
+from readinglist.domain import Filter, LibraryError, PaperDraft, PaperEdit, Status
 from readinglist.index_worker import ChildCatchUp, child_command, child_env
 from readinglist.library import Library
 from readinglist.location import ServerLocation, is_server, parse_location, resolve_library
@@ -53,6 +53,8 @@ def test_a_url_is_a_server_and_anything_else_a_folder(tmp_path: Path) -> None:
     assert where.server == "lab.example:6543/rl"
     assert "s@cret" not in repr(where) and "cret" not in repr(where)
     assert ServerLocation("postgresql://lab/rl").server == "lab:5432/rl"
+    in_query = ServerLocation("postgresql://alice@lab/rl?password=zzz")
+    assert "zzz" not in in_query.label + in_query.server + repr(in_query)
 
 
 def test_the_index_cache_is_per_library_id_and_can_be_moved(
@@ -408,3 +410,125 @@ def test_an_error_met_while_reading_is_told_as_the_servers(
         assert f"{pg_server.host_port}/{pg_database}" in str(trouble)
         assert lib.trouble(ValueError("a bug")) is None  # a bug stays a bug
         pg_server.admin_sql(pg_database, "GRANT ALL ON papers TO readinglist_members")
+
+
+def test_libpq_finds_the_password_and_the_urls_options_pass_through(
+    pg_server: PgServer, pg_database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    host, port = pg_server.host_port.split(":")
+    passfile = tmp_path / "pgpass"
+    passfile.write_text(f"{host}:{port}:{pg_database}:alice:{pg_server.members['alice']}\n")
+    passfile.chmod(0o600)
+    monkeypatch.setenv("PGPASSFILE", str(passfile))
+    url = pg_server.url(pg_database, "alice", password=False)
+    assert "secret" not in url
+    with Library(f"{url}?sslmode=disable&application_name=rl-probe", cache_dir=tmp_path) as lib:
+        assert lib.member == "alice"
+        lib.import_text(BIB, source="a.bib")
+        with psycopg.connect(pg_server.url(pg_database)) as conn:
+            names = conn.execute(
+                "SELECT application_name FROM pg_stat_activity WHERE usename = 'alice'"
+            ).fetchall()
+        assert ("rl-probe",) in names
+    monkeypatch.setenv("PGPASSFILE", str(tmp_path / "none"))
+    message = _refused(url, tmp_path)
+    assert "asked for a password" in message
+
+
+def test_without_a_members_group_the_tables_are_the_members_own(
+    pg_server: PgServer, pg_database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One person's server: no group role of that name, so no SET ROLE to it."""
+    from readinglist.db import server
+
+    monkeypatch.setattr(server, "MEMBERS_ROLE", f"no_group_{uuid.uuid4().hex[:6]}")
+    with _open(pg_server, pg_database, "alice", tmp_path) as lib:
+        lib.import_text(BIB, source="a.bib")
+        assert lib.counts().total == 1
+    with psycopg.connect(pg_server.url(pg_database)) as conn:
+        owners = conn.execute(
+            "SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname = 'public'"
+        ).fetchall()
+    assert owners == [("alice",)]
+
+
+_EDITOR = """
+import sys
+from pathlib import Path
+from readinglist.domain import PaperEdit
+from readinglist.library import Library
+
+lib = Library(sys.argv[1], cache_dir=Path(sys.argv[2]))
+word = sys.argv[3]
+ids = [int(i) for i in sys.argv[4].split(",")]
+print("ready", flush=True)
+sys.stdin.readline()
+for round in range(3):
+    for n, pid in enumerate(ids):
+        lib.edit_paper(pid, PaperEdit(title=f"{word} {_letters(n)} round{'x' * round}"))
+        lib.add_tags([pid], [f"{word}-tag"])
+lib.close(catch_up=False)
+"""
+
+
+def _letters(n: int) -> str:
+    """0 -> 'qa', 1 -> 'qb', ... : a word per paper that no other paper holds."""
+    return "q" + "".join(chr(ord("a") + int(d)) for d in str(n))
+
+
+def test_an_index_following_two_writers_misses_no_change(
+    pg_server: PgServer, pg_database: str, tmp_path: Path
+) -> None:
+    """The change counter is a row: writers commit in the order of their numbers, so
+    a reader catching up all the while (a third client) never skips a change."""
+    with _open(pg_server, pg_database, "alice", tmp_path) as reader:
+        ids = list(
+            reader.import_drafts([PaperDraft(title=f"P {i}") for i in range(40)], source="s").added
+        )
+        halves = {"alice": ("wombat", ids[:20]), "bob": ("quokka", ids[20:])}
+        code = f"{_EDITOR}\n".replace("import sys", f"import sys\n{_source(_letters)}", 1)
+        procs = [
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-c",
+                    code,
+                    pg_server.url(pg_database, role),
+                    str(tmp_path / role),
+                    word,
+                    ",".join(map(str, part)),
+                ],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for role, (word, part) in halves.items()
+        ]
+        for p in procs:
+            assert p.stdout is not None and p.stdout.readline().strip() == "ready"
+        for p in procs:
+            assert p.stdin is not None
+            p.stdin.write("go\n")
+            p.stdin.flush()
+        while any(p.poll() is None for p in procs):
+            reader.catch_up_index()  # following while they write
+        outs = [p.communicate(timeout=120) for p in procs]
+        assert [p.returncode for p in procs] == [0, 0], outs
+        reader.catch_up_index()
+        assert not reader.index_behind()
+        for word, part in halves.values():
+            for n, pid in enumerate(part):
+                found = reader.listing(Filter(query=f"{word} {_letters(n)} roundxx")).rows
+                assert [r.id for r in found] == [pid], (word, n)
+                assert _listed(reader, Filter(tags=(f"{word}-tag",))) == set(part)
+
+
+def _source(fn: object) -> str:
+    import inspect
+
+    return inspect.getsource(fn)  # type: ignore[arg-type]
+
+
+def _listed(lib: Library, f: Filter) -> set[int]:
+    return {r.id for r in lib.listing(f, limit=None).rows}
