@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -101,10 +102,8 @@ def _quiet_stdout() -> None:
 
 def _tell(message: str) -> None:
     """One line on stderr, if anyone still reads it (the parent may be gone too)."""
-    try:
+    with contextlib.suppress(OSError):
         print(message, file=sys.stderr, flush=True)
-    except OSError:
-        pass
 
 
 def open_window(library: Path, files: list[Path]) -> int:
