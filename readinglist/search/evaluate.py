@@ -18,6 +18,7 @@ query finds the same papers however the index happens to be split into segments.
 from __future__ import annotations
 
 import heapq
+import operator
 from bisect import bisect_left
 from collections import OrderedDict
 from collections.abc import Collection, Sequence
@@ -77,11 +78,11 @@ class Evaluator:
         if allow is not None:
             scores = {d: s for d, s in scores.items() if d in allow}
         total = len(scores)
-        if limit is None or limit >= total:
-            best = sorted(scores.items(), key=_rank)
-        else:
-            best = heapq.nsmallest(limit, scores.items(), key=_rank)
-        return [(s, d) for d, s in best], total
+        # (-score, docnum) pairs compare in C: best first, ties by lower docnum,
+        # without a Python key function called per match (59k for "model" at 100k)
+        ranked = zip(map(operator.neg, scores.values()), scores.keys(), strict=True)
+        best = sorted(ranked) if limit is None or limit >= total else heapq.nsmallest(limit, ranked)
+        return [(-s, d) for s, d in best], total
 
     def scores(self, q: query.Query) -> Scores:
         boost = float(getattr(q, "boost", 1.0))
@@ -307,10 +308,6 @@ def segment_key(leaf: Any) -> str:
     """The segment's id ('' for a reader without a segment, which is never cached)."""
     seg = leaf.segment() if hasattr(leaf, "segment") else None
     return str(seg.segment_id()) if seg is not None else ""
-
-
-def _rank(item: tuple[int, float]) -> tuple[float, int]:
-    return (-item[1], item[0])
 
 
 def _postings(m: Any) -> tuple[Sequence[int], Sequence[float], frozenset[int] | None]:
