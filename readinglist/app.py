@@ -61,7 +61,7 @@ def catch_up_child(folder: Path) -> int:
     def report(done: int, total: int) -> None:
         try:
             print(f"progress {done} {total}", flush=True)
-        except BrokenPipeError as exc:
+        except OSError as exc:  # BrokenPipeError; Windows may say EINVAL instead
             # the parent stopped reading (it closed or was killed): stop at this
             # batch. Raised inside the index's write lock, an OSError would read
             # as "cannot write the search index"; it is the pipe, not the index.
