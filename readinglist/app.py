@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -59,7 +60,13 @@ def catch_up_child(location: Path | str) -> int:
     from .library import Library
 
     def report(done: int, total: int) -> None:
-        print(f"progress {done} {total}", flush=True)
+        try:
+            print(f"progress {done} {total}", flush=True)
+        except OSError as exc:  # BrokenPipeError; Windows may say EINVAL instead
+            # the parent stopped reading (it closed or was killed): stop at this
+            # batch. Raised inside the index's write lock, an OSError would read
+            # as "cannot write the search index"; it is the pipe, not the index.
+            raise _ParentGone from exc
 
     try:
         lib = Library(location)
@@ -67,10 +74,37 @@ def catch_up_child(location: Path | str) -> int:
             lib.catch_up_index(progress=report)
         finally:
             lib.close(catch_up=False)
+    except _ParentGone:
+        _quiet_stdout()
+        _tell(
+            "readinglist: the process that started this index catch-up stopped "
+            "listening; stopped (what was indexed is kept, the next catch-up goes on)"
+        )
+        return 1
     except LibraryError as exc:
-        print(f"readinglist: {exc}", file=sys.stderr)
+        _tell(f"readinglist: {exc}")
         return 1
     return 0
+
+
+class _ParentGone(Exception):
+    """The catch-up child's stdout pipe closed: its parent is no longer listening."""
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at the null device: otherwise Python's flush at exit meets the
+    closed pipe again and prints its own "Exception ignored ... BrokenPipeError"."""
+    import os
+
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, sys.stdout.fileno())
+    os.close(null)
+
+
+def _tell(message: str) -> None:
+    """One line on stderr, if anyone still reads it (the parent may be gone too)."""
+    with contextlib.suppress(OSError):
+        print(message, file=sys.stderr, flush=True)
 
 
 def open_window(library: Path | str, files: list[Path]) -> int:

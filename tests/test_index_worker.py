@@ -150,3 +150,38 @@ def test_child_command_runs_this_program() -> None:
     cmd = index_worker.child_command(Path("/some/lib"))
     assert cmd[0] == sys.executable
     assert cmd[-3:] == ["--library", "/some/lib", index_worker.FLAG]
+
+
+def test_a_child_whose_parent_stops_listening_blames_the_pipe(tmp_path: Path) -> None:
+    """The child's stdout closes early (its parent went away): it stops with a line
+    about the parent, not "cannot write the search index … Broken pipe", and what it
+    indexed before is kept."""
+    import os
+    import subprocess
+
+    folder = tmp_path / "lib"
+    lib = Library(folder)
+    lib.import_drafts(_drafts(indexer.CHILD_BATCH + 10, "bilby"), source="x")
+    lib.close(catch_up=False)
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # nobody will ever read the progress lines
+    try:
+        done = subprocess.run(
+            index_worker.child_command(folder),
+            stdin=subprocess.DEVNULL,
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, index_worker.CHILD_ENV: "1", "PYTHONUNBUFFERED": "1"},
+            timeout=120,
+        )
+    finally:
+        os.close(write_end)
+    assert done.returncode == 1
+    assert "cannot write the search index" not in done.stderr
+    assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr
+    assert "stopped listening" in done.stderr
+    with Library(folder) as lib:
+        assert lib.index_behind()  # it stopped at its first report, "0 of N"
+        lib.catch_up_index()
+        assert len(_found(lib, "bilby")) == indexer.CHILD_BATCH + 10

@@ -107,6 +107,28 @@ def test_posting_blocks_decode_to_the_same_ids_and_weights(ix: Any) -> None:
             assert len(ids) > 0
 
 
+def test_posting_values_of_chosen_documents_are_the_public_values(ix: Any) -> None:
+    """leaf_values reads a block's ids and values whole, for the wanted docnums only
+    (a first phrase query's positions); the public walk gives the same values."""
+    for name in ("_read_ids", "_read_values", "_next_block", "block_max_id", "is_active"):
+        assert callable(getattr(W3LeafMatcher, name))
+    with ix.searcher() as s:
+        (leaf, _), *_ = s.reader().leaf_readers()
+        for term in leaf.lexicon("abstract"):
+            for wanted in (list(range(0, 300, 3)), [5, 6, 7, 8, 299], [], list(range(300))):
+                _, inner = whoosh_private.deleted_filter(leaf.postings("abstract", term))
+                got = whoosh_private.leaf_values(inner, wanted)
+                assert got is not None
+                walk, public = leaf.postings("abstract", term), {}
+                while walk.is_active():  # the public walk skips the deleted document 7
+                    if walk.id() in wanted:
+                        public[walk.id()] = walk.value()
+                    walk.next()
+                assert {d: v for d, v in got.items() if d != 7} == public
+                assert set(got) <= set(wanted)
+        assert whoosh_private.leaf_values(object(), [1]) is None
+
+
 def test_length_column_bytes_match_the_public_lengths(ix: Any) -> None:
     assert callable(_lenfield) and LENGTHS_COLUMN is not None
     with ix.searcher() as s:

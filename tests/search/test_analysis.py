@@ -116,3 +116,19 @@ def test_lean_positions_write_whooshs_bytes_and_weights(text: str, repeat: int) 
                 assert all(isinstance(w, float) for _, _, w, _ in got)
         words = text.split()
         assert list(ours.word_values(words, None)) == list(theirs.word_values(words, None))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(min_value=0, max_value=10_000), min_size=1, max_size=20))
+def test_lean_positions_decode_as_whoosh_does(positions: list[int]) -> None:
+    """LeanPositions looks a one-position value up in its table; any value (one
+    position or several, inside the table or past it) decodes as Whoosh decodes it."""
+    from whoosh import formats
+
+    from readinglist.search.schema import LeanPositions
+
+    ours, theirs = LeanPositions(), formats.Positions()
+    positions = sorted(set(positions))
+    for value in (positions, positions[:1]):
+        encoded = theirs.encode(value)
+        assert ours.decode_positions(encoded) == theirs.decode_positions(encoded) == value
