@@ -6,16 +6,19 @@
 -- ROW LEVEL SECURITY, DROP POLICY). Members who own the tables (the set-up where
 -- the first member to open an empty database creates it) are trusted not to.
 --
--- Run as a superuser with psql. Names to change: the database (readinglist_lab),
--- the passwords, and one CREATE ROLE per member.
+-- Run as a superuser: sudo -u postgres psql -v ON_ERROR_STOP=1 -f shared-library-setup.sql
+-- Names to change: the database (readinglist_lab), the passwords, and one CREATE
+-- ROLE per member. tests/shared/test_admin_setup.py runs this file as it is.
 
 -- 1. Roles, once per server.
 CREATE ROLE readinglist_owner LOGIN PASSWORD 'change-me';
 CREATE ROLE readinglist_members NOLOGIN;
 CREATE ROLE alice LOGIN PASSWORD 'change-me' IN ROLE readinglist_members;
+CREATE ROLE bob LOGIN PASSWORD 'change-me' IN ROLE readinglist_members;
 
--- 2. The database; the rest runs connected to it (psql: \c readinglist_lab).
+-- 2. The database; the rest runs connected to it.
 CREATE DATABASE readinglist_lab OWNER readinglist_owner;
+\connect readinglist_lab
 
 -- 3. In the new database:
 REVOKE ALL ON DATABASE readinglist_lab FROM PUBLIC;

@@ -2,6 +2,7 @@
 """A throwaway PostgreSQL cluster for the shared-library tests (issue 12).
 
     python3 scripts/pg_server.py start DIR   # prints shell exports; the server keeps running
+    python3 scripts/pg_server.py start DIR --bare   # no roles: as a lab admin finds it
     python3 scripts/pg_server.py stop DIR
 
 `start` makes a new cluster in DIR with Debian's server binaries (initdb, pg_ctl),
@@ -71,7 +72,7 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start(folder: Path) -> None:
+def start(folder: Path, *, bare: bool = False) -> None:
     user = owner()
     bins = bindir()
     folder.mkdir(parents=True, exist_ok=True)
@@ -131,8 +132,9 @@ def start(folder: Path) -> None:
         ],
         stdout=subprocess.DEVNULL,
     )
-    sql = [f"CREATE ROLE {GROUP} NOLOGIN"]
-    for name, secret in MEMBERS.items():
+    members = {} if bare else MEMBERS
+    sql = [f"CREATE ROLE {GROUP} NOLOGIN"] if members else []
+    for name, secret in members.items():
         sql.append(f"CREATE ROLE {name} LOGIN PASSWORD '{secret}' IN ROLE {GROUP}")
     for stmt in sql:
         run_as(
@@ -157,7 +159,7 @@ def start(folder: Path) -> None:
     admin = f"postgresql://{superuser}@127.0.0.1:{port}/postgres"
     exports = {
         "READINGLIST_TEST_PG": admin,
-        "READINGLIST_TEST_PG_MEMBERS": ",".join(f"{n}:{s}" for n, s in MEMBERS.items()),
+        "READINGLIST_TEST_PG_MEMBERS": ",".join(f"{n}:{s}" for n, s in members.items()),
         "READINGLIST_TEST_PG_DIR": str(folder),
     }
     for k, v in exports.items():
@@ -176,10 +178,16 @@ def stop(folder: Path) -> None:
 
 
 def main() -> None:
-    if len(sys.argv) != 3 or sys.argv[1] not in ("start", "stop"):
+    args = sys.argv[1:]
+    bare = "--bare" in args
+    args = [a for a in args if a != "--bare"]
+    if len(args) != 2 or args[0] not in ("start", "stop"):
         sys.exit(__doc__)
-    folder = Path(sys.argv[2]).resolve()
-    start(folder) if sys.argv[1] == "start" else stop(folder)
+    folder = Path(args[1]).resolve()
+    if args[0] == "start":
+        start(folder, bare=bare)
+    else:
+        stop(folder)
 
 
 if __name__ == "__main__":

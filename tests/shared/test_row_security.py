@@ -30,7 +30,9 @@ def _statements(section: str, database: str) -> list[str]:
     found = re.search(rf"^-- {section}\..*?$(.*?)(?=^-- \d\.|\Z)", text, re.M | re.S)
     assert found is not None, section
     body = "\n".join(
-        line for line in found.group(1).splitlines() if not line.lstrip().startswith("--")
+        line
+        for line in found.group(1).splitlines()
+        if not line.lstrip().startswith(("--", "\\"))  # comments, psql's \connect
     )
     return [s.strip() for s in body.replace("readinglist_lab", database).split(";") if s.strip()]
 
