@@ -679,6 +679,11 @@ class Library:
         it was. On one's own (SQLite) library there is no group to show it to."""
         from .formats.clean import clean_block
 
+        if shared and self.server is None:  # the flag would be kept for nobody
+            raise LibraryError(
+                f"{self.folder} is your own library: a note is shared with a group on a "
+                "shared library (--library postgresql://...)"
+            )
         note = clean_block(note)  # no ESC, NUL or bidi override in a stored note
         with self._transaction() as s:
             if not db_notes.set_note(s, paper_id, note, _now(), shared):

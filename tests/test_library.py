@@ -126,6 +126,19 @@ def test_status_tags_notes_and_filters(lib: Library) -> None:
     assert counts.total == 2 and counts.by_status[Status.READ] == 1
 
 
+def test_a_note_is_shared_only_on_a_shared_library(lib: Library) -> None:
+    ids = _seed(lib)
+    if lib.server is None:  # one person's library: nobody to show it to, said plainly
+        with pytest.raises(LibraryError, match="your own library"):
+            lib.set_note(ids[0], "for the group", shared=True)
+        assert lib.get(ids[0]).note == "" and not lib.get(ids[0]).note_shared
+    else:
+        lib.set_note(ids[0], "for the group", shared=True)
+        assert lib.get(ids[0]).note_shared
+    lib.set_note(ids[0], "just mine", shared=False)  # keeping it private is always fine
+    assert lib.get(ids[0]).note == "just mine" and not lib.get(ids[0]).note_shared
+
+
 def test_rename_merge_and_delete_tags(lib: Library) -> None:
     ids = _seed(lib)
     lib.add_tags([ids[0]], ["gen"])

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import html
 import itertools
 import logging
 import threading
@@ -63,6 +64,26 @@ from ..notes import (
 from .note_render_child import render_child
 
 log = logging.getLogger(__name__)
+
+# Another member's shared note is rendered on the UI thread up to this length (a few
+# ms); a longer one is shown as plain text (the own note's preview uses a child).
+GROUP_RENDER_LIMIT = 4_000
+
+
+def group_notes_html(others: tuple[SharedNote, ...]) -> str:
+    """The other members' shared notes, each under its author and date."""
+    parts = []
+    for n in others:
+        when = f" · {n.changed_at:%d %b %Y}" if n.changed_at else ""
+        head = f"<p><b>{html.escape(n.member)}</b>{when} shares:</p>"
+        body = (
+            render_preview(n.text).html
+            if len(n.text) <= GROUP_RENDER_LIMIT
+            else plain_html(n.text[:RENDER_LIMIT])
+        )
+        parts.append(head + body)
+    return "<hr>".join(parts)
+
 
 AUTOSAVE_MS = 800
 RETRY_MS = (2_000, 5_000, 15_000, 30_000)  # a failed save is tried again after these
@@ -271,9 +292,10 @@ class NotesEditor(QWidget):
         column.addLayout(header)
         column.addWidget(self.save_bar)
         column.addWidget(self._stack, 1)
-        # the other members' shared notes of this paper: read-only, as plain text
+        # the other members' shared notes of this paper: read-only, rendered as the
+        # member's own preview is (safe HTML: no raw HTML, no images, nh3-cleaned)
         self.group_notes = QLabel("", self)
-        self.group_notes.setTextFormat(Qt.TextFormat.PlainText)
+        self.group_notes.setTextFormat(Qt.TextFormat.RichText)
         self.group_notes.setWordWrap(True)
         self.group_notes.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.group_notes.setAccessibleName("The group's shared notes")
@@ -340,12 +362,8 @@ class NotesEditor(QWidget):
     def set_sharing(self, shared: bool, others: tuple[SharedNote, ...]) -> None:
         """Whether the member's note is shown to the group, and the others' notes."""
         self.share_box.setChecked(shared)
-        parts = []
-        for n in others:
-            when = f" · {n.changed_at:%Y-%m-%d}" if n.changed_at else ""
-            parts.append(f"{n.member}{when}:\n{n.text}")
-        self.group_notes.setText("\n\n".join(parts))
-        self.group_notes.setVisible(bool(parts))
+        self.group_notes.setText(group_notes_html(others))
+        self.group_notes.setVisible(bool(others))
 
     def _share_clicked(self, checked: bool) -> None:
         if self._paper_id is None:

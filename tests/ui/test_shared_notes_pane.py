@@ -53,15 +53,17 @@ def test_bob_reads_alices_shared_note_and_shares_his_own(
     alice, bob = alice_bob
     drafts = [PaperDraft(title="Muse", authors=(Person("Chang", "H"),))]
     (pid,) = alice.import_drafts(drafts, source="t").added
-    alice.set_note(pid, "<b>not bold</b>, see §3", shared=True)
+    alice.set_note(pid, "<b>not bold</b>, **bold** see §3", shared=True)
     pane = _pane(qtbot, bob)
     pane.show_paper(pid)
     notes = pane.notes
     assert notes.share_box.isVisible() and not notes.share_box.isChecked()
     assert notes.group_notes.isVisible()
-    assert notes.group_notes.text().startswith("alice · ")
-    assert notes.group_notes.text().endswith(":\n<b>not bold</b>, see §3")  # as plain text
-    assert notes.group_notes.textFormat() == Qt.TextFormat.PlainText
+    shown = notes.group_notes.text()
+    assert shown.startswith("<p><b>alice</b> · ")
+    # Markdown rendered as the member's own preview is; raw HTML in it stays text
+    assert "&lt;b&gt;not bold&lt;/b&gt;" in shown and "<strong>bold</strong>" in shown
+    assert notes.group_notes.textFormat() == Qt.TextFormat.RichText
 
     notes.show_source()
     notes.editor.setFocus()
