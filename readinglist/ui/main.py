@@ -40,7 +40,7 @@ def run_gui(
     from .single_instance import FileOpenForwarder, hand_over_or_listen
 
     # One window per library: a second start hands its files to the first and exits.
-    server = hand_over_or_listen(Path(library_dir), [Path(f) for f in files])
+    server = hand_over_or_listen(library_dir, [Path(f) for f in files])
     if server is None:
         return 0
     try:

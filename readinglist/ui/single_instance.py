@@ -25,6 +25,8 @@ from PySide6.QtGui import QFileOpenEvent
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtWidgets import QWidget
 
+from ..location import ServerLocation, parse_location
+
 _ACK = b"ok\n"
 _MAX_MESSAGE = 1 << 20  # a hand-over is a list of paths; anything bigger is not ours
 _PROBE_MS = 300
@@ -40,13 +42,19 @@ def _user() -> str:
         return str(os.getuid()) if hasattr(os, "getuid") else "user"
 
 
-def server_name(library_dir: Path) -> str:
-    """The socket name for this user and library.
+def server_name(library_dir: Path | str) -> str:
+    """The socket name for this user and library (a folder, or a server's URL).
 
     On Unix it is a full path in $XDG_RUNTIME_DIR when there is one (private to the
     user, cleaned at logout); otherwise Qt puts the plain name in the temp folder.
+    A shared library is keyed by its label (the URL without password or options):
+    as a path it would depend on the folder the app was started in.
     """
-    key = f"{_user()}\0{Path(library_dir).resolve()}"
+    where = parse_location(library_dir)
+    if isinstance(where, ServerLocation):
+        key = f"{_user()}\0{where.label}"
+    else:
+        key = f"{_user()}\0{where.resolve()}"
     name = "readinglist-" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:20]
     runtime = os.environ.get("XDG_RUNTIME_DIR", "")
     if sys.platform != "win32" and runtime and os.path.isdir(runtime):
@@ -62,7 +70,7 @@ def _someone_listens(name: str) -> bool:
     return alive
 
 
-def hand_over(library_dir: Path, files: Sequence[Path], timeout_ms: int = 1500) -> bool:
+def hand_over(library_dir: Path | str, files: Sequence[Path], timeout_ms: int = 1500) -> bool:
     """Give `files` to the app already running on this library.
 
     True when a running instance accepted them (it then comes to the front and
@@ -117,7 +125,7 @@ class InstanceServer(QObject):
 
     filesReceived = Signal(list)  # list[str] of absolute paths; empty: just activate
 
-    def __init__(self, library_dir: Path, parent: QObject | None = None) -> None:
+    def __init__(self, library_dir: Path | str, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._name = server_name(library_dir)
         self._server = QLocalServer(self)
@@ -216,7 +224,7 @@ class FileOpenForwarder(QObject):
 
 
 def hand_over_or_listen(
-    library_dir: Path, files: Sequence[Path], parent: QObject | None = None
+    library_dir: Path | str, files: Sequence[Path], parent: QObject | None = None
 ) -> InstanceServer | None:
     """What run_gui does first (after the QApplication, before opening the library).
 

@@ -166,3 +166,18 @@ def test_second_start_hands_over_to_the_first_window(qtbot: QtBot, tmp_path: Pat
     assert hand_over_or_listen(library, []) is None
     assert imported == [[tmp_path / "f.bib"]]
     first.close()
+
+
+def test_a_shared_library_is_one_window_wherever_the_app_starts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = "postgresql://alice:secret@labserver:5432/readinglist"
+    monkeypatch.chdir(tmp_path)
+    here = server_name(url)
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    assert server_name(url) == here  # not a path under the start folder
+    # the same library however the password reaches libpq; another database differs
+    assert server_name("postgresql://alice@labserver:5432/readinglist") == here
+    assert server_name("postgresql://alice@labserver:5432/other") != here
+    assert server_name(tmp_path) != here
