@@ -13,7 +13,6 @@ import dataclasses
 import logging
 import tempfile
 import threading
-import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -63,6 +62,8 @@ from .library_folder import BACKUP_IMPORT_MIN as BACKUP_IMPORT_MIN
 from .library_folder import DB_NAME as DB_NAME
 from .library_folder import INDEX_DIR as INDEX_DIR
 from .library_folder import database_trouble as database_trouble  # for ui/ and cli.py
+from .library_opening import open_library
+from .library_opening import trouble_at as trouble_at  # for cli.py
 from .location import ServerLocation, parse_location
 from .pending_matches import PendingMatches
 
@@ -89,17 +90,6 @@ def _now() -> datetime:
 
 # tests/test_import_collector.py imports it from here, where it was defined before
 _release_gently = release_gently
-
-
-def trouble_at(location: Path | str, exc: BaseException) -> LibraryError | None:
-    """A database error met at run time, told in one line naming the folder's file or
-    the server; None when `exc` is not one (a bug: the caller re-raises it)."""
-    where = parse_location(location)
-    if isinstance(where, ServerLocation):
-        from .db.server import is_server_error, server_error
-
-        return server_error(where.server, exc) if is_server_error(exc) else None
-    return database_trouble(where, exc)
 
 
 def summary_lines(
@@ -129,40 +119,17 @@ class Library:
         cache_dir: Path | None = None,
     ) -> None:
         """`location`: a folder, or a postgresql:// (postgres://) URL naming a shared
-        library on a server (location.py). A server library keeps its search index in
-        this computer's cache folder (`cache_dir` or $READINGLIST_SERVER_CACHE, else
-        the user's cache folder / servers), under the library's id."""
-        where = parse_location(location)
-        self.server = where if isinstance(where, ServerLocation) else None
-        # who we are on a server (PostgreSQL's current_user); "" for a folder
-        self.member = ""
+        library on a server (library_opening.py says where its index is kept)."""
+        opened = open_library(location, defer_daily=background, cache_dir=cache_dir)
+        self.server = opened.server
+        self.member = opened.member  # who we are on a server; "" for a folder
+        self.folder = opened.folder  # a server library's: its local cache folder
+        self._engine = opened.engine
+        self._write = writer(self._engine)
+        self.read_only = opened.read_only
         self._temp_index: tempfile.TemporaryDirectory[str] | None = None
         self._quick_writes: tuple[int, Engine] | None = None  # see quick_writes_here
-        opened_daily = False
-        backups_kept = 0
-        if self.server is not None:
-            from .db.server import open_server
-
-            on_server = open_server(self.server.url, self.server.server)
-            self._engine = on_server.engine
-            self._write = writer(self._engine)
-            self.read_only = False
-            self.member = on_server.member
-            library_id = on_server.library_id
-            # the index's folder; nothing else of a server library is on this computer
-            self.folder = self.server.cache_folder(library_id, cache_dir)
-        else:
-            assert isinstance(where, Path)
-            self.folder = where
-            with library_folder.opening(self.folder):
-                # the window's daily backup is made off its thread, below
-                opened, config = library_folder.open_database(self.folder, defer_daily=background)
-                self._engine = opened.engine
-                self._write = writer(self._engine)
-                self.read_only = opened.read_only
-                opened_daily, backups_kept = opened.daily_backup_due, config.backups_kept
-                library_id = self._folder_library_id()
-        self.library_id = library_id
+        self.library_id = opened.library_id
         # The index opens on first use (a search, a catch-up): listing, counting and
         # writing never need it, so the window shows its list without waiting for it.
         # The app indexes big batches in a child process (the window would wait for
@@ -179,25 +146,13 @@ class Library:
             # processes wrote, after the window is up rather than while it builds.
             self._background = BackgroundIndexer(self._follower)
         self.daily_backup: threading.Thread | None = None
-        if opened_daily:
+        if opened.daily_backup_due:
             self.daily_backup = threading.Thread(
                 target=library_folder.daily_backup,
-                args=(self.folder, backups_kept),
+                args=(self.folder, opened.backups_kept),
                 daemon=True,
             )
             self.daily_backup.start()
-
-    def _folder_library_id(self) -> str:
-        if self.read_only:
-            with Session(self._engine) as s:
-                return store.get_meta(s, "library_id") or "read-only"
-        with self._transaction() as s:
-            found = store.get_meta(s, "library_id")
-            if found is None:
-                found = uuid.uuid4().hex
-                store.set_meta(s, "library_id", found)
-                store.set_meta(s, "seq", "0")
-            return found
 
     @property
     def location(self) -> Path | ServerLocation:

@@ -185,6 +185,9 @@ LAYERS: dict[str, tuple[str, ...]] = {
     "readinglist.lookup": ("readinglist.db", "readinglist.search", *UPPER),
     # the facade's helpers (issue 11) sit under it: never the facade, window or CLI
     "readinglist.library_folder": ("readinglist.lookup", *UPPER),
+    "readinglist.library_opening": ("readinglist.lookup", *UPPER),
+    "readinglist.library_server": ("readinglist.lookup", *UPPER),
+    "readinglist.library_copy": ("readinglist.lookup", "readinglist.ui", "readinglist.cli"),
     "readinglist.pending_matches": ("readinglist.lookup", *UPPER),
     # pure file and memory work: no storage, search or lookups either
     "readinglist.import_files": (
