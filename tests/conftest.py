@@ -55,7 +55,7 @@ def lib(tmp_path: Path) -> Iterator[Library]:
 
 
 # The real PostgreSQL server and a fresh database per test (tests/pg.py).
-from tests.pg import pg_database, pg_server  # noqa: E402, F401
+from tests.pg import alice_bob, pg_database, pg_server  # noqa: E402, F401
 
 
 @dataclass(frozen=True)

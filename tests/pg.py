@@ -8,6 +8,7 @@ rather than skipping them: a skipped shared-library suite would pass unseen.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -16,9 +17,13 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 import pytest
+
+if TYPE_CHECKING:
+    from readinglist.library import Library
 
 SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "pg_server.py"
 
@@ -63,16 +68,15 @@ def _from_env() -> PgServer | None:
     return PgServer(admin, members)
 
 
-@pytest.fixture(scope="session")
-def pg_server() -> Iterator[PgServer]:
-    found = _from_env()
-    if found is not None:
-        yield found
-        return
+@contextlib.contextmanager
+def cluster(*, bare: bool = False) -> Iterator[dict[str, str]]:
+    """A throwaway cluster for the duration (scripts/pg_server.py): its exports
+    (READINGLIST_TEST_PG, ...). `bare`: no roles of ours, as a lab admin finds it.
+    Skipped where there is no server to start; in CI that fails instead."""
     folder = Path(tempfile.mkdtemp(prefix="readinglist-pg.", dir="/tmp"))
     try:
         out = subprocess.run(
-            [sys.executable, str(SCRIPT), "start", str(folder)],
+            [sys.executable, str(SCRIPT), "start", str(folder), *(["--bare"] if bare else [])],
             check=True,
             capture_output=True,
             text=True,
@@ -86,19 +90,31 @@ def pg_server() -> Iterator[PgServer]:
     for line in out.splitlines():
         key, _, value = line.removeprefix("export ").partition("=")
         env[key] = value.strip("'")
-    old = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
     try:
-        server = _from_env()
-        assert server is not None
-        yield server
+        yield env
     finally:
-        for k, v in old.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
         subprocess.run([sys.executable, str(SCRIPT), "stop", str(folder)], check=False)
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    found = _from_env()
+    if found is not None:
+        yield found
+        return
+    with cluster() as env:
+        old = {k: os.environ.get(k) for k in env}
+        os.environ.update(env)
+        try:
+            server = _from_env()
+            assert server is not None
+            yield server
+        finally:
+            for k, v in old.items():
+                if v is None:
+                    os.environ.pop(k, None)
+                else:
+                    os.environ[k] = v
 
 
 @pytest.fixture
@@ -116,3 +132,19 @@ def pg_database(pg_server: PgServer) -> Iterator[str]:
         yield name
     finally:
         pg_server.admin_sql("postgres", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def alice_bob(
+    pg_server: PgServer, pg_database: str, tmp_path: Path
+) -> Iterator[tuple[Library, Library]]:
+    """Two members' Libraries on one new shared library, each with its own index."""
+    from readinglist.library import Library
+
+    alice = Library(pg_server.url(pg_database, "alice"), cache_dir=tmp_path / "alice")
+    bob = Library(pg_server.url(pg_database, "bob"), cache_dir=tmp_path / "bob")
+    try:
+        yield alice, bob
+    finally:
+        alice.close()
+        bob.close()

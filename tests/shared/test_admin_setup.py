@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,7 +19,7 @@ import pytest
 
 from readinglist.domain import PaperDraft, Person, Status
 from readinglist.library import Library
-from tests.pg import SCRIPT
+from tests.pg import cluster
 
 REPO = Path(__file__).resolve().parents[2]
 SETUP_SQL = REPO / "docs" / "shared-library-setup.sql"
@@ -29,28 +28,9 @@ PASSWORD = "change-me"  # as the file has it
 
 @pytest.fixture(scope="module")
 def fresh_cluster() -> Iterator[str]:
-    """host:port of a new cluster as the admin finds it: only its superuser."""
-    folder = Path(tempfile.mkdtemp(prefix="readinglist-pg-bare.", dir="/tmp"))
-    try:
-        out = subprocess.run(
-            [sys.executable, str(SCRIPT), "start", str(folder), "--bare"],
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
-    except (OSError, subprocess.CalledProcessError) as exc:
-        detail = getattr(exc, "stderr", "") or str(exc)
-        if os.environ.get("CI"):
-            pytest.fail(f"no PostgreSQL server: {detail}")
-        pytest.skip(f"no PostgreSQL server: {detail}")
-    exports = dict(
-        line.removeprefix("export ").split("=", 1) for line in out.splitlines() if "=" in line
-    )
-    admin = exports["READINGLIST_TEST_PG"].strip("'")
-    try:
-        yield admin
-    finally:
-        subprocess.run([sys.executable, str(SCRIPT), "stop", str(folder)], check=False)
+    """The admin URL of a new cluster as the admin finds it: only its superuser."""
+    with cluster(bare=True) as env:
+        yield env["READINGLIST_TEST_PG"]
 
 
 def _psql() -> str:

@@ -4,9 +4,6 @@ the change number; a listener the server killed reconnects and the change arrive
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
 from readinglist.change_listener import NO_SEQ, ChangeListener
@@ -15,17 +12,6 @@ from readinglist.domain import PaperDraft, Status
 from readinglist.library import Library
 from tests.pg import PgServer
 from tests.shared.test_change_listener import Heard
-
-
-@pytest.fixture
-def two_members(
-    pg_server: PgServer, pg_database: str, tmp_path: Path
-) -> Iterator[tuple[Library, Library]]:
-    alice = Library(pg_server.url(pg_database, "alice"), cache_dir=tmp_path / "alice")
-    bob = Library(pg_server.url(pg_database, "bob"), cache_dir=tmp_path / "bob")
-    yield alice, bob
-    alice.close(catch_up=False)
-    bob.close(catch_up=False)
 
 
 def _listen(lib: Library) -> tuple[ChangeListener, Heard]:
@@ -37,9 +23,9 @@ def _listen(lib: Library) -> tuple[ChangeListener, Heard]:
 
 
 def test_a_write_by_one_member_reaches_the_other_within_2_s(
-    two_members: tuple[Library, Library],
+    alice_bob: tuple[Library, Library],
 ) -> None:
-    alice, bob = two_members
+    alice, bob = alice_bob
     listener, heard = _listen(bob)
     try:
         ids = list(alice.import_drafts([PaperDraft(title="Shared paper")], source="t").added)
@@ -53,8 +39,8 @@ def test_a_write_by_one_member_reaches_the_other_within_2_s(
         listener.stop()
 
 
-def test_a_rolled_back_write_notifies_nobody(two_members: tuple[Library, Library]) -> None:
-    alice, bob = two_members
+def test_a_rolled_back_write_notifies_nobody(alice_bob: tuple[Library, Library]) -> None:
+    alice, bob = alice_bob
     ids = list(alice.import_drafts([PaperDraft(title="A paper")], source="t").added)
     listener, heard = _listen(bob)
     try:
@@ -75,9 +61,9 @@ def test_a_rolled_back_write_notifies_nobody(two_members: tuple[Library, Library
 
 
 def test_a_killed_listener_reconnects_and_the_change_still_arrives(
-    two_members: tuple[Library, Library], pg_server: PgServer, pg_database: str
+    alice_bob: tuple[Library, Library], pg_server: PgServer, pg_database: str
 ) -> None:
-    alice, bob = two_members
+    alice, bob = alice_bob
     listener, heard = _listen(bob)
     try:
         killed = listener.backend_pid

@@ -5,7 +5,6 @@ own Library (and own search index)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,19 +14,6 @@ from readinglist.library import Library
 from tests.pg import PgServer
 
 pytestmark = pytest.mark.postgresql
-
-
-@pytest.fixture
-def alice_bob(
-    pg_server: PgServer, pg_database: str, tmp_path: Path
-) -> Iterator[tuple[Library, Library]]:
-    alice = Library(pg_server.url(pg_database, "alice"), cache_dir=tmp_path / "alice")
-    bob = Library(pg_server.url(pg_database, "bob"), cache_dir=tmp_path / "bob")
-    try:
-        yield alice, bob
-    finally:
-        alice.close()
-        bob.close()
 
 
 def _add(lib: Library, *titles: str) -> list[int]:

@@ -4,9 +4,6 @@ library neither shows."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
@@ -14,7 +11,6 @@ from pytestqt.qtbot import QtBot
 from readinglist.domain import PaperDraft, Person
 from readinglist.library import Library
 from readinglist.ui.detail_pane import DetailPane
-from tests.pg import PgServer
 
 
 def _pane(qtbot: QtBot, library: Library) -> DetailPane:
@@ -33,17 +29,6 @@ def test_ones_own_library_has_no_group_to_share_with(
     pane.show_paper(pid)
     assert pane.notes.share_box.isHidden()
     assert pane.notes.group_notes.isHidden()
-
-
-@pytest.fixture
-def alice_bob(
-    pg_server: PgServer, pg_database: str, tmp_path: Path
-) -> Iterator[tuple[Library, Library]]:
-    alice = Library(pg_server.url(pg_database, "alice"), cache_dir=tmp_path / "a")
-    bob = Library(pg_server.url(pg_database, "bob"), cache_dir=tmp_path / "b")
-    yield alice, bob
-    alice.close()
-    bob.close()
 
 
 @pytest.mark.postgresql
