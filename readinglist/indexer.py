@@ -26,8 +26,8 @@ from sqlalchemy import Engine, func, select, tuple_
 from sqlalchemy.orm import Session
 
 from .db.convert import authors_from_json
-from .db.models import Paper, Reading, Tombstone
-from .db.readings import note_col, own, status_col
+from .db.models import Paper, Tombstone
+from .db.search_sql import index_rows
 from .db.store import current_seq, tags_by_paper
 from .domain import CancelFn, Cancelled, LibraryError, ProgressFn
 from .formats.display import search_text
@@ -261,21 +261,7 @@ class IndexFollower:
             with Session(self._engine) as s:
                 papers = list(
                     s.execute(
-                        select(
-                            Paper.id,
-                            Paper.change_seq,
-                            Paper.title,
-                            Paper.abstract,
-                            Paper.authors_json,
-                            note_col.label("note"),
-                            Paper.venue,
-                            Paper.doi,
-                            Paper.arxiv_id,
-                            Paper.year,
-                            status_col.label("status"),
-                            Paper.trashed_at,
-                        )
-                        .outerjoin(Reading, own(s))
+                        index_rows(s)
                         .where(
                             tuple_(Paper.change_seq, Paper.id) > tuple_(*last),
                             Paper.change_seq <= target,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from .models import Paper, Reading
@@ -31,30 +31,31 @@ def pending_count(s: Session, since_seq: int) -> int:
     )
 
 
+def index_rows(s: Session) -> Select[*tuple[Any, ...]]:
+    """The columns an index document is made of (id, change_seq, trashed_at, title,
+    abstract, authors_json, note, venue, doi, arxiv_id, year, status), the note and
+    status the member's own: what their index holds. For the indexer's catch-up and
+    the scan of papers it has still to take in (they must match the same text)."""
+    return select(
+        Paper.id,
+        Paper.change_seq,
+        Paper.trashed_at,
+        Paper.title,
+        Paper.abstract,
+        Paper.authors_json,
+        note_col.label("note"),
+        Paper.venue,
+        Paper.doi,
+        Paper.arxiv_id,
+        Paper.year,
+        status_col.label("status"),
+    ).outerjoin(Reading, own(s))
+
+
 def changed_papers(s: Session, after_seq: int) -> tuple[list[Any], dict[int, list[str]]]:
-    """The rows (id, change_seq, trashed_at, title, abstract, authors_json, note, venue,
-    doi, arxiv_id, year, status) of the papers changed after `after_seq`, trashed ones
-    too (so a cache of them can drop those), and the tags of the others. Note and
-    status are the member's own: what their index holds."""
-    q = (
-        select(
-            Paper.id,
-            Paper.change_seq,
-            Paper.trashed_at,
-            Paper.title,
-            Paper.abstract,
-            Paper.authors_json,
-            note_col.label("note"),
-            Paper.venue,
-            Paper.doi,
-            Paper.arxiv_id,
-            Paper.year,
-            status_col.label("status"),
-        )
-        .outerjoin(Reading, own(s))
-        .where(Paper.change_seq > after_seq)
-    )
-    rows = list(s.execute(q))
+    """index_rows of the papers changed after `after_seq`, trashed ones too (so a
+    cache of them can drop those), and the tags of the others."""
+    rows = list(s.execute(index_rows(s).where(Paper.change_seq > after_seq)))
     return rows, tags_by_paper(s, [r.id for r in rows if r.trashed_at is None])
 
 
