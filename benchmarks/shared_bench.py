@@ -98,9 +98,11 @@ def start_server() -> tuple[str, Callable[[], None]]:
         line.removeprefix("export ").split("=", 1) for line in out.splitlines() if "=" in line
     )
     os.environ["READINGLIST_TEST_PG_MEMBERS"] = env["READINGLIST_TEST_PG_MEMBERS"].strip("'")
-    return env["READINGLIST_TEST_PG"].strip("'"), lambda: subprocess.run(
-        [sys.executable, str(script), "stop", str(folder)], check=False
-    )
+
+    def stop() -> None:
+        subprocess.run([sys.executable, str(script), "stop", str(folder)], check=False)
+
+    return env["READINGLIST_TEST_PG"].strip("'"), stop
 
 
 def new_database(admin: str, name: str) -> str:
