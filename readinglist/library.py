@@ -136,7 +136,7 @@ class Library:
         # the GIL); the CLI and tests index in-process.
         child = None
         if background and not self.read_only:
-            child = ChildCatchUp(self.folder if self.server is None else self.server, cache_dir)
+            child = ChildCatchUp(self.location, cache_dir)
         self._follower = IndexFollower(self._engine, self._open_index, child)
         # the not-yet-indexed papers a search scans meanwhile
         self._pending = PendingMatches(self._engine)
@@ -168,7 +168,7 @@ class Library:
     def trouble(self, exc: BaseException) -> LibraryError | None:
         """A database error met at run time in one line (None: not one, a bug):
         a folder's damage names the backup; a server's error names the server."""
-        return trouble_at(self.folder if self.server is None else self.server.url, exc)
+        return trouble_at(self.location, exc)
 
     def _open_index(self) -> SearchContract:
         index, self._temp_index = library_folder.open_search_index(

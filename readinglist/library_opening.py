@@ -78,10 +78,10 @@ def _folder_library_id(engine: Engine, read_only: bool) -> str:
         return found
 
 
-def trouble_at(location: Path | str, exc: BaseException) -> LibraryError | None:
+def trouble_at(location: Path | str | ServerLocation, exc: BaseException) -> LibraryError | None:
     """A database error met at run time, told in one line naming the folder's file or
     the server; None when `exc` is not one (a bug: the caller re-raises it)."""
-    where = parse_location(location)
+    where = location if isinstance(location, ServerLocation) else parse_location(location)
     if isinstance(where, ServerLocation):
         from .db.server import is_server_error, server_error
 

@@ -18,6 +18,7 @@ from sqlalchemy import Table, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from ..domain import CancelFn, Cancelled, ProgressFn
+from .dialect import on_postgresql
 from .models import PAPER_TAGS, PAPERS, READINGS, Paper, PaperTag, Reading, Tag, Tombstone
 from .readings import member_sql
 from .store import CHUNK, next_seq
@@ -113,7 +114,7 @@ def _advance_id_sequences(dst: Session) -> None:
     """PostgreSQL: the ids were given, so the serial sequences have not moved; set
     them past the copied ids or the next import would collide. (SQLite's
     AUTOINCREMENT follows explicit ids by itself.)"""
-    if dst.get_bind().dialect.name != "postgresql":
+    if not on_postgresql(dst):
         return
     for table in ("papers", "tags"):
         dst.execute(

@@ -100,8 +100,13 @@ def _id_list_pg(element: id_list, compiler: SQLCompiler, **kw: Any) -> str:
     return f"string_agg(CAST({compiler.process(element.clauses, **kw)} AS TEXT), ',')"
 
 
+def on_postgresql(s: Session) -> bool:
+    """Does the session's statement run on PostgreSQL (a shared library) or SQLite?"""
+    return s.get_bind().dialect.name == "postgresql"
+
+
 def insert_ignoring(s: Session, table: Table) -> Insert:
     """INSERT INTO table that skips rows whose key is already there."""
-    if s.get_bind().dialect.name == "postgresql":
+    if on_postgresql(s):
         return pg_insert(table).on_conflict_do_nothing()
     return insert(table).prefix_with("OR IGNORE")

@@ -18,6 +18,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from ..domain import SharedNote, Status
+from .dialect import on_postgresql
 from .models import READINGS, Paper, Reading
 
 UNREAD = Status.UNREAD.value
@@ -28,7 +29,7 @@ _CURRENT_USER = literal_column("CURRENT_USER", String)
 
 def is_shared(s: Session) -> bool:
     """A shared library (PostgreSQL, one role per member) rather than one person's."""
-    return s.get_bind().dialect.name == "postgresql"
+    return on_postgresql(s)
 
 
 def member_sql(s: Session) -> ColumnElement[str]:

@@ -23,7 +23,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from ..domain import Counts, Filter, PaperDetail, PaperRow, Status, tag_key
 from .convert import authors_from_json
-from .dialect import id_list, ids_in, insert_ignoring, tag_fold
+from .dialect import id_list, ids_in, insert_ignoring, on_postgresql, tag_fold
 from .models import PAPER_TAGS, Meta, Paper, PaperTag, Reading, Tag
 from .readings import (
     UNREAD,
@@ -82,7 +82,7 @@ def next_seq(s: Session) -> int:
 def notify_change(s: Session, seq: int) -> None:
     """On PostgreSQL, tell the listening clients of change `seq`. A NOTIFY in a
     transaction is sent at its commit, and never for one rolled back."""
-    if s.get_bind().dialect.name == "postgresql":
+    if on_postgresql(s):
         s.execute(text("SELECT pg_notify(:ch, :seq)"), {"ch": CHANGES_CHANNEL, "seq": str(seq)})
 
 
@@ -120,12 +120,13 @@ def _filter_conditions(s: Session, f: Filter) -> list[ColumnElement[bool]]:
         # Tag names fold ASCII letters only (SQLite's NOCASE, db/dialect.py tag_fold):
         # func.lower against str.casefold missed "Äpfel" (SQLite's lower() leaves Ä as
         # it is). Filter.matches (domain.py) is the same test in Python.
+        keys = sorted({tag_key(t) for t in f.tags})
         having = (
             select(PaperTag.paper_id)
             .join(Tag, Tag.id == PaperTag.tag_id)
-            .where(tag_fold(Tag.name).in_(sorted({tag_key(t) for t in f.tags})))
+            .where(tag_fold(Tag.name).in_(keys))
             .group_by(PaperTag.paper_id)
-            .having(func.count(func.distinct(Tag.id)) == len({tag_key(t) for t in f.tags}))
+            .having(func.count(func.distinct(Tag.id)) == len(keys))
         )
         conditions.append(Paper.id.in_(having))
     return conditions
