@@ -13,7 +13,6 @@ import functools
 import gc
 import json
 import os
-import re
 import sys
 from collections.abc import Iterable, Sequence
 from datetime import datetime
@@ -33,7 +32,7 @@ from .domain import (
     Status,
 )
 from .location import resolve_library
-from .text import terminal_safe
+from .text import json_terminal_safe, terminal_safe
 
 if TYPE_CHECKING:
     from .library import Library
@@ -237,8 +236,6 @@ def _commands_epilog() -> str:
 
 def run_cli(argv: Sequence[str]) -> int:
     args = build_parser().parse_args(argv)
-    from .library import Library
-
     _collect_rarely()
 
     folder: Path | str | None = None
@@ -248,6 +245,10 @@ def run_cli(argv: Sequence[str]) -> int:
         folder = resolve_library(args.library)
         if args.command in FILE_COMMANDS:  # on the file itself: it may be damaged
             return FILE_COMMANDS[args.command](folder, args)
+        if args.command == "list" and args.json and _quick_list_json(folder, args):
+            return 0
+        from .library import Library
+
         lib = Library(folder)
         try:
             lib.report_index_progress(IndexProgress(sys.stderr))
@@ -327,23 +328,15 @@ def paper_json(d: PaperDetail) -> dict[str, Any]:
     }
 
 
-# JSON escapes C0 itself; these would still reach a terminal raw (C1 controls, bidi
-# overrides and isolates, line/paragraph separators), so they go out as \u escapes.
-_JSON_UNSAFE = re.compile("[\u0080-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
-
-
 # one encoder for every paper of a listing: json.dumps with an option builds a new
 # encoder per call (~30% of encoding 10k papers)
 _ENCODE = json.JSONEncoder(ensure_ascii=False).encode
 
 
 def _json_text(value: Any, indent: int | None = None) -> str:
-    text = (
+    return json_terminal_safe(
         _ENCODE(value) if indent is None else json.dumps(value, ensure_ascii=False, indent=indent)
     )
-    if text.isascii():  # O(1) in CPython: most papers need no scan for unsafe characters
-        return text
-    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
 
 
 def _print_json(value: Any) -> None:
@@ -351,8 +344,8 @@ def _print_json(value: Any) -> None:
     sys.stdout.write("\n")
 
 
-def _print_json_papers(papers: Iterable[dict[str, Any]], head: str = "", tail: str = "") -> None:
-    """A JSON list of papers, one paper a line (`head` and `tail` around the list).
+def _print_json_papers(papers: Iterable[str], head: str = "", tail: str = "") -> None:
+    """A JSON list of papers' texts, one paper a line (`head` and `tail` around it).
 
     Compact and written as it goes: json.dumps with an indent runs in pure Python
     (1.6 s for 10k papers), without one in C; one paper a line stays readable and
@@ -361,7 +354,7 @@ def _print_json_papers(papers: Iterable[dict[str, Any]], head: str = "", tail: s
     write(head + "[")
     sep = "\n"
     for paper in papers:
-        write(sep + _json_text(paper))
+        write(sep + paper)
         sep = ",\n"
     write("\n]" + tail + "\n" if sep != "\n" else "]" + tail + "\n")
 
@@ -444,10 +437,25 @@ def _print_skipped(skipped: Sequence[Problem], limit: int = 20) -> None:
         print(f"  … and {len(skipped) - limit} more", file=sys.stderr)
 
 
+def _quick_list_json(folder: Path | str, args: argparse.Namespace) -> bool:
+    """`list --json` read by SQLite alone, without importing SQLAlchemy (0.25 s of a
+    command's start); False, with nothing written, when the library must be opened
+    the full way (library_quick.py says when). The output is cmd_list's, byte for
+    byte (tests/test_json_lines.py)."""
+    from .library_quick import list_json
+
+    texts = list_json(folder, _filter(args))
+    if texts is None:
+        return False
+    _print_json_papers(texts)
+    return True
+
+
 def cmd_list(lib: Library, args: argparse.Namespace) -> int:
     listing = lib.listing(_filter(args))
     if args.json:
-        _print_json_papers(paper_json(d) for d in lib.details([r.id for r in listing.rows]))
+        details = lib.details([r.id for r in listing.rows])
+        _print_json_papers(_json_text(paper_json(d)) for d in details)
     else:
         for r in listing.rows:
             print(_row_line(r))
@@ -467,7 +475,7 @@ def cmd_search(lib: Library, args: argparse.Namespace) -> int:
             hit = listing.hits.get(d.id)  # none: matched before the index took it in
             item["score"] = None if hit is None else round(hit.score, 4)
             item["highlights"] = {} if hit is None else dict(hit.highlights)
-            out.append(item)
+            out.append(_json_text(item))
         _print_json_papers(out, head=f'{{"total": {listing.total}, "results": ', tail="}")
     else:
         for d in found:

@@ -15,8 +15,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy.exc import DBAPIError
-
 from .domain import LibraryError
 from .files import can_write_in, same_file
 
@@ -41,6 +39,8 @@ BACKUP_IMPORT_MIN = 1000
 def opening(folder: Path) -> Iterator[None]:
     """Trouble while opening the library in `folder`, told in one line: damage as
     DatabaseDamaged (with the backup to restore), anything else naming the folder."""
+    from sqlalchemy.exc import DBAPIError  # here: library_quick.py reads without SQLAlchemy
+
     from .db.engine import damaged_error
     from .db.health import check_file, is_damage
 
@@ -201,8 +201,7 @@ def check(folder: Path, *, full: bool = False) -> LibraryCheck:
     """Check a library without opening it (it may be damaged): SQLite's quick
     check (`full`: integrity_check), the schema, the index, the backups."""
     from .db.backup import list_backups, newest_good
-    from .db.engine import is_read_only
-    from .db.health import LibraryCheck, check_file, schema_problem
+    from .db.health import LibraryCheck, check_file, is_read_only, schema_problem
 
     folder = Path(folder)
     db_path = folder / DB_NAME

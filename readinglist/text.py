@@ -83,6 +83,23 @@ def terminal_safe(text: str, *, multiline: bool = False) -> str:
     return _TERMINAL_BAD_LINE.sub(_terminal_char, text)
 
 
+# JSON escapes C0 itself; these would still reach a terminal raw (C1 controls, bidi
+# overrides and isolates, line/paragraph separators), so they go out as \u escapes.
+_JSON_UNSAFE = re.compile("[\u0080-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+
+
+def _json_escape(m: re.Match[str]) -> str:
+    return f"\\u{ord(m.group(0)):04x}"
+
+
+def json_terminal_safe(text: str) -> str:
+    """JSON text (the CLI's --json) with those characters as \\u escapes. One character
+    at a time, so escaping the pieces of a text escapes the whole (db/json_lines.py)."""
+    if text.isascii():  # O(1) in CPython: most texts need no scan
+        return text
+    return _JSON_UNSAFE.sub(_json_escape, text)
+
+
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
 
 from ..domain import Person
 
@@ -50,3 +51,17 @@ def tags_of(values: Sequence[str]) -> tuple[str, ...]:
         if t:
             out.setdefault(t.casefold(), t)
     return tuple(out.values())
+
+
+def utc_from_stored(stored: str | datetime) -> datetime:
+    """A stored UTC timestamp ("2024-05-01 12:00:00.000000", no zone) as an aware datetime.
+
+    SQLite gives the stored text; psycopg gives PostgreSQL's timestamp (without time
+    zone) as a naive datetime already, parsed in C."""
+    if isinstance(stored, datetime):
+        return stored.replace(tzinfo=UTC)
+    try:
+        return datetime.fromisoformat(stored + "+00:00")
+    except ValueError:  # not written by UTCDateTime; still read it, as UTC if naive
+        when = datetime.fromisoformat(stored)
+        return when if when.tzinfo is not None else when.replace(tzinfo=UTC)

@@ -26,6 +26,7 @@ from .health import (
     DatabaseDamaged,
     check_file,
     header_problem,
+    is_read_only,
     known_revisions,
     needs_immutable,
     read_only_uri,
@@ -125,13 +126,6 @@ class OpenedDatabase:
     read_only: bool
     created: bool
     daily_backup_due: bool = False  # left to the caller (`defer_daily`): see daily_backup
-
-
-def is_read_only(db_path: Path) -> bool:
-    """An existing library we may not write (the file, or the folder its -wal needs)."""
-    if not db_path.exists():
-        return False
-    return not (os.access(db_path, os.W_OK) and os.access(db_path.parent, os.W_OK))
 
 
 def open_database(

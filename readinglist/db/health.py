@@ -133,6 +133,13 @@ def _one_line(text: str) -> str:
     return " ".join(text.replace("*** in database main ***", "").split())
 
 
+def is_read_only(db_path: Path) -> bool:
+    """An existing library we may not write (the file, or the folder its -wal needs)."""
+    if not db_path.exists():
+        return False
+    return not (os.access(db_path, os.W_OK) and os.access(db_path.parent, os.W_OK))
+
+
 def needs_immutable(db_path: Path) -> bool:
     """A WAL database read with `mode=ro` needs its -shm file, or a folder to make it
     in; without either it can only be read as `immutable` (nobody is writing it:

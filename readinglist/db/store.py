@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import (
@@ -23,6 +23,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from ..domain import Counts, Filter, PaperDetail, PaperRow, Status, tag_key
 from .convert import authors_from_json
+from .convert import utc_from_stored as _utc
 from .dialect import id_list, ids_in, insert_ignoring, on_postgresql, tag_fold
 from .models import PAPER_TAGS, Meta, Paper, PaperTag, Reading, Tag
 from .readings import (
@@ -217,23 +218,12 @@ class _TagNames:
     def combo(self, text: str) -> tuple[str, ...]:
         names = self.combos.get(text)
         if names is None:
-            names = tuple(sorted((self._names[t] for t in text.split(",")), key=str.casefold))
+            # by id first: tags equal under casefold ("Äpfel", "äpfel") keep one order
+            # whatever order group_concat gave (db/json_lines.py sorts the same)
+            ordered = sorted(text.split(","), key=int)
+            names = tuple(sorted((self._names[t] for t in ordered), key=str.casefold))
             self.combos[text] = names
         return names
-
-
-def _utc(stored: str | datetime) -> datetime:
-    """A stored UTC timestamp ("2024-05-01 12:00:00.000000", no zone) as an aware datetime.
-
-    SQLite gives the stored text; psycopg gives PostgreSQL's timestamp (without time
-    zone) as a naive datetime already, parsed in C."""
-    if isinstance(stored, datetime):
-        return stored.replace(tzinfo=UTC)
-    try:
-        return datetime.fromisoformat(stored + "+00:00")
-    except ValueError:  # not written by UTCDateTime; still read it, as UTC if naive
-        when = datetime.fromisoformat(stored)
-        return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
 
 
 def _statuses(s: Session, ids: Iterable[int] | None) -> dict[int, Status]:
