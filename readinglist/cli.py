@@ -39,8 +39,9 @@ if TYPE_CHECKING:
 
 
 def display_text(text: str) -> str:
-    """library.display_text, imported on first use: `--help` stays ~0.1 s, not ~0.45 s."""
-    from .library import display_text as shown
+    """library.display_text, imported on first use (from library_quick, which has it
+    without SQLAlchemy): `--help` stays ~0.1 s, `list` reads without SQLAlchemy."""
+    from .library_quick import display_text as shown
 
     return shown(text)
 
@@ -245,7 +246,7 @@ def run_cli(argv: Sequence[str]) -> int:
         folder = resolve_library(args.library)
         if args.command in FILE_COMMANDS:  # on the file itself: it may be damaged
             return FILE_COMMANDS[args.command](folder, args)
-        if args.command == "list" and args.json and _quick_list_json(folder, args):
+        if args.command == "list" and _quick_list(folder, args):
             return 0
         from .library import Library
 
@@ -437,17 +438,23 @@ def _print_skipped(skipped: Sequence[Problem], limit: int = 20) -> None:
         print(f"  … and {len(skipped) - limit} more", file=sys.stderr)
 
 
-def _quick_list_json(folder: Path | str, args: argparse.Namespace) -> bool:
-    """`list --json` read by SQLite alone, without importing SQLAlchemy (0.25 s of a
-    command's start); False, with nothing written, when the library must be opened
-    the full way (library_quick.py says when). The output is cmd_list's, byte for
-    byte (tests/test_json_lines.py)."""
-    from .library_quick import list_json
+def _quick_list(folder: Path | str, args: argparse.Namespace) -> bool:
+    """`list` (and `--json`) read by SQLite alone, without importing SQLAlchemy (0.25 s
+    of a command's start); False, with nothing written, when the library must be
+    opened the full way (library_quick.py says when). The output is cmd_list's, byte
+    for byte (tests/test_raw_listing.py)."""
+    from . import library_quick
 
-    texts = list_json(folder, _filter(args))
-    if texts is None:
+    if args.json:
+        texts = library_quick.list_json(folder, _filter(args))
+        if texts is None:
+            return False
+        _print_json_papers(texts)
+        return True
+    rows = library_quick.list_rows(folder, _filter(args))
+    if rows is None:
         return False
-    _print_json_papers(texts)
+    _print_rows(rows)
     return True
 
 
@@ -457,9 +464,13 @@ def cmd_list(lib: Library, args: argparse.Namespace) -> int:
         details = lib.details([r.id for r in listing.rows])
         _print_json_papers(_json_text(paper_json(d)) for d in details)
     else:
-        for r in listing.rows:
-            print(_row_line(r))
+        _print_rows(listing.rows)
     return 0
+
+
+def _print_rows(rows: Sequence[PaperRow]) -> None:
+    for r in rows:
+        print(_row_line(r))
 
 
 def cmd_search(lib: Library, args: argparse.Namespace) -> int:

@@ -1,4 +1,5 @@
-"""`list --json` read without SQLAlchemy, when opening the library would only open it.
+"""`list` and `list --json` read without SQLAlchemy, when opening the library would
+only open it.
 
 A CLI command's start is mostly its imports, and SQLAlchemy is nine tenths of those
 (~0.25 s of `readinglist.library`; `sqlite3` imports in 4 ms): `list --json` at 10k
@@ -28,22 +29,35 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from .config import load_config
-from .db import backup, json_lines
+from .db import backup, raw_listing
 from .db.health import check_file, is_read_only, known_revisions, schema_problem
-from .domain import Filter
+from .domain import Filter, PaperRow
+from .formats.display import display_text as display_text  # for cli.py, as library.py
 from .library_folder import BACKUP_DIR, DB_NAME, index_record
 from .location import ServerLocation, parse_location
 
 # db/engine.BUSY_TIMEOUT_S: another process may hold the write lock for a moment
 BUSY_TIMEOUT_S = 10.0
+T = TypeVar("T")
 
 
 def list_json(location: Path | str, f: Filter) -> list[str] | None:
     """Every paper the filter lists as its `--json` text (terminal-safe), newest
     first; None when the full path must run instead (see the module's list)."""
+    return _read(location, f, lambda con: raw_listing.listing_json(con, f.status, f.tags))
+
+
+def list_rows(location: Path | str, f: Filter) -> list[PaperRow] | None:
+    """The rows the filter lists, newest first (Library.listing's); None: the full path."""
+    return _read(location, f, lambda con: raw_listing.listing_rows(con, f.status, f.tags))
+
+
+def _read(location: Path | str, f: Filter, read: Callable[[sqlite3.Connection], T]) -> T | None:
     if f.query or f.trashed:
         return None
     where = parse_location(location)
@@ -54,7 +68,7 @@ def list_json(location: Path | str, f: Filter) -> list[str] | None:
         return None
     try:
         con.execute("BEGIN")  # one snapshot for every SELECT of the listing
-        return json_lines.listing_json(con, f.status, f.tags)
+        return read(con)
     except sqlite3.Error:
         return None
     finally:

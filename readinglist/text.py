@@ -94,7 +94,7 @@ def _json_escape(m: re.Match[str]) -> str:
 
 def json_terminal_safe(text: str) -> str:
     """JSON text (the CLI's --json) with those characters as \\u escapes. One character
-    at a time, so escaping the pieces of a text escapes the whole (db/json_lines.py)."""
+    at a time, so escaping the pieces of a text escapes the whole (db/raw_listing.py)."""
     if text.isascii():  # O(1) in CPython: most texts need no scan
         return text
     return _JSON_UNSAFE.sub(_json_escape, text)

@@ -68,6 +68,9 @@ def test_list_does_not_open_the_index_or_import_what_it_does_not_use(folder: Pat
     out, loaded = _run(folder, "list", "--json")  # now an open would only open
     assert len(json.loads(out)) == 3
     assert loaded == set(), loaded  # SQLite alone (library_quick.py)
+    out, loaded = _run(folder, "list")
+    assert len(out.splitlines()) == 3
+    assert loaded == set(), loaded
     out, loaded = _run(folder, "show", "1", "--json")
     assert json.loads(out)["id"] == 1
     assert loaded == {"sqlalchemy"}, loaded

@@ -219,7 +219,7 @@ class _TagNames:
         names = self.combos.get(text)
         if names is None:
             # by id first: tags equal under casefold ("Äpfel", "äpfel") keep one order
-            # whatever order group_concat gave (db/json_lines.py sorts the same)
+            # whatever order group_concat gave (db/raw_listing.py sorts the same)
             ordered = sorted(text.split(","), key=int)
             names = tuple(sorted((self._names[t] for t in ordered), key=str.casefold))
             self.combos[text] = names

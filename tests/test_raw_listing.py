@@ -1,5 +1,5 @@
-"""`list --json` read by SQLite alone (library_quick.py, db/json_lines.py) against the
-general path (Library.details -> cli.paper_json -> json), byte for byte, on a library
+"""`list --json` and `list` read by SQLite alone (library_quick.py, db/raw_listing.py)
+against the general path (Library.details -> cli.paper_json -> json), byte for byte, on a library
 of hostile values and for every filter the CLI's `list` takes; and each check of a
 normal open that must send the command the full way."""
 
@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from readinglist import cli
-from readinglist.db.json_lines import ENCODE
+from readinglist.db.raw_listing import ENCODE
 from readinglist.domain import Filter, PaperDraft, Person, Status
 from readinglist.library import Library
-from readinglist.library_quick import list_json
+from readinglist.library_quick import list_json, list_rows
 
 HOSTILE = (
     "C1 \x85 next-line \x9b CSI \x80 \x9f",
@@ -57,7 +57,7 @@ def _drafts() -> list[PaperDraft]:
 
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("json_lines") / "lib"
+    folder = tmp_path_factory.mktemp("raw_listing") / "lib"
     with Library(folder) as lib:
         ids = list(lib.import_drafts(_drafts(), source="test \u202e source").added)
         lib.set_status(ids[:3], Status.READ)
@@ -93,8 +93,8 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-def _args(*argv: str) -> object:
-    return cli.build_parser().parse_args(["list", "--json", *argv])
+def _args(*argv: str, json: bool = True) -> object:
+    return cli.build_parser().parse_args(["list", *(["--json"] if json else []), *argv])
 
 
 FILTERS = [
@@ -113,24 +113,26 @@ FILTERS = [
 ]
 
 
+@pytest.mark.parametrize("as_json", [True, False], ids=["json", "text"])
 @pytest.mark.parametrize("argv", FILTERS, ids=lambda a: " ".join(a) or "all")
 def test_every_filter_gives_the_general_paths_bytes(
-    folder: Path, argv: list[str], capsys: pytest.CaptureFixture[str]
+    folder: Path, argv: list[str], as_json: bool, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    args = _args(*argv)
-    assert cli._quick_list_json(folder, args)  # type: ignore[arg-type]
+    args = _args(*argv, json=as_json)
+    assert cli._quick_list(folder, args)  # type: ignore[arg-type]
     quick = capsys.readouterr().out
     with Library(folder) as lib:
         assert cli.cmd_list(lib, args) == 0  # type: ignore[arg-type]
     general = capsys.readouterr().out
     assert quick == general
-    json.loads(general)  # and it is JSON
+    if as_json:
+        json.loads(general)  # and it is JSON
 
 
 def test_the_hostile_values_arrive_and_nothing_unsafe_is_raw(
     folder: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert cli._quick_list_json(folder, _args())  # type: ignore[arg-type]
+    assert cli._quick_list(folder, _args())  # type: ignore[arg-type]
     out = capsys.readouterr().out
     for bad in ("\x85", "\u202e", "\u2028", "\u061c", "\x1b", "\x00"):
         assert bad not in out
@@ -226,6 +228,7 @@ def test_the_full_path_runs_whenever_an_open_would_act(
         with db_file.open("r+b") as fh:  # a header that lies about its size
             fh.truncate(os.path.getsize(db_file) - 1000)
     assert list_json(lib_dir, Filter()) is None
+    assert list_rows(lib_dir, Filter()) is None
     # and the command still answers (or fails) the full path's way
     code = cli.run_cli(["--library", str(lib_dir), "list", "--json"])
     out, err = capsys.readouterr()

@@ -1,4 +1,5 @@
-"""Each paper's `--json` text built by SQLite itself, for `list --json` (issue 10).
+"""A listing read over a plain DB-API (sqlite3) connection, without SQLAlchemy: its
+rows for `list`, or each paper's `--json` text built by SQLite itself (issue 10).
 
 cli.paper_json builds a dict per paper from a PaperDetail and the json module
 encodes it: at 10k papers ~0.45 s of Python (the details 0.21, the dicts 0.11, the
@@ -14,7 +15,7 @@ the same way, each piece by the code the general path runs (or its one line):
 
 SQLite's json_quote escapes exactly what Python's encoder (ensure_ascii=False)
 escapes: `"`, `\\` and C0 controls, as \\b \\t \\n \\f \\r or \\u00XX (lower-case hex),
-nothing else (tests/test_json_lines.py checks every code point). The characters a
+nothing else (tests/test_raw_listing.py checks every code point). The characters a
 terminal must not get raw (C1, bidi, U+2028) are escaped by the function the
 general path runs on its whole text (text.json_terminal_safe), here piece by piece:
 a cached piece (an author, a tag list) once, not once per paper.
@@ -22,7 +23,7 @@ a cached piece (an author, a tag list) once, not once per paper.
 SQLite only, and only for a folder library: a shared library has other members'
 notes (`shared_notes`), which this never reads. No SQLAlchemy: it takes a DB-API
 connection, so the CLI's read path that skips SQLAlchemy (library_quick.py) can use
-it. The filter's SQL mirrors store._filter_conditions; tests/test_json_lines.py
+it. The filter's SQL mirrors store._filter_conditions; tests/test_raw_listing.py
 runs every filter through both and compares the output byte for byte.
 """
 
@@ -34,7 +35,7 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from ..domain import Person, Status, tag_key
+from ..domain import PaperRow, Person, Status, tag_key
 from ..text import json_terminal_safe as safe
 from .convert import utc_from_stored
 
@@ -98,19 +99,27 @@ class _Pieces:
 
     def __init__(self, con: sqlite3.Connection) -> None:
         self.tag_names = {str(tid): name for tid, name in con.execute("SELECT id, name FROM tags")}
+        self.names: dict[str, tuple[str, ...]] = {}
         self.tags: dict[str | None, str] = {None: "[]"}
         self.times: dict[str | None, str] = {None: "null"}
         self.people: dict[tuple[str, ...], str] = {}
         self.status = {s.value: ENCODE(s.value) for s in Status}
 
+    def tag_names_of(self, ids: str | None) -> tuple[str, ...]:
+        """A paper's tag names from its tag ids, as store._TagNames orders them."""
+        if ids is None:
+            return ()
+        names = self.names.get(ids)
+        if names is None:
+            ordered = sorted(ids.split(","), key=int)
+            names = tuple(sorted((self.tag_names[t] for t in ordered), key=str.casefold))
+            self.names[ids] = names
+        return names
+
     def tag_list(self, ids: str | None) -> str:
         text = self.tags.get(ids)
         if text is None:
-            assert ids is not None
-            names = sorted(
-                (self.tag_names[t] for t in sorted(ids.split(","), key=int)), key=str.casefold
-            )
-            text = self.tags[ids] = safe(ENCODE(names))
+            text = self.tags[ids] = safe(ENCODE(list(self.tag_names_of(ids))))
         return text
 
     def time(self, stored: str | None) -> str:
@@ -194,3 +203,28 @@ def _texts(
                 "}",
             )
         )
+
+
+def listing_rows(
+    con: sqlite3.Connection, status: Status | None = None, tags: Sequence[str] = ()
+) -> list[PaperRow]:
+    """The rows store.rows_for_filter gives for the same filter, newest first."""
+    where, params = filter_sql(status, tags)
+    rows = con.execute(
+        "SELECT p.id, p.title, p.authors_short, p.year, coalesce(r.status, 'unread'),"
+        f" p.added_at FROM papers p LEFT JOIN readings r ON r.paper_id = p.id AND r.member = ''"
+        f" WHERE {where} ORDER BY p.id DESC",
+        params,
+    ).fetchall()
+    tag_ids = _tag_ids(con, where, params).get
+    pieces = _Pieces(con)
+    statuses = {s.value: s for s in Status}
+    when: dict[str, datetime] = {}
+    out = []
+    for pid, title, authors, year, state, added in rows:
+        at = when.get(added)
+        if at is None:
+            at = when[added] = utc_from_stored(added)
+        names = pieces.tag_names_of(tag_ids(pid))
+        out.append(PaperRow(pid, title, authors, year, statuses[state], names, at))
+    return out
