@@ -248,6 +248,8 @@ def run_cli(argv: Sequence[str]) -> int:
             return FILE_COMMANDS[args.command](folder, args)
         if args.command == "list" and _quick_list(folder, args):
             return 0
+        if args.command == "show" and args.json and _quick_show_json(folder, args):
+            return 0
         from .library import Library
 
         lib = Library(folder)
@@ -455,6 +457,18 @@ def _quick_list(folder: Path | str, args: argparse.Namespace) -> bool:
     if rows is None:
         return False
     _print_rows(rows)
+    return True
+
+
+def _quick_show_json(folder: Path | str, args: argparse.Namespace) -> bool:
+    """`show ID --json` by SQLite alone, as _quick_list; cmd_show's output byte for
+    byte (the compact text read back and written with cmd_show's indent)."""
+    from .library_quick import show_json
+
+    text = show_json(folder, args.id)
+    if text is None:
+        return False
+    _print_json(json.loads(text))
     return True
 
 

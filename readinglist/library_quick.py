@@ -1,5 +1,5 @@
-"""`list` and `list --json` read without SQLAlchemy, when opening the library would
-only open it.
+"""`list`, `list --json` and `show ID --json` read without SQLAlchemy, when opening
+the library would only open it.
 
 A CLI command's start is mostly its imports, and SQLAlchemy is nine tenths of those
 (~0.25 s of `readinglist.library`; `sqlite3` imports in 4 ms): `list --json` at 10k
@@ -49,17 +49,29 @@ T = TypeVar("T")
 def list_json(location: Path | str, f: Filter) -> list[str] | None:
     """Every paper the filter lists as its `--json` text (terminal-safe), newest
     first; None when the full path must run instead (see the module's list)."""
-    return _read(location, f, lambda con: raw_listing.listing_json(con, f.status, f.tags))
+    if f.query or f.trashed:
+        return None
+    return _read(location, lambda con: raw_listing.listing_json(con, f.status, f.tags))
 
 
 def list_rows(location: Path | str, f: Filter) -> list[PaperRow] | None:
     """The rows the filter lists, newest first (Library.listing's); None: the full path."""
-    return _read(location, f, lambda con: raw_listing.listing_rows(con, f.status, f.tags))
-
-
-def _read(location: Path | str, f: Filter, read: Callable[[sqlite3.Connection], T]) -> T | None:
     if f.query or f.trashed:
         return None
+    return _read(location, lambda con: raw_listing.listing_rows(con, f.status, f.tags))
+
+
+def show_json(location: Path | str, ref: str) -> str | None:
+    """The `--json` text (compact) of the paper whose id `ref` is; None when the full
+    path must run: `ref` is not all digits (a citation key: Library.resolve_paper_ref
+    decides), no paper has that id (the full path's words), or as for a listing."""
+    text = ref.strip()
+    if not text.isdigit():
+        return None
+    return _read(location, lambda con: raw_listing.paper_json(con, int(text)))
+
+
+def _read(location: Path | str, read: Callable[[sqlite3.Connection], T | None]) -> T | None:
     where = parse_location(location)
     if isinstance(where, ServerLocation):
         return None

@@ -16,7 +16,7 @@ from readinglist import cli
 from readinglist.db.raw_listing import ENCODE
 from readinglist.domain import Filter, PaperDraft, Person, Status
 from readinglist.library import Library
-from readinglist.library_quick import list_json, list_rows
+from readinglist.library_quick import list_json, list_rows, show_json
 
 HOSTILE = (
     "C1 \x85 next-line \x9b CSI \x80 \x9f",
@@ -243,3 +243,26 @@ def test_a_server_library_and_a_query_take_the_general_path(folder: Path) -> Non
     assert list_json("postgresql://nobody@127.0.0.1:1/none", Filter()) is None
     assert list_json(folder, Filter(query="x")) is None
     assert list_json(folder, Filter(trashed=True)) is None
+
+
+def test_show_json_of_every_paper_gives_the_general_paths_bytes(
+    folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with Library(folder) as lib:
+        ids = lib.ids() + lib.ids(Filter(trashed=True))
+    assert len(ids) == len(_drafts())
+    for ref in [str(i) for i in ids] + [f" {ids[0]} "]:
+        args = cli.build_parser().parse_args(["show", ref, "--json"])
+        assert cli._quick_show_json(folder, args), ref
+        quick = capsys.readouterr().out
+        with Library(folder) as lib:
+            assert cli.cmd_show(lib, args) == 0
+        assert quick == capsys.readouterr().out, ref
+
+
+def test_show_json_leaves_keys_and_unknown_ids_to_the_full_path(folder: Path) -> None:
+    with Library(folder) as lib:
+        key = lib.get(1).citation_key
+    assert show_json(folder, "1") is not None
+    assert show_json(folder, key) is None  # Library.resolve_paper_ref decides keys
+    assert show_json(folder, "999999") is None  # the full path says "no paper with id"

@@ -166,6 +166,16 @@ def listing_json(
     terminal-safe, text.json_terminal_safe). Read whole before anything is written:
     an error comes before the first line."""
     where, params = filter_sql(status, tags)
+    return _json_texts(con, where, params)
+
+
+def paper_json(con: sqlite3.Connection, paper_id: int) -> str | None:
+    """One paper's `--json` text (compact; in the Trash or not); None: no such paper."""
+    found = _json_texts(con, "p.id = ?", [paper_id])
+    return found[0] if found else None
+
+
+def _json_texts(con: sqlite3.Connection, where: str, params: Sequence[object]) -> list[str]:
     rows = con.execute(f"{_SELECT} WHERE {where} ORDER BY p.id DESC", params).fetchall()
     return list(_texts(con, rows, _tag_ids(con, where, params)))
 
