@@ -65,3 +65,11 @@ def utc_from_stored(stored: str | datetime) -> datetime:
     except ValueError:  # not written by UTCDateTime; still read it, as UTC if naive
         when = datetime.fromisoformat(stored)
         return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
+
+
+def tag_names(names: Mapping[str, str], ids: str) -> tuple[str, ...]:
+    """A paper's tag names from its tag ids as one text ("3,1"; group_concat's): by
+    id first, so tags equal under casefold ("Äpfel", "äpfel") keep one order whatever
+    order the database gave, then by str.casefold (SQLite's NOCASE folds ASCII only)."""
+    ordered = sorted(ids.split(","), key=int)
+    return tuple(sorted((names[t] for t in ordered), key=str.casefold))

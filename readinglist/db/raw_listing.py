@@ -37,7 +37,7 @@ from typing import Any
 
 from ..domain import PaperRow, Person, Status, tag_key
 from ..text import json_terminal_safe as safe
-from .convert import utc_from_stored
+from .convert import tag_names, utc_from_stored
 
 ENCODE = json.JSONEncoder(ensure_ascii=False).encode
 
@@ -111,9 +111,7 @@ class _Pieces:
             return ()
         names = self.names.get(ids)
         if names is None:
-            ordered = sorted(ids.split(","), key=int)
-            names = tuple(sorted((self.tag_names[t] for t in ordered), key=str.casefold))
-            self.names[ids] = names
+            names = self.names[ids] = tag_names(self.tag_names, ids)
         return names
 
     def tag_list(self, ids: str | None) -> str:

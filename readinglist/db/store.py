@@ -22,7 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from ..domain import Counts, Filter, PaperDetail, PaperRow, Status, tag_key
-from .convert import authors_from_json
+from .convert import authors_from_json, tag_names
 from .convert import utc_from_stored as _utc
 from .dialect import id_list, ids_in, insert_ignoring, on_postgresql, tag_fold
 from .models import PAPER_TAGS, Meta, Paper, PaperTag, Reading, Tag
@@ -218,11 +218,7 @@ class _TagNames:
     def combo(self, text: str) -> tuple[str, ...]:
         names = self.combos.get(text)
         if names is None:
-            # by id first: tags equal under casefold ("Äpfel", "äpfel") keep one order
-            # whatever order group_concat gave (db/raw_listing.py sorts the same)
-            ordered = sorted(text.split(","), key=int)
-            names = tuple(sorted((self._names[t] for t in ordered), key=str.casefold))
-            self.combos[text] = names
+            names = self.combos[text] = tag_names(self._names, text)
         return names
 
 
