@@ -252,6 +252,7 @@ def run_cli(argv: Sequence[str]) -> int:
             return 0
         from .library import Library
 
+        _collect_rarely()  # again: SQLAlchemy's import made most of the objects to freeze
         lib = Library(folder)
         try:
             lib.report_index_progress(IndexProgress(sys.stderr))
