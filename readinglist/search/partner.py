@@ -219,7 +219,9 @@ def build_segment(ix: Any, docs: Sequence[dict[str, object]], *, hooks: bool = F
     die_after = int(os.environ.get(DIE_AFTER_ENV, "0") or 0) if hooks else 0
     parent = os.getppid()
     writer = whoosh_private.unlocked_writer(ix, writer_codec())
-    pool.prepare(writer)
+    # in the partner process one sort (see pool.ONE_RUN); in the parent's fallback,
+    # short sorts as its own writer's
+    pool.prepare(writer, pool.ONE_RUN if hooks else None)
     add = writer.add_document
     for n, fields in enumerate(docs, 1):
         add(**fields)
