@@ -231,7 +231,8 @@ def build_probe(n: int, folder: str, batch: int) -> None:
     its partner, and the segment count."""
     docs = [to_doc(i, p) for i, p in enumerate(CorpusGenerator().papers(n))]
     t, cpu = time.perf_counter(), time.process_time()
-    ix = SearchIndex(Path(folder), "bench")
+    # as the catch-up child and the CLI index: no window, one sort per segment
+    ix = SearchIndex(Path(folder), "bench", short_sorts=False)
     with ix.exclusive():  # as the indexer's catch-up: one partner for every batch
         for start in range(0, n, batch):
             ix.apply(docs[start : start + batch], [], start + batch)

@@ -88,8 +88,19 @@ _VANISHED = (OSError, EmptyIndexError, ValueError, EOFError)
 
 
 class SearchIndex:
-    def __init__(self, folder: Path, library_id: str, *, lock_timeout: float = 60.0) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        library_id: str,
+        *,
+        lock_timeout: float = 60.0,
+        short_sorts: bool = True,
+    ) -> None:
+        """`short_sorts`: sort a commit's postings in short runs (pool.py), for a
+        process whose other threads (a window) must not wait for the GIL; False
+        sorts them in one go (a CLI command, the catch-up child: 12% less CPU)."""
         self._folder = Path(folder)
+        self._run_postings = None if short_sorts else pool.ONE_RUN
         self._library_id = library_id
         self._lock_timeout = lock_timeout
         self._schema = make_schema()
@@ -282,7 +293,7 @@ class SearchIndex:
                 half = len(adds) // 2
                 if self._partner.start(self._folder, adds[:half]):
                     shared, adds = adds[:half], adds[half:]
-            pool.prepare(writer)
+            pool.prepare(writer, self._run_postings)
             live = self._live_docnums(writer)
             if live is not None:
                 # our own map finds the old copies: Whoosh's lookup opens a reader
@@ -304,7 +315,9 @@ class SearchIndex:
                     return []
                 segment = self._partner.finish()
                 if segment is None:  # it failed: its half is ours to write, in order
-                    segment = partner.build_segment(self._ix, shared)
+                    segment = partner.build_segment(
+                        self._ix, shared, run_postings=self._run_postings
+                    )
                 return [segment]
 
             # never a big merge here: see merging.py (a 100k merge took minutes)

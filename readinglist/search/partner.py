@@ -208,20 +208,24 @@ def _read_answer(proc: subprocess.Popen[bytes], deadline: float) -> Any:
 # -- the partner's side ----------------------------------------------------------
 
 
-def build_segment(ix: Any, docs: Sequence[dict[str, object]], *, hooks: bool = False) -> Any:
+def build_segment(
+    ix: Any,
+    docs: Sequence[dict[str, object]],
+    *,
+    hooks: bool = False,
+    run_postings: int | None = None,
+) -> Any:
     """Write a segment of `docs` into the index `ix` (same schema, codec, pool and
     length tables as the parent's writer), committing nothing; returns it. Also the
     parent's fallback when its partner failed. `hooks`: in the partner process (stop
-    when the parent died; the test hook)."""
+    when the parent died; the test hook). `run_postings`: see pool.prepare."""
     from . import pool, whoosh_private
     from .index import writer_codec
 
     die_after = int(os.environ.get(DIE_AFTER_ENV, "0") or 0) if hooks else 0
     parent = os.getppid()
     writer = whoosh_private.unlocked_writer(ix, writer_codec())
-    # in the partner process one sort (see pool.ONE_RUN); in the parent's fallback,
-    # short sorts as its own writer's
-    pool.prepare(writer, pool.ONE_RUN if hooks else None)
+    pool.prepare(writer, run_postings)
     add = writer.add_document
     for n, fields in enumerate(docs, 1):
         add(**fields)
@@ -256,6 +260,8 @@ def serve(stdin: IO[bytes] | None = None, stdout: IO[bytes] | None = None) -> in
     """The partner's loop: a job in, a segment out, until EOF."""
     import gc
 
+    from . import pool
+
     src = stdin if stdin is not None else sys.stdin.buffer
     out = stdout if stdout is not None else sys.stdout.buffer
     while True:
@@ -264,7 +270,10 @@ def serve(stdin: IO[bytes] | None = None, stdout: IO[bytes] | None = None) -> in
         except EOFError:
             return 0
         try:
-            segment = build_segment(_open(Path(folder)), docs, hooks=True)
+            # one sort: no window shares this process (see pool.ONE_RUN)
+            segment = build_segment(
+                _open(Path(folder)), docs, hooks=True, run_postings=pool.ONE_RUN
+            )
         except Exception as exc:
             with contextlib.suppress(OSError):
                 pickle.dump(("error", f"{type(exc).__name__}: {exc}"), out)
