@@ -44,7 +44,6 @@ from typing import Any
 
 import whoosh.query
 from whoosh import index
-from whoosh.codec.whoosh3 import W3Codec
 from whoosh.index import EmptyIndexError, LockError, clean_files
 from whoosh.reading import EmptyReader, MultiReader, SegmentReader
 from whoosh.scoring import BM25F
@@ -58,6 +57,7 @@ from .compiler import QueryBuilder, positive_terms
 from .document import IndexDoc, SearchResults
 from .evaluate import Evaluator, segment_key
 from .folder import (
+    INDEX_NAME,
     FolderLock,
     IndexUnwritable,
     claim,
@@ -76,7 +76,6 @@ log = logging.getLogger(__name__)
 zerocopy.install()  # before any index is opened: see zerocopy.py
 
 META_FILE = "readinglist-index.json"
-INDEX_NAME = "MAIN"
 # Highlighting re-tokenises stored text: done for the first hits only (the visible
 # rows); `highlights()` fetches more on demand.
 HIGHLIGHT_TOP = 25
@@ -332,7 +331,9 @@ class SearchIndex:
 
     def _writer(self) -> Any:
         try:
-            return self._ix.writer(timeout=self._lock_timeout, delay=0.05, codec=writer_codec())
+            return self._ix.writer(
+                timeout=self._lock_timeout, delay=0.05, codec=pool.writer_codec()
+            )
         except LockError as exc:  # an older ReadingList without the folder lock
             raise IndexLocked(
                 "the search index is busy in another ReadingList process; try again"
@@ -354,7 +355,7 @@ class SearchIndex:
                 if not merging.needs_merge(whoosh_private.read_toc(self._ix).segments):
                     return False
                 try:
-                    writer = self._ix.writer(timeout=0.0, codec=writer_codec())
+                    writer = self._ix.writer(timeout=0.0, codec=pool.writer_codec())
                 except LockError:
                     return True
                 try:
@@ -587,14 +588,6 @@ class SearchIndex:
             }
             out[ids[docnum]] = MappingProxyType(snippets)
         return out
-
-
-def writer_codec() -> Any:
-    """Whoosh 3's codec without zlib on posting blocks: compressing them was 12% of a
-    catch-up's CPU time (and decompressing them is work for every query), for an
-    index 40% bigger (10k papers: 54 -> 75 MB). Blocks say whether they are
-    compressed, so segments written either way read the same."""
-    return W3Codec(compression=0)
 
 
 def _abandon(writer: Any) -> None:

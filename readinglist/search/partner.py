@@ -220,11 +220,10 @@ def build_segment(
     parent's fallback when its partner failed. `hooks`: in the partner process (stop
     when the parent died; the test hook). `run_postings`: see pool.prepare."""
     from . import pool, whoosh_private
-    from .index import writer_codec
 
     die_after = int(os.environ.get(DIE_AFTER_ENV, "0") or 0) if hooks else 0
     parent = os.getppid()
-    writer = whoosh_private.unlocked_writer(ix, writer_codec())
+    writer = whoosh_private.unlocked_writer(ix, pool.writer_codec())
     pool.prepare(writer, run_postings)
     add = writer.add_document
     for n, fields in enumerate(docs, 1):
@@ -239,7 +238,7 @@ def build_segment(
 def _open(folder: Path) -> Any:
     from whoosh import index
 
-    from .index import INDEX_NAME
+    from .folder import INDEX_NAME
     from .schema import make_schema
 
     return index.open_dir(str(folder), indexname=INDEX_NAME, schema=make_schema())
