@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/import_bench.py [--size 10000] [--runs 3] [--keep DIR]
                                                 [--before-rev REV] [--profile FILE]
+                                                [--procs 1,2]
 
 The file is built here, not checked in: the real records of ../shared/corpora/bib
 (every entry with a title, its fields as written: accents, braces, `--`, math,
@@ -12,6 +13,9 @@ the real command (`python -m readinglist --library DIR import FILE`), as a user
 does, and prints the wall time (median [p95] of --runs), the share of field values
 that needed LaTeX decoding, and, with --profile, a cProfile of one run.
 `--before-rev REV` times the code of git revision REV too (see cli_bench.py).
+`--procs 1,2` (the default) times "now" with the index built by one process
+(READINGLIST_INDEX_PROCS=1) and with its partner process (search/partner.py); the
+CPU column is the command's and its partner's.
 
 Measured results are in docs/speed.md.
 """
@@ -35,6 +39,7 @@ from benchmarks.cli_bench import checkout, child_cpu, child_env, median_p95  # n
 from readinglist.formats.bibtex_scan import scan  # noqa: E402
 from readinglist.formats.decode import decode_bytes  # noqa: E402
 from readinglist.formats.trending import read as read_trending  # noqa: E402
+from readinglist.search.partner import PROCS_ENV  # noqa: E402
 
 SHARED = REPO.parent / "shared"
 GOAL_S = 15.0
@@ -93,13 +98,15 @@ def build_bib(n: int) -> str:
     return "\n".join(out)
 
 
-def import_once(code: Path, bib: Path, work: Path) -> tuple[float, float]:
-    """(wall, CPU) seconds of one import into a new library (see cli_bench.run_once)."""
+def import_once(code: Path, bib: Path, work: Path, procs: str = "") -> tuple[float, float]:
+    """(wall, CPU) seconds of one import into a new library (see cli_bench.run_once);
+    `procs`: READINGLIST_INDEX_PROCS for it."""
     folder = Path(tempfile.mkdtemp(prefix="lib-", dir=work))
     cmd = [sys.executable, "-m", "readinglist", "--library", str(folder), "import", str(bib)]
+    env = child_env() | ({PROCS_ENV: procs} if procs else {})
     cpu0 = child_cpu()
     t0 = time.perf_counter()
-    done = subprocess.run(cmd, cwd=code, capture_output=True, text=True, env=child_env())
+    done = subprocess.run(cmd, cwd=code, capture_output=True, text=True, env=env)
     elapsed = time.perf_counter() - t0
     assert done.returncode == 0, done.stderr[-2000:]
     cpu = child_cpu() - cpu0
@@ -114,6 +121,7 @@ def main() -> None:
     ap.add_argument("--keep", metavar="DIR", help="work (and keep the file) here")
     ap.add_argument("--before-rev", metavar="REV", help="also time the code of this revision")
     ap.add_argument("--profile", metavar="FILE", help="cProfile one run (now) into FILE")
+    ap.add_argument("--procs", default="1,2", help="index processes to time 'now' with")
     opts = ap.parse_args()
     work = Path(opts.keep) if opts.keep else Path(tempfile.mkdtemp(prefix="import_bench_"))
     work.mkdir(parents=True, exist_ok=True)
@@ -125,19 +133,19 @@ def main() -> None:
     print(f"`readinglist import` of {opts.size:,} BibTeX records ({size_mb:.1f} MB)")
     print(f"field values: {len(values):,}, {latex:,} of them with LaTeX to decode")
     print(f"load average before: {os.getloadavg()[0]:.2f}")
-    codes = {"now": REPO}
+    codes = {f"now, {p} index process{'es' * (p != '1')}": (REPO, p) for p in opts.procs.split(",")}
     if opts.before_rev:
-        codes = {f"before ({opts.before_rev})": checkout(opts.before_rev, work), "now": REPO}
+        codes = {f"before ({opts.before_rev})": (checkout(opts.before_rev, work), "")} | codes
     times: dict[str, list[tuple[float, float]]] = {name: [] for name in codes}
     for _ in range(opts.runs):
-        for name, code in codes.items():
-            times[name].append(import_once(code, bib, work))
-    print(f"  {'code':<24} {'wall':>16} {'CPU':>16}   median [p95] s")
+        for name, (code, procs) in codes.items():
+            times[name].append(import_once(code, bib, work, procs))
+    print(f"  {'code':<28} {'wall':>16} {'CPU':>16}   median [p95] s")
     for name in codes:
         wall, cpu = [w for w, _ in times[name]], [c for _, c in times[name]]
         ok = "ok" if statistics.median(wall) <= GOAL_S else "over"
         cells = f"{median_p95(wall):>16} {median_p95(cpu):>16}"
-        print(f"  {name:<24} {cells}   goal {GOAL_S:.0f} s: {ok}")
+        print(f"  {name:<28} {cells}   goal {GOAL_S:.0f} s: {ok}")
     print(f"load average after: {os.getloadavg()[0]:.2f}")
     if opts.profile:
         folder = Path(tempfile.mkdtemp(prefix="lib-", dir=work))

@@ -2,6 +2,14 @@
 
     python -m benchmarks.search_bench [--sizes 1000,10000,100000] [--repeat 15]
                                       [--only whoosh|fts5] [--keep DIR]
+    python -m benchmarks.search_bench --builds [--sizes 10000] [--batch 5000]
+                                      [--before-rev REV]
+
+`--builds`: only the Whoosh build, each in a fresh process, with one process
+(READINGLIST_INDEX_PROCS=1) and with the partner (2): wall, CPU of the builder and
+its partner (getrusage of the child and its children: the whole run, corpus
+generation included; "builder": the building alone), peak RSS of each, segments;
+`--before-rev REV` builds with that revision's package too (one process).
 
 For each size: build the index in batches of 5,000 (timed), open it in a fresh
 process for a first term query and in another for a first phrase query (each split
@@ -19,8 +27,11 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import gc
 import json
+import os
 import resource
+import shutil
 import sqlite3
 import statistics
 import subprocess
@@ -35,7 +46,13 @@ from readinglist.domain import PaperDraft, SearchHit
 from readinglist.search import SearchIndex, whoosh_private
 from readinglist.search.document import IndexDoc, SearchResults
 
+try:
+    from readinglist.search.partner import PROCS_ENV
+except ImportError:  # a --before-rev package, from before the partner process
+    PROCS_ENV = "READINGLIST_INDEX_PROCS"
+
 BATCH = 5000
+REPO = Path(__file__).resolve().parent.parent
 
 
 def to_doc(i: int, p: PaperDraft) -> IndexDoc:
@@ -216,6 +233,66 @@ def build(kind: str, folder: Path, docs: list[IndexDoc]) -> float:
     return time.perf_counter() - t
 
 
+def build_probe(n: int, folder: str, batch: int) -> None:
+    """Run in a child process: build a Whoosh index of the corpus' first `n` papers in
+    batches of `batch`, print wall/CPU seconds, peak RSS (MB) of this process and of
+    its partner, and the segment count."""
+    docs = [to_doc(i, p) for i, p in enumerate(CorpusGenerator().papers(n))]
+    t, cpu = time.perf_counter(), time.process_time()
+    try:  # as the catch-up child and the CLI index: no window, one sort per segment
+        ix = SearchIndex(Path(folder), "bench", short_sorts=False)
+    except TypeError:  # --before-rev: code from before the partner
+        ix = SearchIndex(Path(folder), "bench")
+    with ix.exclusive():  # as the indexer's catch-up: one partner for every batch
+        for start in range(0, n, batch):
+            ix.apply(docs[start : start + batch], [], start + batch)
+            gc.collect()  # as the indexer does after each full batch
+    helper = getattr(ix, "_partner", None)
+    partner_rss = helper.peak_rss_kb / 1024 if helper is not None else 0.0
+    segments = len(whoosh_private.read_toc(ix._ix).segments)
+    ix.close()
+    wall, cpu = time.perf_counter() - t, time.process_time() - cpu
+    out = {"wall": wall, "cpu": cpu, "rss": peak_rss_mb(), "partner_rss": partner_rss}
+    print(json.dumps(out | {"segments": segments}))
+
+
+def builds(sizes: list[int], batch: int, tmp: Path, before: str | None = None) -> None:
+    """The build row, one process against two (see the module's docstring); with
+    `before` (a git revision), that revision's package first."""
+    from benchmarks.cli_bench import checkout
+
+    runs: list[tuple[str, str, Path]] = []  # its package from the current folder
+    if before:
+        old = checkout(before, tmp)
+        runs.append((f"before ({before})", "1", old))
+    runs += [("now", "1", REPO), ("now", "2", REPO)]
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(f"\n| papers (batch {batch:,}) | code | procs | wall s | CPU s (whole run) |", end="")
+    print(" peak RSS MB builder / partner | segments |")
+    print("|---|---|---|---|---|---|---|")
+    for n in sizes:
+        for code, procs, where in runs:
+            folder = tmp / f"build-{n}-{procs}"
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cmd = ["-m", "benchmarks.search_bench", "--build-probe", str(n), str(folder)]
+            done = subprocess.run(
+                [sys.executable, *cmd, str(batch)],
+                capture_output=True,
+                text=True,
+                check=True,
+                env={**os.environ, PROCS_ENV: procs, "PYTHONPATH": str(REPO)},
+                cwd=where,
+            )
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+            r = json.loads(done.stdout.strip().splitlines()[-1])
+            print(f"| {n:,} | {code} | {procs} | {r['wall']:.1f} ", end="")
+            print(f"| {cpu:.1f} (builder {r['cpu']:.1f}) ", end="")
+            print(f"| {r['rss']:.0f} / {r['partner_rss']:.0f} | {r['segments']} |", flush=True)
+            shutil.rmtree(folder, ignore_errors=True)
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+
+
 def measure(kind: str, folder: Path, docs: list[IndexDoc], repeat: int) -> dict[str, str]:
     """Every row of the table for one engine."""
     n = len(docs)
@@ -286,9 +363,22 @@ def main() -> None:
     ap.add_argument("--only", choices=sorted(ENGINES), help="one column only")
     ap.add_argument("--probe", nargs=3, metavar=("KIND", "PATH", "Q"), help=argparse.SUPPRESS)
     ap.add_argument("--keep", metavar="DIR", help="build the indexes here and keep them")
+    ap.add_argument("--builds", action="store_true", help="the build row only, 1 and 2 procs")
+    ap.add_argument("--batch", type=int, default=BATCH, help="--builds' batch size")
+    ap.add_argument("--before-rev", metavar="REV", help="--builds: also this revision's code")
+    ap.add_argument("--build-probe", nargs=3, metavar=("N", "PATH", "B"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.probe:
         open_probe(*args.probe)
+        return
+    if args.build_probe:
+        n, path, batch = args.build_probe
+        build_probe(int(n), path, int(batch))
+        return
+    if args.builds:
+        with tempfile.TemporaryDirectory(prefix="rl-build-bench-") as tmp:
+            sizes = [int(s) for s in args.sizes.split(",")]
+            builds(sizes, args.batch, Path(tmp), args.before_rev)
         return
     gen = CorpusGenerator()
     kinds = [args.only] if args.only else list(ENGINES)

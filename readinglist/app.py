@@ -17,6 +17,12 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 
 def run(argv: list[str]) -> int:
+    # the frozen app as the index's second process: search.partner.PARTNER_FLAG (not
+    # imported for the test: the search package imports Whoosh, which costs 0.1 s)
+    if argv[:1] == ["--index-partner"]:
+        from .search.partner import serve
+
+        return serve()
     # `readinglist FILE...` (as a file manager calls it) opens the window and imports
     # the files: the first word that is no option (or --library's value) decides.
     words = [

@@ -41,9 +41,11 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 BATCH = 2000
-# The catch-up child commits bigger batches: no window shares its interpreter, and a
-# commit is a segment, so 100k papers leave 20 segments instead of 50 (each batch of
-# 5,000 peaks at ~230 MB; CPU time per paper is the same as with 2,000).
+# The catch-up child and the CLI commit bigger batches: no window shares their
+# interpreter, and a commit is a segment (two, when the index's partner process
+# builds half: search/partner.py), so 100k papers leave 20 batches instead of 50
+# (each batch of 5,000 peaks at ~230 MB in one process; split between two processes,
+# each builds half). A CLI `import` of 10k BibTeX records: 6.3 -> 5.? s (docs/speed.md).
 CHILD_BATCH = 5000
 # After a catch-up the child merges segments in steps of at most this many documents
 # (~1 ms each): the index folder's lock is held for one step at a time, changes made
@@ -74,16 +76,19 @@ class IndexFollower:
         child: ChildCatchUp | None = None,
         *,
         in_child: bool | None = None,
+        window: bool = True,
     ) -> None:
         """With `child`, catch-ups of CHILD_MIN_PAPERS or more run in a child process
         (see index_worker.py); the rest, and anything the child could not do, here.
         `in_child` (by default: whether this process is that child): index in
-        CHILD_BATCH batches and merge segments after a catch-up (`merge_segments`)."""
+        CHILD_BATCH batches and merge segments after a catch-up (`merge_segments`).
+        `window=False` (a CLI command): no window shares this process, so batches of
+        CHILD_BATCH too."""
         self._engine = engine
         if in_child is None:
             in_child = os.environ.get(CHILD_ENV) == "1"
         self._in_child_process = in_child
-        self._batch = CHILD_BATCH if in_child else BATCH
+        self._batch = CHILD_BATCH if in_child or not window else BATCH
         self._child = child
         self._index: SearchContract | None = None
         self._open_index: Callable[[], SearchContract] | None = None

@@ -134,10 +134,11 @@ class Library:
         # writing never need it, so the window shows its list without waiting for it.
         # The app indexes big batches in a child process (the window would wait for
         # the GIL); the CLI and tests index in-process.
+        self._window = background  # the app's window shares this process's GIL
         child = None
         if background and not self.read_only:
             child = ChildCatchUp(self.location, cache_dir)
-        self._follower = IndexFollower(self._engine, self._open_index, child)
+        self._follower = IndexFollower(self._engine, self._open_index, child, window=background)
         # the not-yet-indexed papers a search scans meanwhile
         self._pending = PendingMatches(self._engine)
         self._background: BackgroundIndexer | None = None
@@ -172,7 +173,7 @@ class Library:
 
     def _open_index(self) -> SearchContract:
         index, self._temp_index = library_folder.open_search_index(
-            self.folder, self.library_id, read_only=self.read_only
+            self.folder, self.library_id, read_only=self.read_only, window=self._window
         )
         return index
 

@@ -76,11 +76,12 @@ def open_database(folder: Path, *, defer_daily: bool) -> tuple[OpenedDatabase, C
 
 
 def open_search_index(
-    folder: Path, library_id: str, *, read_only: bool
+    folder: Path, library_id: str, *, read_only: bool, window: bool = False
 ) -> tuple[SearchContract, tempfile.TemporaryDirectory[str] | None]:
     """The library's search index, and the temporary folder it lives in when the
     library is read-only and its index folder cannot be written: a read-only library
-    still searches, its index built from the database and removed at exit."""
+    still searches, its index built from the database and removed at exit. `window`:
+    a window shares this process (its writes keep their sorts short)."""
     from .search.index import SearchIndex  # Whoosh: imported when first needed
 
     index_folder = folder / INDEX_DIR
@@ -88,7 +89,7 @@ def open_search_index(
     if read_only and not can_write_in(index_folder):
         temp = tempfile.TemporaryDirectory(prefix="readinglist-index-")
         index_folder = Path(temp.name) / INDEX_DIR
-    return SearchIndex(index_folder, library_id), temp
+    return SearchIndex(index_folder, library_id, short_sorts=window), temp
 
 
 def database_trouble(

@@ -26,6 +26,7 @@ from pathlib import Path
 import pytest
 from whoosh import index as whoosh_index
 
+from readinglist import indexer
 from readinglist.domain import Filter, PaperDraft, Person, Status
 from readinglist.library import INDEX_DIR, Library
 from readinglist.search import whoosh_private
@@ -410,7 +411,8 @@ def test_leftovers_of_failed_writes_are_removed_on_open(tmp_path: Path) -> None:
 
 def test_the_first_search_after_a_crash_shows_rebuild_progress(tmp_path: Path) -> None:
     lib_dir = tmp_path / "lib"
-    n = 2100  # two batches: two progress lines
+    batch = indexer.CHILD_BATCH  # a CLI command's batches: no window shares it
+    n = batch + 100  # two batches: two progress lines
     lib = Library(lib_dir)
     lib.import_drafts(_drafts(n, "gnu"), source="x")
     lib.close(catch_up=False)  # killed before indexing
@@ -418,10 +420,10 @@ def test_the_first_search_after_a_crash_shows_rebuild_progress(tmp_path: Path) -
     assert proc.returncode == 0, proc.stderr
     lines = proc.stderr.splitlines()
     assert lines == [
-        "rebuilding the search index: 0 of 2,100 papers",  # told at once
-        "rebuilding the search index: 2,000 of 2,100 papers",
-        "rebuilding the search index: 2,100 of 2,100 papers",
-        "showing 5 of 2100 (use --limit)",  # the cut is said, as for any search
+        f"rebuilding the search index: 0 of {n:,} papers",  # told at once
+        f"rebuilding the search index: {batch:,} of {n:,} papers",
+        f"rebuilding the search index: {n:,} of {n:,} papers",
+        f"showing 5 of {n} (use --limit)",  # the cut is said, as for any search
     ], proc.stderr
     assert len(proc.stdout.splitlines()) == 5
     # a small catch-up says nothing

@@ -185,3 +185,30 @@ def test_a_child_whose_parent_stops_listening_blames_the_pipe(tmp_path: Path) ->
         assert lib.index_behind()  # it stopped at its first report, "0 of N"
         lib.catch_up_index()
         assert len(_found(lib, "bilby")) == indexer.CHILD_BATCH + 10
+
+
+def test_the_catch_up_child_shares_a_big_batch_with_its_partner(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from whoosh import index as whoosh_index
+
+    from readinglist.library import INDEX_DIR
+    from readinglist.search import partner, whoosh_private
+    from readinglist.search.index import INDEX_NAME
+
+    monkeypatch.setenv(partner.PROCS_ENV, "2")
+    folder = tmp_path / "lib"
+    n = 2 * partner.SPLIT_MIN + 100
+    lib = Library(folder)
+    ids = set(lib.import_drafts(_drafts(n, "numbat"), source="x").added)
+    lib.close(catch_up=False)  # nothing indexed yet
+    assert ChildCatchUp(folder).run() == n
+    ix = whoosh_index.open_dir(str(folder / INDEX_DIR), indexname=INDEX_NAME)
+    try:  # one batch, two segments: the child's and its partner's
+        assert [s.doc_count() for s in whoosh_private.read_toc(ix).segments] == [n // 2] * 2
+    finally:
+        ix.close()
+    with Library(folder) as again:
+        assert not again.index_behind()
+        assert _found(again, "numbat") == ids
+        assert _found(again, "numbat 17") == {min(ids) + 17}

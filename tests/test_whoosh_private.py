@@ -239,3 +239,43 @@ def test_per_document_length_bytes_match_the_public_lengths(ix: Any) -> None:
         for docnum in range(300):
             assert byte_to_length(raw[docnum]) == perdoc.doc_field_length(docnum, "title", 0)
         assert whoosh_private.perdoc_length_bytes(perdoc, 300, "status") == bytes(300)
+
+
+def test_a_segment_is_built_without_a_lock_and_committed_by_another_writer(
+    tmp_path: Path,
+) -> None:
+    from whoosh.codec.whoosh3 import W3Codec
+    from whoosh.writing import SegmentWriter
+
+    # the steps of SegmentWriter.commit() and the keyword whoosh_private relies on
+    assert "_lk" in inspect.signature(SegmentWriter.__init__).parameters
+    for name in ("_check_state", "_merge_segments", "_finalize_segment", "_close_segment"):
+        assert callable(getattr(SegmentWriter, name))
+    assert list(inspect.signature(SegmentWriter._merge_segments).parameters) == [
+        "self",
+        "mergetype",
+        "optimize",
+        "merge",
+    ]
+    assert list(inspect.signature(SegmentWriter._commit_toc).parameters) == ["self", "segments"]
+    assert callable(SegmentWriter._finish)
+
+    ix = index.create_in(str(tmp_path), make_schema())
+    with ix.writer() as w:
+        w.add_document(id=1, title="old graph")
+    main = ix.writer(codec=W3Codec(compression=0))  # holds Whoosh's lock
+    assert main._added is False
+    other = whoosh_private.unlocked_writer(ix, W3Codec(compression=0))
+    other.add_document(id=2, title="graph built elsewhere")
+    segment = whoosh_private.finish_unlocked(other)
+    assert other.is_closed and segment.doc_count_all() == 1
+    main.delete_by_term("id", 1)
+    main.add_document(id=3, title="graph built here")
+    assert main._added is True
+    whoosh_private.commit_with_segments(main, lambda w, segs: list(segs), lambda: [segment])
+    info = whoosh_private.read_toc(ix)
+    assert [s.doc_count_all() for s in info.segments] == [1, 1, 1]
+    assert info.segments[1].segment_id() == segment.segment_id()  # before the writer's own
+    with ix.searcher() as s:
+        found = [s.stored_fields(d)["title"] for d in s.reader().all_doc_ids()]
+    assert found == ["graph built elsewhere", "graph built here"]

@@ -32,6 +32,8 @@ from pathlib import Path
 
 from readinglist.domain import LibraryError
 
+# Whoosh's name for our index (its files: MAIN_*, _MAIN_*.toc; OUR_NAMES spells it)
+INDEX_NAME = "MAIN"
 MARKER = "readinglist-index.id"
 LOCK_FILE = "readinglist-index.lock"
 # Every name a ReadingList index folder may hold: ours, Whoosh's (index name MAIN:

@@ -44,7 +44,6 @@ from typing import Any
 
 import whoosh.query
 from whoosh import index
-from whoosh.codec.whoosh3 import W3Codec
 from whoosh.index import EmptyIndexError, LockError, clean_files
 from whoosh.reading import EmptyReader, MultiReader, SegmentReader
 from whoosh.scoring import BM25F
@@ -53,11 +52,12 @@ from whoosh.writing import CLEAR
 
 from readinglist.domain import SearchHit
 
-from . import highlight, merging, pool, whoosh_private, zerocopy
+from . import highlight, merging, partner, pool, whoosh_private, zerocopy
 from .compiler import QueryBuilder, positive_terms
 from .document import IndexDoc, SearchResults
 from .evaluate import Evaluator, segment_key
 from .folder import (
+    INDEX_NAME,
     FolderLock,
     IndexUnwritable,
     claim,
@@ -76,7 +76,6 @@ log = logging.getLogger(__name__)
 zerocopy.install()  # before any index is opened: see zerocopy.py
 
 META_FILE = "readinglist-index.json"
-INDEX_NAME = "MAIN"
 # Highlighting re-tokenises stored text: done for the first hits only (the visible
 # rows); `highlights()` fetches more on demand.
 HIGHLIGHT_TOP = 25
@@ -88,8 +87,19 @@ _VANISHED = (OSError, EmptyIndexError, ValueError, EOFError)
 
 
 class SearchIndex:
-    def __init__(self, folder: Path, library_id: str, *, lock_timeout: float = 60.0) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        library_id: str,
+        *,
+        lock_timeout: float = 60.0,
+        short_sorts: bool = True,
+    ) -> None:
+        """`short_sorts`: sort a commit's postings in short runs (pool.py), for a
+        process whose other threads (a window) must not wait for the GIL; False
+        sorts them in one go (a CLI command, the catch-up child: 12% less CPU)."""
         self._folder = Path(folder)
+        self._run_postings = None if short_sorts else pool.ONE_RUN
         self._library_id = library_id
         self._lock_timeout = lock_timeout
         self._schema = make_schema()
@@ -106,6 +116,8 @@ class SearchIndex:
         self._segment_ids: dict[str, list[int]] = {}
         self._segment_lengths: dict[tuple[str, str], bytes] = {}
         self._lock = FolderLock(self._folder)
+        self._partner = partner.Partner()  # builds half of a big batch (partner.py)
+        self._holds = 0  # depth of exclusive() holds: the partner lives as long
         self._ix: Any = self._open()
 
     # -- opening, wiping -------------------------------------------------------
@@ -198,10 +210,19 @@ class SearchIndex:
             info = whoosh_private.read_toc(self._ix)
             clean_files(self._ix.storage, INDEX_NAME, info.generation, info.segments)
 
-    def exclusive(self, timeout: float | None = None) -> contextlib.AbstractContextManager[None]:
+    @contextlib.contextmanager
+    def exclusive(self, timeout: float | None = None) -> Iterator[None]:
         """Hold the cross-process write lock across several calls (a whole catch-up),
-        so no other process writes between reading `seq` and recording the new one."""
-        return self._writing(timeout)
+        so no other process writes between reading `seq` and recording the new one.
+        A partner process started meanwhile is kept for the next batch until then."""
+        with self._writing(timeout):
+            self._holds += 1
+            try:
+                yield
+            finally:
+                self._holds -= 1
+                if not self._holds:
+                    self._partner.stop()
 
     def _read_meta(self) -> dict[str, Any] | None:
         try:
@@ -246,43 +267,73 @@ class SearchIndex:
 
         An id in both lists ends up deleted. Blocks while another process holds the
         write lock, up to `lock_timeout` (then IndexLocked). A failed write raises
-        IndexUnwritable and records nothing.
+        IndexUnwritable and records nothing. A batch of partner.SPLIT_MIN documents
+        or more is built in two segments, the first half's by a partner process
+        (partner.py) while this one writes the second; one commit names both.
         """
         gone = set(deleted)
+        adds = [fields_for(doc) for doc in docs if doc.id not in gone]
         # the folder's lock first, then ours: the follower holds the folder's
         # lock around a whole catch-up and calls this inside it
         with self._writing(), self._write_lock:
-            writer = self._writer()
             try:
-                pool.prepare(writer)
-                live = self._live_docnums(writer)
-                if live is not None:
-                    # our own map finds the old copies: Whoosh's lookup opens a reader
-                    # on every segment (0.2-0.6 s per commit at 100k papers)
-                    for paper_id in {*deleted, *(d.id for d in docs)}:
-                        docnum = live.get(paper_id)
-                        if docnum is not None:
-                            writer.delete_document(docnum)
-                    add = writer.add_document
-                else:
-                    for paper_id in deleted:
-                        writer.delete_by_term("id", paper_id)
-                    # a fresh index has nothing to replace: adding skips the lookups
-                    fresh = not any(seg.doc_count_all() for seg in writer.segments)
-                    add = writer.add_document if fresh else writer.update_document
-                for doc in docs:
-                    if doc.id not in gone:
-                        add(**fields_for(doc))
-                # never a big merge here: see merging.py (a 100k merge took minutes)
-                writer.commit(mergetype=merging.merge_tiny)
-            except BaseException:
-                _abandon(writer)
-                raise
+                self._apply(adds, {*deleted, *(d.id for d in docs)})
+            finally:
+                if not self._holds:  # not inside exclusive(): no next batch to wait for
+                    self._partner.stop()
             self._write_meta(seq)
+
+    def _apply(self, adds: list[dict[str, object]], replaced: set[int]) -> None:
+        """One commit: delete every copy of `replaced`, add `adds` (call locked)."""
+        writer = self._writer()
+        try:
+            shared: list[dict[str, object]] = []
+            if len(adds) >= partner.SPLIT_MIN and partner.wanted():
+                half = len(adds) // 2
+                if self._partner.start(self._folder, adds[:half]):
+                    shared, adds = adds[:half], adds[half:]
+            pool.prepare(writer, self._run_postings)
+            live = self._live_docnums(writer)
+            if live is not None:
+                # our own map finds the old copies: Whoosh's lookup opens a reader
+                # on every segment (0.2-0.6 s per commit at 100k papers)
+                for paper_id in replaced:
+                    docnum = live.get(paper_id)
+                    if docnum is not None:
+                        writer.delete_document(docnum)
+            # a fresh index has nothing to replace: adding skips the lookups
+            elif any(seg.doc_count_all() for seg in writer.segments):
+                for paper_id in replaced:  # what update_document would do, per id
+                    writer.delete_by_term("id", paper_id)
+            add = writer.add_document
+            for fields in adds:
+                add(**fields)
+
+            def others() -> list[Any]:
+                if not shared:
+                    return []
+                segment = self._partner.finish()
+                if segment is None:  # it failed: its half is ours to write, in order
+                    segment = partner.build_segment(
+                        self._ix, shared, run_postings=self._run_postings
+                    )
+                return [segment]
+
+            # never a big merge here: see merging.py (a 100k merge took minutes)
+            whoosh_private.commit_with_segments(
+                writer, merging.merge_tiny, others if shared else None
+            )
+        except BaseException:
+            # no partner file may appear after the cleanup of this failed write
+            self._partner.stop(kill=True)
+            _abandon(writer)
+            raise
 
     def _writer(self) -> Any:
         try:
-            return self._ix.writer(timeout=self._lock_timeout, delay=0.05, codec=_codec())
+            return self._ix.writer(
+                timeout=self._lock_timeout, delay=0.05, codec=pool.writer_codec()
+            )
         except LockError as exc:  # an older ReadingList without the folder lock
             raise IndexLocked(
                 "the search index is busy in another ReadingList process; try again"
@@ -304,7 +355,7 @@ class SearchIndex:
                 if not merging.needs_merge(whoosh_private.read_toc(self._ix).segments):
                     return False
                 try:
-                    writer = self._ix.writer(timeout=0.0, codec=_codec())
+                    writer = self._ix.writer(timeout=0.0, codec=pool.writer_codec())
                 except LockError:
                     return True
                 try:
@@ -348,6 +399,7 @@ class SearchIndex:
             self._evaluator_for(searcher).prepare(DEFAULT_FIELDS)
 
     def close(self) -> None:
+        self._partner.stop()
         with self._read_lock:
             self._drop_searcher()
 
@@ -536,14 +588,6 @@ class SearchIndex:
             }
             out[ids[docnum]] = MappingProxyType(snippets)
         return out
-
-
-def _codec() -> Any:
-    """Whoosh 3's codec without zlib on posting blocks: compressing them was 12% of a
-    catch-up's CPU time (and decompressing them is work for every query), for an
-    index 40% bigger (10k papers: 54 -> 75 MB). Blocks say whether they are
-    compressed, so segments written either way read the same."""
-    return W3Codec(compression=0)
 
 
 def _abandon(writer: Any) -> None:

@@ -10,7 +10,8 @@ stemmed. Tags are exact, one term per tag (may hold spaces and hyphens).
 from __future__ import annotations
 
 import pickle
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from whoosh import analysis, fields, formats
@@ -137,6 +138,52 @@ class LeanPositions(formats.Positions):  # type: ignore[misc]
 
     def word_values(self, value: Any, analyzer: Any, **kwargs: Any) -> Iterator[Any]:
         fb = self.field_boost
+        if isinstance(value, str) and kwargs.keys() <= {"mode"}:
+            plan = _fused_plan(analyzer)
+            if plan is not None:
+                return self._fused_values(value, plan, fb)
+        return self._chain_values(value, analyzer, fb, kwargs)
+
+    def _fused_values(self, value: str, plan: _Plan, fb: float) -> Iterator[Any]:
+        """word_values for our own analysers (TEXT_ANALYZER, NAME_ANALYZER) in one
+        loop, without a Token or a generator per filter: what RegexTokenizer,
+        FoldFilter and DictStemFilter do at indexing time (stop words dropped, their
+        positions kept), in the same order. Analysis was half of a catch-up's
+        add_document time (cProfile of 5,000 papers: 2.8 of 6.0 s)."""
+        finditer, stops, stemmer = plan
+        cache: dict[str, str] | None = None
+        if stemmer is not None:
+            cache, stem, limit = stemmer._cache, stemmer.stemfn, stemmer.LIMIT
+        drop, fold_map = _DROP_INVISIBLE, accent_map
+        poses: dict[str, list[int]] = {}
+        for pos, match in enumerate(finditer(value)):
+            text = match.group()
+            if text.isascii():
+                text = text.lower()
+            else:
+                text = text.translate(drop)
+                if not text:
+                    continue
+                text = text.lower().translate(fold_map)
+            if stops is not None and (len(text) < 2 or text in stops):
+                continue
+            if cache is not None:
+                stemmed = cache.get(text)
+                if stemmed is None:
+                    if len(cache) >= limit:
+                        cache.clear()
+                    stemmed = cache[text] = stem(text)
+                text = stemmed
+            found = poses.get(text)
+            if found is None:
+                poses[text] = [pos]
+            else:
+                found.append(pos)
+        return self._encoded(poses, None, fb)
+
+    def _chain_values(
+        self, value: Any, analyzer: Any, fb: float, kwargs: dict[str, Any]
+    ) -> Iterator[Any]:
         kwargs["positions"] = True
         kwargs["boosts"] = True
         if isinstance(value, (tuple, list)):
@@ -161,6 +208,11 @@ class LeanPositions(formats.Positions):  # type: ignore[misc]
             elif t.boost != 1.0:
                 boosted = boosted if boosted is not None else {}
                 boosted[text] = float(len(poses[text]) - 1) + t.boost
+        return self._encoded(poses, boosted, fb)
+
+    def _encoded(
+        self, poses: dict[str, list[int]], boosted: dict[str, float] | None, fb: float
+    ) -> Iterator[Any]:
         single = _SINGLE_POSITION
         for w, poslist in poses.items():
             if len(poslist) == 1 and poslist[0] < _SINGLE_POSITIONS:
@@ -187,6 +239,38 @@ class LeanPositions(formats.Positions):  # type: ignore[misc]
 _SINGLE_POSITIONS = 4096
 _SINGLE_POSITION = [pack_uint(1) + pickle.dumps([p], 2) for p in range(_SINGLE_POSITIONS)]
 _SINGLE_DECODED = {encoded: p for p, encoded in enumerate(_SINGLE_POSITION)}
+
+
+# What _fused_values needs of an analyser: its tokenizer's finditer, the stop words
+# (None: none removed) and the stem filter (None: no stemming).
+_Plan = tuple[Callable[[str], Iterator[re.Match[str]]], frozenset[str] | None, Any]
+_PLANS: dict[int, tuple[Any, _Plan | None]] = {}
+
+
+def _fused_plan(analyzer: Any) -> _Plan | None:
+    """The plan for an analyser of exactly our shape (RegexTokenizer without gaps,
+    FoldFilter, optionally DictStemFilter with nothing ignored), else None: any
+    other chain (an older index's, a test's) goes through its filters."""
+    known = _PLANS.get(id(analyzer))
+    if known is not None and known[0] is analyzer:
+        return known[1]
+    plan: _Plan | None = None
+    items = getattr(analyzer, "items", None)
+    if (
+        isinstance(analyzer, analysis.CompositeAnalyzer)
+        and items is not None
+        and len(items) in (2, 3)
+        and type(items[0]) is analysis.RegexTokenizer
+        and not items[0].gaps
+        and type(items[1]) is FoldFilter
+        and (len(items) == 2 or (type(items[2]) is DictStemFilter and not items[2].ignore))
+    ):
+        stemmer = items[2] if len(items) == 3 else None
+        plan = (items[0].expression.finditer, items[1].stops, stemmer)
+    if len(_PLANS) > 64:  # analysers come from a few schemas; never many
+        _PLANS.clear()
+    _PLANS[id(analyzer)] = (analyzer, plan)
+    return plan
 
 
 def _lean_text(**kwargs: Any) -> fields.TEXT:

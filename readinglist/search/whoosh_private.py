@@ -231,3 +231,59 @@ def install_buffer_file_reader(make_reader: Any, read_pickle: Any) -> None:
     cls.__init__ = __init__
     cls.read_pickle = read_pickle
     cls._zero_copy = True
+
+
+def unlocked_writer(ix: Any, codec: Any) -> Any:
+    """A SegmentWriter on `ix` that takes no Whoosh lock, for a partner process
+    building one segment while the parent holds the index's locks (partner.py).
+
+    Replaces `SegmentWriter(ix, _lk=False, ...)`, the private keyword Whoosh's own
+    multiprocessing writer (whoosh.multiproc.SubWriterTask) uses for its sub-writers:
+    `ix.writer()` always takes the index's WRITELOCK, which the parent holds."""
+    from whoosh.writing import SegmentWriter
+
+    return SegmentWriter(ix, _lk=False, codec=codec)
+
+
+def finish_unlocked(writer: Any) -> Any:
+    """Flush, close and assemble the segment of an `unlocked_writer`, committing no
+    table of contents; returns the segment (picklable) for the parent's commit.
+
+    Replaces `writer._finalize_segment()` (what MpWriter's sub-writers call with
+    `multisegment=True`) and marks the writer closed without Whoosh's `_finish()`,
+    which would destroy the temp storage the parent's writer shares (MAIN.tmp; the
+    parent destroys it when it commits)."""
+    segment = writer._finalize_segment()
+    writer.is_closed = True
+    return segment
+
+
+def commit_with_segments(
+    writer: Any, mergetype: Any, others: Callable[[], Sequence[Any]] | None = None
+) -> None:
+    """Commit `writer` with the segments `others()` returns (built elsewhere: by a
+    partner process, or by another writer here) named in its table of contents
+    between the merge policy's segments and the writer's own new one, so documents
+    keep the order they were given in. `others` is called after the writer's own
+    segment is written: the partner's work overlaps that too.
+
+    Replaces SegmentWriter.commit() with its steps (`_check_state`,
+    `_merge_segments`, `_finalize_segment` or `_close_segment`, `_commit_toc`,
+    `_finish`, the `_added` flag), as Whoosh's own MpWriter._commit with
+    `multisegment=True` calls them: commit() offers no way to name foreign segments
+    or to do work between writing the segment and writing the table of contents."""
+    if others is None:
+        writer.commit(mergetype=mergetype)
+        return
+    writer._check_state()
+    final = list(writer._merge_segments(mergetype, None, None))
+    own = None
+    if writer._added:
+        own = writer._finalize_segment()
+    else:
+        writer._close_segment()
+    final.extend(others())
+    if own is not None:
+        final.append(own)
+    writer._commit_toc(final)
+    writer._finish()
