@@ -247,7 +247,7 @@ def _gone(pid: int) -> bool:
 
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux /proc")
 @pytest.mark.xfail(
-    reason="races: on a fast machine the write can commit before the kill lands (seq 2); to be made deterministic",
+    reason="races: the write can commit before the kill lands (seq 2); to be made deterministic",
     strict=False,
 )
 def test_a_writer_killed_while_its_partner_works_leaves_nothing_the_next_open_keeps(
