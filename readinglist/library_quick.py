@@ -35,14 +35,12 @@ from typing import TypeVar
 
 from .config import load_config
 from .db import backup, raw_listing
-from .db.health import check_file, is_read_only, known_revisions, schema_problem
+from .db.health import BUSY_TIMEOUT_S, check_file, is_read_only, known_revisions, schema_problem
 from .domain import Filter, PaperRow
 from .formats.display import display_text as display_text  # for cli.py, as library.py
 from .library_folder import BACKUP_DIR, DB_NAME, index_record
 from .location import ServerLocation, parse_location
 
-# db/engine.BUSY_TIMEOUT_S: another process may hold the write lock for a moment
-BUSY_TIMEOUT_S = 10.0
 T = TypeVar("T")
 
 

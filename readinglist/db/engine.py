@@ -22,6 +22,7 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from ..domain import LibraryError
 from . import backup
 from .health import (
+    BUSY_TIMEOUT_S,
     NOT_OURS,
     DatabaseDamaged,
     check_file,
@@ -33,8 +34,6 @@ from .health import (
     schema_problem,
 )
 
-# Another process (the CLI beside the open app) may hold the write lock for a moment.
-BUSY_TIMEOUT_S = 10.0
 MIGRATIONS = Path(__file__).with_name("migrations")
 WRITE_OPTION = "readinglist_write"
 # A write's own wait for the lock, in seconds (the window's UI thread waits briefly:

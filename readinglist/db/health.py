@@ -22,6 +22,10 @@ from urllib.parse import quote
 
 from ..domain import LibraryError
 
+# Another process (the CLI beside the open app) may hold the write lock for a moment
+# (here, not in engine.py: library_quick.py connects without SQLAlchemy).
+BUSY_TIMEOUT_S = 10.0
+
 SQLITE_MAGIC = b"SQLite format 3\x00"
 MIGRATIONS = Path(__file__).with_name("migrations")
 # Words SQLite uses when a file is damaged rather than busy or unwritable.

@@ -24,8 +24,8 @@ from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.exc import DBAPIError
 
 from ..domain import LibraryError
-from .engine import BUSY_OPTION, BUSY_TIMEOUT_S, WRITE_OPTION, head_revision, run_migrations
-from .health import known_revisions
+from .engine import BUSY_OPTION, WRITE_OPTION, head_revision, run_migrations
+from .health import BUSY_TIMEOUT_S, known_revisions
 
 # pg_advisory_xact_lock keys (any bigint; these spell "RLwrite" and "RLschema" roughly)
 WRITE_LOCK = 0x524C_7772_6974_65
