@@ -45,7 +45,8 @@ BATCH = 2000
 # interpreter, and a commit is a segment (two, when the index's partner process
 # builds half: search/partner.py), so 100k papers leave 20 batches instead of 50
 # (each batch of 5,000 peaks at ~230 MB in one process; split between two processes,
-# each builds half). A CLI `import` of 10k BibTeX records: 6.3 -> 5.? s (docs/speed.md).
+# each builds half). A CLI `import` of 10k BibTeX records, one process -> two:
+# 8.15 -> 6.33 s wall (benchmarks/import_bench.py --procs 1,2, load 1.5).
 CHILD_BATCH = 5000
 # After a catch-up the child merges segments in steps of at most this many documents
 # (~1 ms each): the index folder's lock is held for one step at a time, changes made
